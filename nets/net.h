@@ -1,0 +1,125 @@
+/*
+ * net.h — squash's network model: layers as canonical loop nests, networks, and the
+ * compression settings (pruning, bit-widths, number format) with what each does to a layer.
+ *
+ * Every layer kind maps onto one loop nest (Timeloop / SCALE-Sim convention):
+ *
+ *   for n < N, k < K, c < C/G, p < P, q < Q, r < R, s < S:          (per group g < G)
+ *       out[n][g*K/G + k][p][q] += in[n][g*C/G + c][p*stride + r - pad][q*stride + s - pad]
+ *                                   * wgt[g*K/G + k][c][r][s]
+ *
+ *   conv   : as written; depthwise is groups == C == K.
+ *   fc     : N = batch, K = out, C = in, P = Q = R = S = 1.
+ *   matmul : (m × k) · (k × n) repeated `count` times (attention heads):
+ *            P = m, Q = 1, C = k, K = n, R = S = 1. Operand B is a trained weight
+ *            (`b="weights"`, a linear layer) or an activation (`b="activations"`,
+ *            attention's Q·Kᵀ and A·V), which pruning does not touch.
+ *
+ * GEMM view (SCALE-Sim's, used by the hardware templates): per group and repetition,
+ *   M = N·P·Q output pixels, F = K/G filters, W = (C/G)·R·S window; G·count such GEMMs.
+ *
+ * This module is pure: no XML, files, threads or allocation in the evaluation path.
+ * Counts are 64-bit (ResNet-50 at batch 64 exceeds 2^32 MACs).
+ */
+#ifndef SQUASH_NET_H
+#define SQUASH_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NET_NAME_MAX 64
+
+typedef enum net_kind { NET_CONV = 0, NET_FC, NET_MATMUL } net_kind;
+
+typedef struct net_layer {
+    char name[NET_NAME_MAX]; /* layer name as in the network file */
+    net_kind kind;           /* conv, fc or matmul */
+    uint32_t n;              /* batch (inputs per inference) */
+    uint32_t k;              /* output channels / filters, all groups together */
+    uint32_t c;              /* input channels, all groups together */
+    uint32_t h, w;           /* input feature map height, width (pixels, before padding) */
+    uint32_t p, q;           /* output feature map height, width (pixels; net_layer_finish) */
+    uint32_t r, s;           /* kernel height, width (pixels) */
+    uint32_t stride;         /* stride in both dimensions (pixels) */
+    uint32_t pad;            /* zero padding on each side (pixels) */
+    uint32_t groups;         /* channel groups G; depthwise: G == C == K */
+    uint32_t count;          /* identical repetitions (attention heads), >= 1 */
+    int b_is_weight;         /* 1: operand B are trained weights; 0: activations (attention) */
+    double density;          /* fraction of weights that are nonzero after pruning (1 = dense) */
+    double meta_bits;        /* sparse-format metadata, bits per dense weight position (0 dense) */
+    int nm_structured;       /* 1: sparsity is 2:4 structured (no load imbalance) */
+} net_layer;
+
+typedef struct net_gemm {
+    uint64_t m;    /* output pixels per group: N·P·Q */
+    uint64_t f;    /* filters per group: K/G */
+    uint64_t win;  /* window per filter: (C/G)·R·S */
+    uint64_t reps; /* independent GEMMs: G·count */
+} net_gemm;
+
+typedef struct net_network {
+    char name[NET_NAME_MAX]; /* network name */
+    char source[128];        /* where the baseline accuracy comes from */
+    double top1;             /* baseline top-1 accuracy (%), dense float model */
+    uint32_t batch;          /* inputs per inference, applied to every layer's n */
+    size_t n_layers;         /* number of entries in layers */
+    net_layer *layers;       /* owned, n_layers entries, in execution order */
+} net_network;
+
+/* ---- compression settings (apply to every template) ---- */
+
+typedef enum net_prune_kind {
+    NET_PRUNE_UNSTRUCTURED = 0, /* zeros anywhere: shape kept, density = 1 - prune */
+    NET_PRUNE_CHANNEL,          /* whole channels removed: K and next layer's C shrink */
+    NET_PRUNE_NM                /* 2:4 structured: density fixed at 0.5 */
+} net_prune_kind;
+
+typedef enum net_numfmt {
+    NET_FMT_INT = 0, /* two's-complement integer of wbits / abits */
+    NET_FMT_FP,      /* IEEE-style float of wbits / abits (32 = float32, 16 = float16) */
+    NET_FMT_BF       /* bfloat16-style: 8-bit exponent, mantissa of the remaining bits */
+} net_numfmt;
+
+typedef struct sw_compression {
+    double prune;              /* fraction of weights removed, 0 <= prune < 1 */
+    net_prune_kind prune_kind; /* how the weights are removed */
+    uint32_t wbits;            /* weight bit-width, 1..32 */
+    uint32_t abits;            /* activation bit-width, 1..32 */
+    net_numfmt numfmt;         /* number format of weights and activations */
+} sw_compression;
+
+/* Names used in files and on the command line, indexed by the enums above; NULL-terminated. */
+extern const char *const net_kind_names[];       /* "conv", "fc", "matmul" */
+extern const char *const net_prune_kind_names[]; /* "unstructured", "channel", "nm" */
+extern const char *const net_numfmt_names[];     /* "int", "fp", "bf" */
+
+/* The uncompressed default: prune 0, unstructured, 8-bit integer weights and activations. */
+sw_compression net_compression_default(void);
+
+/* Fills p and q from h, w, r, s, stride, pad; sets density 1 and meta_bits 0 if unset.
+ * Returns 0, or -1 with a message in msg when the geometry is impossible (zero sizes, kernel
+ * larger than the padded input, channels not divisible by groups). */
+int net_layer_finish(net_layer *layer, char *msg, size_t msg_len);
+
+uint64_t net_layer_macs(const net_layer *layer);    /* dense MACs: N·K·(C/G)·P·Q·R·S·count */
+uint64_t net_layer_weights(const net_layer *layer); /* dense weights: K·(C/G)·R·S·count, 0 for act×act */
+uint64_t net_layer_inputs(const net_layer *layer);  /* input activations: N·C·H·W·count */
+uint64_t net_layer_outputs(const net_layer *layer); /* output activations: N·K·P·Q·count */
+void net_layer_gemm(const net_layer *layer, net_gemm *out);
+
+uint64_t net_network_macs(const net_network *net);
+uint64_t net_network_weights(const net_network *net);
+
+/* Checks a compression setting; returns 0 or -1 with a message (prune out of [0,1), bits out of
+ * 1..32, nm with prune other than 0 or 0.5, fp with bits other than 8, 16 or 32, bf not 16). */
+int net_compression_check(const sw_compression *cmp, char *msg, size_t msg_len);
+
+/* Applies a compression setting to a whole network: out[i] is net->layers[i] as the hardware
+ * sees it (channel-pruned shape, weight density, metadata bits). out must hold n_layers entries.
+ * Pure and allocation-free. */
+void net_compress(const net_network *net, const sw_compression *cmp, net_layer *out);
+
+/* Frees a network from a loader; accepts NULL. */
+void net_network_free(net_network *net);
+
+#endif
