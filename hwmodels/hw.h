@@ -26,14 +26,14 @@ typedef enum hw_ptype {
 } hw_ptype;
 
 typedef struct hw_param {
-    const char *name;                /* attribute / --set / CSV column name */
-    const char *unit;                /* unit for humans ("KB", "MHz", "GB/s", "" for none) */
-    hw_ptype type;                   /* storage type at offset */
-    double def;                      /* default value (enum: index) */
-    double min, max;                 /* allowed closed range (enum: ignored) */
-    const char *const *choices;      /* enum value names, NULL-terminated; NULL otherwise */
-    size_t offset;                   /* offsetof() in the owning struct */
-    const char *help;                /* one line for `squash list templates` */
+    const char *name;           /* attribute / --set / CSV column name */
+    const char *unit;           /* unit for humans ("KB", "MHz", "GB/s", "" for none) */
+    hw_ptype type;              /* storage type at offset */
+    double def;                 /* default value (enum: index) */
+    double min, max;            /* allowed closed range (enum: ignored) */
+    const char *const *choices; /* enum value names, NULL-terminated; NULL otherwise */
+    size_t offset;              /* offsetof() in the owning struct */
+    const char *help;           /* one line for `squash list templates` */
 } hw_param;
 
 /* Finds a parameter by name in a table; NULL if absent. */
@@ -50,23 +50,28 @@ void hw_param_format(const hw_param *p, double value, char *buf, size_t buf_len)
 
 /* ------------------------------------------------------------------ technology */
 
-typedef enum hw_dram_kind { HW_DRAM_DDR3 = 0, HW_DRAM_DDR4, HW_DRAM_LPDDR4, HW_DRAM_HBM2 } hw_dram_kind;
+typedef enum hw_dram_kind {
+    HW_DRAM_DDR3 = 0,
+    HW_DRAM_DDR4,
+    HW_DRAM_LPDDR4,
+    HW_DRAM_HBM2
+} hw_dram_kind;
 extern const char *const hw_dram_names[]; /* "ddr3", "ddr4", "lpddr4", "hbm2", NULL */
 
 /* Technology constants. The table hw_tech_params lists every field with its 45 nm default and
  * source; a user overrides any of them from an accelerator file (<tech NAME="VALUE"/>) or --set.
  * Values in a hw_tech are at 45 nm; hw_tech_scaled() gives the values at the design's node. */
 typedef struct hw_tech {
-    double int_mult_pj_per_bit2; /* integer multiply, pJ per (wbits·abits) partial product */
-    double int_add_pj_per_bit;   /* integer add, pJ per bit of adder width */
-    double fp16_mult_pj;         /* float16 multiply (pJ) */
-    double fp32_mult_pj;         /* float32 multiply (pJ) */
-    double fp16_add_pj;          /* float16 add (pJ) */
-    double fp32_add_pj;          /* float32 add (pJ) */
-    double sram_ref_pj;          /* SRAM read of 64 bits from an 8 KB array (pJ) */
-    double sram_ref_kb;          /* capacity of that reference array (KB) */
-    double sram_exp;             /* exponent of capacity in access energy (0.5: square root) */
-    double rf_pj_per_bit;        /* register-file / pipeline-register access, pJ per bit */
+    double int_mult_pj_per_bit2;   /* integer multiply, pJ per (wbits·abits) partial product */
+    double int_add_pj_per_bit;     /* integer add, pJ per bit of adder width */
+    double fp16_mult_pj;           /* float16 multiply (pJ) */
+    double fp32_mult_pj;           /* float32 multiply (pJ) */
+    double fp16_add_pj;            /* float16 add (pJ) */
+    double fp32_add_pj;            /* float32 add (pJ) */
+    double sram_ref_pj;            /* SRAM read of 64 bits from an 8 KB array (pJ) */
+    double sram_ref_kb;            /* capacity of that reference array (KB) */
+    double sram_exp;               /* exponent of capacity in access energy (0.5: square root) */
+    double rf_pj_per_bit;          /* register-file / pipeline-register access, pJ per bit */
     double dram_ddr3_pj_per_bit;   /* DDR3 access energy (pJ/bit) */
     double dram_ddr4_pj_per_bit;   /* DDR4 access energy (pJ/bit) */
     double dram_lpddr4_pj_per_bit; /* LPDDR4 access energy (pJ/bit) */
@@ -74,8 +79,8 @@ typedef struct hw_tech {
     double mac_area_um2_per_bit2;  /* area of a MAC unit, µm² per (bits·bits) */
     double sram_area_mm2_per_kb;   /* SRAM area per KB (mm²/KB) */
     double leak_mw_per_mm2;        /* static (leakage) power density (mW/mm²) */
-    double energy_scale;           /* energy factor relative to 45 nm (1 at 45 nm; set by scaling) */
-    double area_scale;             /* area factor relative to 45 nm (1 at 45 nm; set by scaling) */
+    double energy_scale; /* energy factor relative to 45 nm (1 at 45 nm; set by scaling) */
+    double area_scale;   /* area factor relative to 45 nm (1 at 45 nm; set by scaling) */
 } hw_tech;
 
 extern const hw_param hw_tech_params[];
@@ -105,10 +110,10 @@ double hw_tech_dram_pj_per_bit(const hw_tech *t, hw_dram_kind kind);
 typedef struct hw_template hw_template;
 
 typedef struct hw_config {
-    char name[64];                 /* design name (preset or file's name attribute) */
-    const hw_template *tpl;        /* the template this design instantiates */
-    hw_tech tech45;                /* technology constants at 45 nm (defaults + overrides) */
-    hw_tech tech;                  /* the same scaled to the design's node (hw_config_prepare) */
+    char name[64];          /* design name (preset or file's name attribute) */
+    const hw_template *tpl; /* the template this design instantiates */
+    hw_tech tech45;         /* technology constants at 45 nm (defaults + overrides) */
+    hw_tech tech;           /* the same scaled to the design's node (hw_config_prepare) */
     _Alignas(8) unsigned char params[HW_PARAMS_MAX_BYTES]; /* the template's parameter struct */
 } hw_config;
 
@@ -132,20 +137,20 @@ typedef struct hw_layer_cost {
 } hw_layer_cost;
 
 struct hw_template {
-    const char *name;        /* "systolic" */
-    const char *summary;     /* one line for `squash list templates` */
-    const hw_param *params;  /* the template's parameter table */
-    size_t n_params;         /* entries in params */
-    size_t params_size;      /* sizeof the template's parameter struct (<= HW_PARAMS_MAX_BYTES) */
+    const char *name;       /* "systolic" */
+    const char *summary;    /* one line for `squash list templates` */
+    const hw_param *params; /* the template's parameter table */
+    size_t n_params;        /* entries in params */
+    size_t params_size;     /* sizeof the template's parameter struct (<= HW_PARAMS_MAX_BYTES) */
     /* Cross-parameter checks beyond each parameter's range; 0 or -1 with a message. */
     int (*check)(const hw_config *cfg, char *msg, size_t msg_len);
     /* Per-layer evaluation; layer is compressed (net_compress). 0, or -1 if the layer cannot run
      * on the design at all (a reason goes nowhere: the caller reports the layer). */
     int (*eval_layer)(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp,
                       hw_layer_cost *out);
-    double (*area_mm2)(const hw_config *cfg);   /* chip area of the design (mm²) */
-    double (*peak_tops)(const hw_config *cfg);  /* peak tera-ops/s, 2 ops per MAC, at mac_bits */
-    double (*freq_mhz)(const hw_config *cfg);   /* clock (MHz) */
+    double (*area_mm2)(const hw_config *cfg);  /* chip area of the design (mm²) */
+    double (*peak_tops)(const hw_config *cfg); /* peak tera-ops/s, 2 ops per MAC, at mac_bits */
+    double (*freq_mhz)(const hw_config *cfg);  /* clock (MHz) */
 };
 
 extern const hw_template *const hw_templates[]; /* NULL-terminated registry */

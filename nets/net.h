@@ -101,8 +101,9 @@ sw_compression net_compression_default(void);
  * larger than the padded input, channels not divisible by groups). */
 int net_layer_finish(net_layer *layer, char *msg, size_t msg_len);
 
-uint64_t net_layer_macs(const net_layer *layer);    /* dense MACs: N·K·(C/G)·P·Q·R·S·count */
-uint64_t net_layer_weights(const net_layer *layer); /* dense weights: K·(C/G)·R·S·count, 0 for act×act */
+uint64_t net_layer_macs(const net_layer *layer); /* dense MACs: N·K·(C/G)·P·Q·R·S·count */
+uint64_t
+net_layer_weights(const net_layer *layer); /* dense weights: K·(C/G)·R·S·count, 0 for act×act */
 uint64_t net_layer_inputs(const net_layer *layer);  /* input activations: N·C·H·W·count */
 uint64_t net_layer_outputs(const net_layer *layer); /* output activations: N·K·P·Q·count */
 void net_layer_gemm(const net_layer *layer, net_gemm *out);

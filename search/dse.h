@@ -22,15 +22,14 @@ typedef struct sq_error {
 
 enum {
     SQ_OK = 0,
-    SQ_EINPUT = -2,   /* bad usage or bad input: exit code 2 */
-    SQ_ERUNTIME = -1  /* I/O error, out of memory: exit code 1 */
+    SQ_EINPUT = -2,  /* bad usage or bad input: exit code 2 */
+    SQ_ERUNTIME = -1 /* I/O error, out of memory: exit code 1 */
 };
 
 /* Fills err->msg printf-style and returns code (for `return sq_fail(err, SQ_EINPUT, ...)`). */
-int sq_fail(sq_error *err, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int sq_fail(sq_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* ---- built-in files (nets/zoo/*.xml, hwmodels/presets/*.xml, embedded at build time) ---- */
+/* ---- built-in files (nets/zoo/NAME.xml, hwmodels/presets/NAME.xml, embedded at build) ---- */
 
 typedef struct sq_builtin {
     const char *name; /* "resnet18", "edge-systolic" */
@@ -76,13 +75,13 @@ int sq_check_file(const char *path, sq_error *err);
 /* ---- evaluation of one design point ---- */
 
 typedef struct sq_eval_result {
-    size_t n_layers;          /* rows */
-    net_layer *layers;        /* owned: the compressed layers as evaluated */
-    hw_layer_cost *costs;     /* owned: one per layer */
-    hw_layer_cost total;      /* sums of the rows (utilization: MAC-weighted) */
-    double area_mm2;          /* design area */
-    double freq_mhz;          /* clock */
-    double accuracy;          /* top-1 (%); baseline until the accuracy model lands */
+    size_t n_layers;      /* rows */
+    net_layer *layers;    /* owned: the compressed layers as evaluated */
+    hw_layer_cost *costs; /* owned: one per layer */
+    hw_layer_cost total;  /* sums of the rows (utilization: MAC-weighted) */
+    double area_mm2;      /* design area */
+    double freq_mhz;      /* clock */
+    double accuracy;      /* top-1 (%); baseline until the accuracy model lands */
 } sq_eval_result;
 
 /* Evaluates every layer of net on hw under cmp. Returns 0, SQ_EINPUT (a setting the design
@@ -97,6 +96,17 @@ void sq_eval_result_free(sq_eval_result *res);
 int sq_write_eval_csv(FILE *f, const sq_eval_result *res);
 int sq_write_eval_json(FILE *f, const sq_eval_result *res, const net_network *net,
                        const hw_config *hw, const sw_compression *cmp);
+
+/* Output files written atomically: open a temporary beside path, write to o->f, then commit
+ * (flush, fsync, rename) or abort (remove). */
+typedef struct sq_outfile {
+    char final_path[4096]; /* where the output lands */
+    char tmp_path[4096];   /* temporary name while it is written */
+    FILE *f;               /* open while writing, NULL after commit / abort */
+} sq_outfile;
+int sq_outfile_open(sq_outfile *o, const char *path, sq_error *err);
+int sq_outfile_commit(sq_outfile *o, sq_error *err);
+void sq_outfile_abort(sq_outfile *o);
 
 /* Formats a double so that strtod gives it back exactly; never NaN or Inf (those become 0 and
  * are a bug upstream: assert in debug builds). */

@@ -1,1 +1,208 @@
-/* placeholder: being written */
+/*
+ * report.c — `squash eval` output as CSV or JSON. The columns come from one table (sq_cols), so
+ * CSV header, CSV rows and JSON keys cannot drift apart. The CONTRACT.md columns come first
+ * (layer,kind,macs,cycles,utilization,energy_pj,mac_pj,sram_pj,dram_pj,static_pj,dram_bytes);
+ * the breakdown columns that follow are additions. Numbers are printed so that strtod reads
+ * back the same double; NaN and Inf never reach an output.
+ */
+#include <assert.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dse.h"
+
+typedef enum { COL_U64, COL_F64 } sq_col_type;
+
+typedef struct sq_col {
+    const char *name; /* column / JSON key, unit in the name */
+    sq_col_type type; /* field type */
+    size_t offset;    /* offsetof(hw_layer_cost, field) */
+} sq_col;
+
+#define U64(f)                                                                                     \
+    {                                                                                              \
+#f, COL_U64, offsetof(hw_layer_cost, f)                                                    \
+    }
+#define F64(f)                                                                                     \
+    {                                                                                              \
+#f, COL_F64, offsetof(hw_layer_cost, f)                                                    \
+    }
+static const sq_col sq_cols[] = {
+    U64(macs),           U64(cycles),        F64(utilization), F64(energy_pj),  F64(mac_pj),
+    F64(sram_pj),        F64(dram_pj),       F64(static_pj),   U64(dram_bytes), F64(noc_pj),
+    U64(compute_cycles), U64(memory_cycles), U64(sram_bytes),  U64(macs_done),  F64(latency_ms),
+};
+#undef U64
+#undef F64
+static const size_t sq_n_cols = sizeof sq_cols / sizeof sq_cols[0];
+
+void sq_fmt_double(char *buf, size_t len, double v)
+{
+    assert(isfinite(v));
+    if (!isfinite(v))
+        v = 0.0; /* defensive: a model bug must not poison a CSV */
+    if (v == 0.0)
+        v = 0.0; /* no "-0" */
+    snprintf(buf, len, "%.15g", v);
+    if (strtod(buf, NULL) != v)
+        snprintf(buf, len, "%.17g", v);
+}
+
+static void sq_fmt_col(char *buf, size_t len, const sq_col *c, const hw_layer_cost *cost)
+{
+    const char *base = (const char *)cost + c->offset;
+    if (c->type == COL_U64) {
+        uint64_t u;
+        memcpy(&u, base, sizeof u);
+        snprintf(buf, len, "%" PRIu64, u);
+    } else {
+        double d;
+        memcpy(&d, base, sizeof d);
+        sq_fmt_double(buf, len, d);
+    }
+}
+
+/* Is the layer limited by DRAM bandwidth rather than by the array? */
+static const char *sq_bound(const hw_layer_cost *c)
+{
+    return c->memory_cycles > c->compute_cycles ? "memory" : "compute";
+}
+
+/* CSV field: names are quoted when they contain a separator, quote or newline (RFC 4180). */
+static void sq_csv_field(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\n\r") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void sq_csv_row(FILE *f, const char *name, const char *kind, const hw_layer_cost *c,
+                       double density)
+{
+    char buf[64];
+    sq_csv_field(f, name);
+    fprintf(f, ",%s", kind);
+    for (size_t i = 0; i < sq_n_cols; i++) {
+        sq_fmt_col(buf, sizeof buf, &sq_cols[i], c);
+        fprintf(f, ",%s", buf);
+    }
+    sq_fmt_double(buf, sizeof buf, density);
+    fprintf(f, ",%s,%s\n", sq_bound(c), buf);
+}
+
+int sq_write_eval_csv(FILE *f, const sq_eval_result *res)
+{
+    fputs("layer,kind", f);
+    for (size_t i = 0; i < sq_n_cols; i++)
+        fprintf(f, ",%s", sq_cols[i].name);
+    fputs(",bound,weight_density\n", f);
+
+    double dense_w = 0.0, kept_w = 0.0;
+    for (size_t i = 0; i < res->n_layers; i++) {
+        const net_layer *l = &res->layers[i];
+        sq_csv_row(f, l->name, net_kind_names[l->kind], &res->costs[i], l->density);
+        double w = (double)net_layer_weights(l);
+        dense_w += w;
+        kept_w += w * l->density;
+    }
+    sq_csv_row(f, "TOTAL", "total", &res->total, dense_w > 0 ? kept_w / dense_w : 1.0);
+    return ferror(f) ? SQ_ERUNTIME : SQ_OK;
+}
+
+/* JSON string with the escapes RFC 8259 requires. */
+static void sq_json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(f, "\\u%04x", ch);
+        else
+            fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+static void sq_json_num(FILE *f, const char *key, double v, int comma)
+{
+    char buf[64];
+    sq_fmt_double(buf, sizeof buf, v);
+    fprintf(f, "%s\"%s\": %s", comma ? ", " : "", key, buf);
+}
+
+static void sq_json_cost(FILE *f, const hw_layer_cost *c)
+{
+    char buf[64];
+    for (size_t i = 0; i < sq_n_cols; i++) {
+        sq_fmt_col(buf, sizeof buf, &sq_cols[i], c);
+        fprintf(f, "%s\"%s\": %s", i ? ", " : "", sq_cols[i].name, buf);
+    }
+    fprintf(f, ", \"bound\": \"%s\"", sq_bound(c));
+}
+
+/* One object of a parameter table's values, e.g. {"rows": 32, "dataflow": "ws"}. */
+static void sq_json_params(FILE *f, const hw_param *table, size_t n, const void *base)
+{
+    char buf[64];
+    fputc('{', f);
+    for (size_t i = 0; i < n; i++) {
+        hw_param_format(&table[i], hw_param_get(&table[i], base), buf, sizeof buf);
+        fprintf(f, "%s\"%s\": ", i ? ", " : "", table[i].name);
+        if (table[i].type == HW_P_ENUM)
+            sq_json_str(f, buf);
+        else
+            fputs(buf, f);
+    }
+    fputc('}', f);
+}
+
+int sq_write_eval_json(FILE *f, const sq_eval_result *res, const net_network *net,
+                       const hw_config *hw, const sw_compression *cmp)
+{
+    const hw_layer_cost *t = &res->total;
+    fputs("{\n  \"network\": ", f);
+    sq_json_str(f, net->name);
+    fputs(",\n  \"accelerator\": ", f);
+    sq_json_str(f, hw->name);
+    fputs(",\n  \"template\": ", f);
+    sq_json_str(f, hw->tpl->name);
+    fputs(",\n  \"params\": ", f);
+    sq_json_params(f, hw->tpl->params, hw->tpl->n_params, hw->params);
+    fputs(",\n  \"compression\": ", f);
+    sq_json_params(f, sq_compression_params, sq_compression_n_params, cmp);
+    fputs(",\n  \"metrics\": {", f);
+    double power_mw = t->latency_ms > 0 ? t->energy_pj / t->latency_ms * 1e-6 : 0.0;
+    sq_json_num(f, "energy_uj", t->energy_pj * 1e-6, 0);
+    sq_json_num(f, "latency_ms", t->latency_ms, 1);
+    sq_json_num(f, "area_mm2", res->area_mm2, 1);
+    sq_json_num(f, "accuracy", res->accuracy, 1);
+    sq_json_num(f, "power_mw", power_mw, 1);
+    sq_json_num(f, "peak_tops", hw_peak_tops(hw), 1);
+    sq_json_num(f, "freq_mhz", res->freq_mhz, 1);
+    fputs("},\n  \"layers\": [\n", f);
+    for (size_t i = 0; i < res->n_layers; i++) {
+        fputs("    {\"layer\": ", f);
+        sq_json_str(f, res->layers[i].name);
+        fprintf(f, ", \"kind\": \"%s\", ", net_kind_names[res->layers[i].kind]);
+        sq_json_cost(f, &res->costs[i]);
+        sq_json_num(f, "weight_density", res->layers[i].density, 1);
+        fprintf(f, "}%s\n", i + 1 < res->n_layers ? "," : "");
+    }
+    fputs("  ],\n  \"total\": {", f);
+    sq_json_cost(f, t);
+    fputs("}\n}\n", f);
+    return ferror(f) ? SQ_ERUNTIME : SQ_OK;
+}

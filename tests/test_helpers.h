@@ -14,12 +14,12 @@
 #include <cmocka.h>
 
 /* Fails unless |actual - expected| <= rtol·|expected| (or <= rtol when expected is 0). */
-#define assert_close_rel(actual, expected, rtol)                                                  \
+#define assert_close_rel(actual, expected, rtol)                                                   \
     do {                                                                                           \
         double a_ = (double)(actual), e_ = (double)(expected), t_ = (double)(rtol);                \
         double lim_ = e_ == 0.0 ? t_ : t_ * fabs(e_);                                              \
         if (!(fabs(a_ - e_) <= lim_)) {                                                            \
-            fail_msg("%s = %.17g, expected %.17g (rtol %g)", #actual, a_, e_, t_);                \
+            fail_msg("%s = %.17g, expected %.17g (rtol %g)", #actual, a_, e_, t_);                 \
         }                                                                                          \
     } while (0)
 
