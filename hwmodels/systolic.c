@@ -1,1 +1,504 @@
-/* placeholder: being written */
+/*
+ * systolic.c — a TPU-like systolic array: rows × cols MAC PEs fed from one global buffer (GLB)
+ * that is backed by DRAM. The compute-cycle model is SCALE-Sim v2's [1][2], so that a user can
+ * compare layer by layer; energy follows Accelergy-style action counts × per-action energies from
+ * tech.c [3]; precision and sparsity options follow Bit Fusion [4], Stripes [5], Eyeriss'
+ * zero gating [6] and Cambricon-X / Sparse-TPU style zero skipping [7].
+ *
+ * GEMM VIEW (net_layer_gemm): per group and repetition, M = N·P·Q output pixels, F = K/G filters,
+ * W = (C/G)·R·S window; reps = G·count independent GEMMs, run one after another.
+ *
+ * COMPUTE CYCLES (SCALE-Sim v2, scalesim/compute/systolic_compute_{ws,os,is}.py). A dataflow maps
+ * the GEMM to (Sr spatial on rows, Sc spatial on columns, T temporal):
+ *     os: Sr = M, Sc = F, T = W      ws: Sr = W, Sc = F, T = M      is: Sr = W, Sc = M, T = F
+ *   folds = ceil(Sr/rows) · ceil(Sc/cols); every fold costs the full-array figure (SCALE-Sim pads a
+ *   partial fold with null requests, so partial folds are not shorter):
+ *     ws, is: 2·rows + cols + T − 2 cycles per fold (load the stationary operand: rows; stream: T;
+ *             skew in and drain: rows + cols − 2)
+ *     os:       rows + cols + T − 2 cycles per fold (no preload; skew in and drain only)
+ *   These are the lengths of SCALE-Sim v2's per-fold demand matrices (ws ifmap: rows prefix +
+ *   T + cols−1 suffix, then skewed by rows−1; os ifmap: T + cols−1, skewed by rows−1; is filter:
+ *   rows + T + cols−1, skewed by rows−1). Folds do not overlap. Note the ISPASS 2020 paper's closed
+ *   form 2·Sr + Sc + T − 2 [1] is for one fold; for os the v2 code has no preload term, which we
+ *   follow. SCALE-Sim reports total_cycles = (demand lines − 1) + memory stall cycles; our
+ *   compute_cycles are the demand lines (one more, no stalls), and stalls appear here as
+ *   memory_cycles > compute_cycles instead.
+ *   compute_cycles = reps · folds · cycles_per_fold · passes.
+ *
+ * PRECISION (operand widths wbits, abits; mac_bits is the width the PE handles natively):
+ *   fixed:     passes = ceil(wbits/mac_bits) · ceil(abits/mac_bits): wider operands are bit-sliced
+ *              into passes; narrower ones only save energy.
+ *   bitfusion: fusible PEs after Bit Fusion [4]: a PE of mac_bits built from 2-bit bricks runs
+ *              (mac_bits/wb')·(mac_bits/ab') products per cycle, wb', ab' the widths rounded up to
+ *              a power of two ≥ 2 (a brick); wider than mac_bits costs proportionally more. The
+ *              extra products are reductions, so the window shrinks: W' = ceil(W · wb'·ab'/mac²);
+ *              fill and drain do not shrink.
+ *   bitserial: Stripes-like [5]: weights mac_bits wide in parallel, activations one bit per
+ *              cycle: passes = abits · ceil(wbits/mac_bits); peak throughput is 1/mac_bits of a
+ *              fixed PE's (an 8-bit activation takes mac_bits=8 cycles), and a PE is mac_bits×1
+ *              bits² of area.
+ *   MAC energy follows the operand widths in every mode: hw_tech_mac_pj(wbits, abits, numfmt).
+ *
+ * SPARSITY (d = layer->density, the nonzero fraction of the weights; act×act layers are dense):
+ *   none: zeros are multiplied at full energy.
+ *   gate: a zero-weight MAC is clock/data gated and costs gate_frac of a MAC (default 0.1: the
+ *         zero detect and the clocked control that remain; an assumption — Eyeriss reports 45 %
+ *         PE power saved by gating on zero activations [6]). Same cycles as dense.
+ *   skip: zero weights are skipped: the window shrinks to the nonzeros. Columns work in lock
+ *         step, so a fold waits for its densest filter: with n = min(F, cols) filters side by side
+ *         and Binomial(W, d) nonzeros each, W_nz = min(W, ceil(W·d + σ·sqrt(2 ln n))),
+ *         σ = sqrt(W·d·(1−d)) (expected maximum of n Gaussians). 2:4 structured sparsity
+ *         (layer->nm_structured) has no imbalance: W_nz = ceil(W·d). Weights are stored in the
+ *         smaller of dense (wbits per position) and compressed form (wbits·d + meta_bits per
+ *         dense position, the metadata e.g. a bitmask), in SRAM and DRAM alike. The same
+ *         compaction is applied in every dataflow (for is it is an idealization: it needs an
+ *         input-select network that we do not cost).
+ *
+ * SRAM TRAFFIC (GLB ↔ array, per GEMM; fr = ceil(Sr/rows), fc = ceil(Sc/cols) of the mapping):
+ *   ws: inputs M·W_nz·fc (re-streamed per column fold), weights once, outputs once at abits,
+ *       partial sums written and read back (fr − 1) times at acc_bits (window folds).
+ *   os: inputs M·W_nz·fc, weights W·F·fr (re-streamed per row fold), outputs once.
+ *   is: inputs once, weights W·F·fc, outputs once plus psums as in ws.
+ *   sram_pj = sram_bytes · E(glb_kb, 8 bits) (energy is linear in the word width).
+ *
+ * DRAM TRAFFIC (per GEMM; weights Wb, inputs Ib (the layer's input map per group, not im2col),
+ *   outputs Ob, bytes): if Wb + Ib + Ob fit in the GLB, each once. Else a tile plan with double
+ *   buffering (half the GLB per tile): weight-resident — weight tiles of up to a quarter of the
+ *   GLB (half of the usable half; the rest streams), inputs re-fetched once per weight tile:
+ *   Wb + nW·Ib + Ob; or input-resident: Ib + nI·Wb + Ob; the cheaper of the two. Outputs are
+ *   written once (a weight tile holds whole filters). Each layer reads its inputs from and writes
+ *   its outputs to DRAM (no inter-layer fusion).
+ *   memory_cycles = ceil(dram_bytes / (dram_gbps·1e9 / (freq_mhz·1e6))).
+ *   cycles = max(compute_cycles, memory_cycles) (transfers overlap compute, double buffering).
+ *
+ * ENERGY (pJ): mac_pj (above) + noc_pj + sram_pj + dram_pj + static_pj.
+ *   noc_pj: each processed MAC moves its two moving operands one register hop (rf_pj_per_bit per
+ *     bit); the stationary operand is written once: ws: activations (abits) + psums (acc_bits)
+ *     per MAC, weights loaded once; os: activations + weights per MAC, outputs drained once at
+ *     acc_bits; is: weights + psums per MAC, inputs loaded once.
+ *   dram_pj = dram_bytes·8·E_dram(pJ/bit); static_pj = leak_mw_per_mm2 · area_mm2 · latency.
+ *
+ * AREA: rows·cols·mac_area_um2_per_bit2·mac_bits² (bitserial: mac_bits·1) + glb_kb·SRAM area.
+ * PEAK: 2·rows·cols·freq_mhz/1e6 TOPS at mac_bits (bitserial: divided by mac_bits).
+ *
+ * LEFT OUT: SRAM bank conflicts and port limits, DRAM latency and row-buffer effects, inter-layer
+ * fusion, the accumulator buffer as a separate memory, pooling / activation / normalization
+ * units, control and host I/O power, im2col address generation. Valid for dense and pruned conv,
+ * fc and matmul layers; sparsity is modelled on weights only.
+ *
+ * References
+ *   [1] A. Samajdar et al., "A systematic methodology for characterizing scalability of DNN
+ *       accelerators using SCALE-Sim", ISPASS 2020.
+ *   [2] scalesim-project/scale-sim-v2, scalesim/compute/systolic_compute_{os,ws,is}.py and
+ *       scalesim/memory/double_buffered_scratchpad_mem.py.
+ *   [3] Y. N. Wu, J. Emer, V. Sze, "Accelergy: an architecture-level energy estimation
+ *       methodology for accelerator designs", ICCAD 2019.
+ *   [4] H. Sharma et al., "Bit Fusion: bit-level dynamically composable architecture for
+ *       accelerating deep neural networks", ISCA 2018.
+ *   [5] P. Judd et al., "Stripes: bit-serial deep neural network computing", MICRO 2016.
+ *   [6] Y.-H. Chen et al., "Eyeriss: an energy-efficient reconfigurable accelerator for deep
+ *       convolutional neural networks", JSSC 2017.
+ *   [7] S. Zhang et al., "Cambricon-X: an accelerator for sparse neural networks", MICRO 2016.
+ *   [8] N. P. Jouppi et al., "In-datacenter performance analysis of a tensor processing unit",
+ *       ISCA 2017 (the tpu-v1 preset).
+ */
+#include <assert.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hw.h"
+
+typedef enum systolic_dataflow { SYS_WS = 0, SYS_OS, SYS_IS } systolic_dataflow;
+typedef enum systolic_precision { SYS_FIXED = 0, SYS_BITFUSION, SYS_BITSERIAL } systolic_precision;
+typedef enum systolic_sparsity { SYS_SP_NONE = 0, SYS_SP_GATE, SYS_SP_SKIP } systolic_sparsity;
+
+static const char *const systolic_dataflow_names[] = {"ws", "os", "is", NULL};
+static const char *const systolic_precision_names[] = {"fixed", "bitfusion", "bitserial", NULL};
+static const char *const systolic_sparsity_names[] = {"none", "gate", "skip", NULL};
+
+typedef struct systolic_params {
+    uint32_t rows;     /* PE rows (PEs) */
+    uint32_t cols;     /* PE columns (PEs) */
+    int dataflow;      /* systolic_dataflow index */
+    uint32_t mac_bits; /* operand width a PE handles natively (bits) */
+    int precision;     /* systolic_precision index */
+    int sparsity;      /* systolic_sparsity index */
+    uint32_t glb_kb;   /* global buffer capacity (KB) */
+    int dram;          /* hw_dram_kind index */
+    double dram_gbps;  /* DRAM bandwidth (GB/s, 1e9 bytes per second) */
+    double freq_mhz;   /* clock (MHz) */
+    uint32_t tech_nm;  /* technology node (nm) */
+    uint32_t acc_bits; /* partial-sum / accumulator width (bits) */
+    double gate_frac;  /* energy of a gated zero MAC relative to a MAC (fraction) */
+} systolic_params;
+
+_Static_assert(sizeof(systolic_params) <= HW_PARAMS_MAX_BYTES, "params exceed hw_config");
+
+#define SYS_P(name, unit, type, def, lo, hi, choices, help)                                        \
+    {                                                                                              \
+#name, unit, type, def, lo, hi, choices, offsetof(systolic_params, name), help             \
+    }
+
+static const hw_param systolic_params_table[] = {
+    SYS_P(rows, "PEs", HW_P_INT, 32, 1, 4096, NULL, "PE rows of the array"),
+    SYS_P(cols, "PEs", HW_P_INT, 32, 1, 4096, NULL, "PE columns of the array"),
+    SYS_P(dataflow, "", HW_P_ENUM, SYS_WS, 0, 0, systolic_dataflow_names,
+          "stationary operand: ws weight, os output, is input"),
+    SYS_P(mac_bits, "bits", HW_P_INT, 8, 1, 32, NULL, "operand width a PE handles natively"),
+    SYS_P(precision, "", HW_P_ENUM, SYS_FIXED, 0, 0, systolic_precision_names,
+          "fixed (passes), bitfusion (fusible), bitserial (activation bits serial)"),
+    SYS_P(sparsity, "", HW_P_ENUM, SYS_SP_NONE, 0, 0, systolic_sparsity_names,
+          "zero weights: none, gate (energy), skip (energy and cycles)"),
+    SYS_P(glb_kb, "KB", HW_P_INT, 512, 1, 1048576, NULL, "global buffer capacity"),
+    SYS_P(dram, "", HW_P_ENUM, HW_DRAM_LPDDR4, 0, 0, hw_dram_names, "DRAM kind"),
+    SYS_P(dram_gbps, "GB/s", HW_P_REAL, 25.6, 0.01, 100000.0, NULL, "DRAM bandwidth (bytes)"),
+    SYS_P(freq_mhz, "MHz", HW_P_REAL, 800.0, 1.0, 10000.0, NULL, "clock frequency"),
+    SYS_P(tech_nm, "nm", HW_P_INT, 28, 7, 65, NULL, "technology node: 65 45 32 28 22 16 14 7"),
+    SYS_P(acc_bits, "bits", HW_P_INT, 32, 1, 64, NULL, "accumulator / partial-sum width"),
+    SYS_P(gate_frac, "", HW_P_REAL, 0.1, 0.0, 1.0, NULL,
+          "energy of a gated zero MAC as a fraction of a MAC"),
+};
+
+static const systolic_params *sys_params(const hw_config *cfg)
+{
+    return (const systolic_params *)(const void *)cfg->params;
+}
+
+static uint64_t ceil_div_u64(uint64_t a, uint64_t b)
+{
+    return b == 0 ? 0 : a / b + (a % b != 0);
+}
+
+/* ceil() of a nonnegative double into uint64_t, tolerant of rounding noise just above an integer.
+ */
+static uint64_t ceil_u64(double x)
+{
+    if (!(x > 0.0))
+        return 0;
+    if (x >= 1.8e19)
+        return UINT64_MAX; /* defensive: out of range */
+    return (uint64_t)ceil(x - 1e-9 * (x > 1.0 ? x : 1.0));
+}
+
+static uint32_t next_pow2_u32(uint32_t v)
+{
+    uint32_t p = 1;
+    while (p < v && p < 0x80000000u)
+        p <<= 1;
+    return p;
+}
+
+/* SCALE-Sim v2 cycles of one GEMM mapped as (Sr, Sc, T) on a rows × cols array. */
+static uint64_t sys_gemm_cycles(int dataflow, uint64_t rows, uint64_t cols, uint64_t sr,
+                                uint64_t sc, uint64_t t)
+{
+    if (sr == 0 || sc == 0 || t == 0)
+        return 0;
+    uint64_t folds = ceil_div_u64(sr, rows) * ceil_div_u64(sc, cols);
+    uint64_t per_fold = (dataflow == SYS_OS ? rows : 2 * rows) + cols + t - 2;
+    return folds * per_fold;
+}
+
+/* The shape and per-operand widths that every part of the model below shares. */
+typedef struct sys_layer {
+    uint64_t m, f, win, reps; /* GEMM: output pixels, filters, window, repetitions (counts) */
+    uint64_t win_nz;          /* window after zero skipping, incl. lock-step imbalance (count) */
+    uint64_t win_map;         /* window as mapped (after bit-fusion packing) (count) */
+    uint64_t passes;          /* precision passes over the array (count) */
+    double slot_per_mac;      /* PE-cycles one MAC occupies at full rate (PE·cycles) */
+    uint32_t bbits, abits;    /* operand B (weights) and activation widths (bits) */
+    double density;           /* nonzero fraction of operand B (fraction) */
+    double wstore_bits;       /* stored bits per dense position of operand B (bits) */
+    uint64_t macs;            /* dense MACs (count) */
+    uint64_t macs_nz;         /* MACs with a nonzero weight (count) */
+} sys_layer;
+
+static void sys_layer_setup(const systolic_params *sp, const net_layer *layer,
+                            const sw_compression *cmp, sys_layer *L)
+{
+    net_gemm g;
+    net_layer_gemm(layer, &g);
+    memset(L, 0, sizeof *L);
+    L->m = g.m;
+    L->f = g.f;
+    L->win = g.win;
+    L->reps = g.reps;
+    L->macs = g.reps * g.m * g.f * g.win;
+    L->abits = cmp->abits;
+    L->bbits = layer->b_is_weight ? cmp->wbits : cmp->abits;
+
+    double d = layer->b_is_weight ? layer->density : 1.0;
+    if (!(d >= 0.0))
+        d = 1.0; /* defensive: NaN */
+    if (d > 1.0)
+        d = 1.0;
+    L->density = d;
+    double nz = (double)L->macs * d;
+    L->macs_nz = (uint64_t)llround(nz);
+    if (L->macs_nz > L->macs)
+        L->macs_nz = L->macs;
+
+    /* Stored bits of operand B per dense position. */
+    L->wstore_bits = (double)L->bbits;
+    double meta_bits = layer->meta_bits > 0.0 ? layer->meta_bits : 0.0;
+    if (sp->sparsity == SYS_SP_SKIP && d < 1.0) {
+        double compressed = (double)L->bbits * d + meta_bits;
+        if (compressed < L->wstore_bits)
+            L->wstore_bits = compressed;
+    }
+
+    /* Window after skipping zero weights. */
+    L->win_nz = L->win;
+    if (sp->sparsity == SYS_SP_SKIP && d < 1.0 && L->win > 0) {
+        double w = (double)L->win;
+        double mean = w * d;
+        double need = mean;
+        if (!layer->nm_structured) {
+            uint64_t n_lock = L->f < sp->cols ? L->f : sp->cols;
+            double sigma = sqrt(w * d * (1.0 - d));
+            need += n_lock > 1 ? sigma * sqrt(2.0 * log((double)n_lock)) : 0.0;
+        }
+        uint64_t wn = ceil_u64(need);
+        if (wn < 1)
+            wn = 1;
+        L->win_nz = wn < L->win ? wn : L->win;
+    }
+
+    /* Precision. */
+    L->win_map = L->win_nz;
+    L->passes = 1;
+    L->slot_per_mac = 1.0;
+    uint64_t mac = sp->mac_bits;
+    switch (sp->precision) {
+    case SYS_BITFUSION: {
+        uint32_t brick = sp->mac_bits < 2 ? sp->mac_bits : 2;
+        uint32_t wb = next_pow2_u32(L->bbits), ab = next_pow2_u32(L->abits);
+        if (wb < brick)
+            wb = brick;
+        if (ab < brick)
+            ab = brick;
+        double scale = (double)wb * (double)ab / ((double)mac * (double)mac);
+        L->win_map = ceil_u64((double)L->win_nz * scale);
+        if (L->win_nz > 0 && L->win_map < 1)
+            L->win_map = 1;
+        L->slot_per_mac = scale;
+        break;
+    }
+    case SYS_BITSERIAL:
+        L->passes = (uint64_t)L->abits * ceil_div_u64(L->bbits, mac);
+        L->slot_per_mac = (double)L->passes;
+        break;
+    default: /* SYS_FIXED */
+        L->passes = ceil_div_u64(L->bbits, mac) * ceil_div_u64(L->abits, mac);
+        L->slot_per_mac = (double)L->passes;
+        break;
+    }
+}
+
+/* (Sr, Sc, T) of the dataflow for a window of `win` (see the top comment). */
+static void sys_map(int dataflow, const sys_layer *L, uint64_t win, uint64_t *sr, uint64_t *sc,
+                    uint64_t *t)
+{
+    switch (dataflow) {
+    case SYS_OS:
+        *sr = L->m, *sc = L->f, *t = win;
+        break;
+    case SYS_IS:
+        *sr = win, *sc = L->m, *t = L->f;
+        break;
+    default: /* SYS_WS */
+        *sr = win, *sc = L->f, *t = L->m;
+        break;
+    }
+}
+
+/* DRAM bytes of one GEMM with wb weight, ib input and ob output bytes, glb_bytes of buffer. */
+static uint64_t sys_dram_bytes(uint64_t wb, uint64_t ib, uint64_t ob, uint64_t glb_bytes)
+{
+    if (wb + ib + ob <= glb_bytes)
+        return wb + ib + ob;
+    uint64_t tile = glb_bytes / 4; /* half of the double-buffered half */
+    if (tile == 0)
+        tile = 1;
+    uint64_t n_w = ceil_div_u64(wb, tile), n_i = ceil_div_u64(ib, tile);
+    if (n_w == 0)
+        n_w = 1;
+    if (n_i == 0)
+        n_i = 1;
+    uint64_t weights_resident = wb + n_w * ib + ob;
+    uint64_t inputs_resident = ib + n_i * wb + ob;
+    return weights_resident < inputs_resident ? weights_resident : inputs_resident;
+}
+
+static double sys_pe_bits2(const systolic_params *sp)
+{
+    double mb = (double)sp->mac_bits;
+    return sp->precision == SYS_BITSERIAL ? mb : mb * mb;
+}
+
+static double systolic_area_mm2(const hw_config *cfg)
+{
+    const systolic_params *sp = sys_params(cfg);
+    const hw_tech *t = &cfg->tech;
+    double pes = (double)sp->rows * (double)sp->cols;
+    double pe_mm2 = t->mac_area_um2_per_bit2 * sys_pe_bits2(sp) * 1e-6;
+    return pes * pe_mm2 + (double)sp->glb_kb * t->sram_area_mm2_per_kb;
+}
+
+static double systolic_peak_tops(const hw_config *cfg)
+{
+    const systolic_params *sp = sys_params(cfg);
+    double tops = 2.0 * (double)sp->rows * (double)sp->cols * sp->freq_mhz / 1e6;
+    if (sp->precision == SYS_BITSERIAL && sp->mac_bits > 0)
+        tops /= (double)sp->mac_bits;
+    return tops;
+}
+
+static double systolic_freq_mhz(const hw_config *cfg)
+{
+    return sys_params(cfg)->freq_mhz;
+}
+
+static int systolic_check(const hw_config *cfg, char *msg, size_t msg_len)
+{
+    const systolic_params *sp = sys_params(cfg);
+    if (sp->acc_bits < sp->mac_bits) {
+        snprintf(msg, msg_len, "acc_bits = %u is narrower than mac_bits = %u", sp->acc_bits,
+                 sp->mac_bits);
+        return -1;
+    }
+    return 0;
+}
+
+static double bits_to_bytes(double bits)
+{
+    return bits / 8.0;
+}
+
+static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
+                               const sw_compression *cmp, hw_layer_cost *out)
+{
+    assert(cfg != NULL && layer != NULL && cmp != NULL && out != NULL);
+    const systolic_params *sp = sys_params(cfg);
+    const hw_tech *t = &cfg->tech;
+    memset(out, 0, sizeof *out);
+    if (cmp->wbits < 1 || cmp->wbits > 32 || cmp->abits < 1 || cmp->abits > 32)
+        return -1;
+    if (sp->rows == 0 || sp->cols == 0 || sp->mac_bits == 0 || !(sp->freq_mhz > 0.0))
+        return -1; /* defensive: hw_config_prepare rejects these */
+
+    sys_layer L;
+    sys_layer_setup(sp, layer, cmp, &L);
+    out->macs = L.macs;
+    if (L.macs == 0)
+        return 0;
+
+    const uint64_t rows = sp->rows, cols = sp->cols;
+    const double pes = (double)rows * (double)cols;
+
+    /* ---- compute cycles */
+    uint64_t sr, sc, tt;
+    sys_map(sp->dataflow, &L, L.win_map, &sr, &sc, &tt);
+    uint64_t per_gemm = sys_gemm_cycles(sp->dataflow, rows, cols, sr, sc, tt);
+    out->compute_cycles = L.reps * per_gemm * L.passes;
+    uint64_t fr = ceil_div_u64(sr, rows), fc = ceil_div_u64(sc, cols);
+
+    out->macs_done = sp->sparsity == SYS_SP_NONE ? L.macs : L.macs_nz;
+    double useful_slots = (double)out->macs_done * L.slot_per_mac;
+    if (sp->sparsity == SYS_SP_GATE)
+        useful_slots = (double)L.macs * L.slot_per_mac; /* gated MACs still take their slot */
+    double util = out->compute_cycles > 0 ? useful_slots / (pes * (double)out->compute_cycles) : 0;
+    out->utilization = util > 1.0 ? 1.0 : (util < 0.0 ? 0.0 : util);
+
+    /* ---- SRAM traffic, bits per GEMM */
+    const double ab = L.abits, accb = sp->acc_bits;
+    const double w_pos = (double)L.win * (double)L.f; /* dense weight positions */
+    const double w_bits = w_pos * L.wstore_bits;
+    const double mo = (double)L.m * (double)L.f; /* outputs */
+    const double in_stream = (double)L.m * (double)L.win_nz * ab;
+    double psum_bits = mo * (double)(fr > 0 ? fr - 1 : 0) * 2.0 * accb;
+    double sram_bits;
+    switch (sp->dataflow) {
+    case SYS_OS:
+        sram_bits = in_stream * (double)fc + w_bits * (double)fr + mo * ab;
+        break;
+    case SYS_IS:
+        sram_bits = in_stream + w_bits * (double)fc + mo * ab + psum_bits;
+        break;
+    default: /* SYS_WS */
+        sram_bits = in_stream * (double)fc + w_bits + mo * ab + psum_bits;
+        break;
+    }
+    out->sram_bytes = ceil_u64(bits_to_bytes(sram_bits) * (double)L.reps);
+
+    /* ---- DRAM traffic */
+    uint64_t in_elems = ceil_div_u64(net_layer_inputs(layer), L.reps);
+    uint64_t wb = ceil_u64(bits_to_bytes(w_bits));
+    uint64_t ib = ceil_u64(bits_to_bytes((double)in_elems * ab));
+    uint64_t ob = ceil_u64(bits_to_bytes(mo * ab));
+    uint64_t glb_bytes = (uint64_t)sp->glb_kb * 1024u;
+    out->dram_bytes = L.reps * sys_dram_bytes(wb, ib, ob, glb_bytes);
+    double bytes_per_cycle = sp->dram_gbps * 1e9 / (sp->freq_mhz * 1e6);
+    out->memory_cycles = bytes_per_cycle > 0.0 ? ceil_u64((double)out->dram_bytes / bytes_per_cycle)
+                                               : 0; /* range keeps bandwidth > 0 */
+    out->cycles =
+        out->compute_cycles > out->memory_cycles ? out->compute_cycles : out->memory_cycles;
+    out->latency_ms = (double)out->cycles / (sp->freq_mhz * 1e3);
+
+    /* ---- energy */
+    double mac_e = hw_tech_mac_pj(t, L.bbits, L.abits, cmp->numfmt);
+    switch (sp->sparsity) {
+    case SYS_SP_GATE:
+        out->mac_pj = mac_e * ((double)L.macs_nz + sp->gate_frac * (double)(L.macs - L.macs_nz));
+        break;
+    case SYS_SP_SKIP:
+        out->mac_pj = mac_e * (double)L.macs_nz;
+        break;
+    default:
+        out->mac_pj = mac_e * (double)L.macs;
+        break;
+    }
+
+    double moved = (double)(sp->sparsity == SYS_SP_SKIP ? L.macs_nz : L.macs);
+    double stat_ws = (double)L.win_nz * (double)L.f * (double)L.bbits;
+    double stat_os = mo * accb;
+    double stat_is = (double)L.m * (double)L.win_nz * ab;
+    double hop_bits;
+    switch (sp->dataflow) {
+    case SYS_OS:
+        hop_bits = moved * (ab + (double)L.bbits) + stat_os * (double)L.reps;
+        break;
+    case SYS_IS:
+        hop_bits = moved * ((double)L.bbits + accb) + stat_is * (double)L.reps;
+        break;
+    default:
+        hop_bits = moved * (ab + accb) + stat_ws * (double)L.reps;
+        break;
+    }
+    out->noc_pj = hop_bits * t->rf_pj_per_bit;
+
+    out->sram_pj = (double)out->sram_bytes * hw_tech_sram_pj(t, (double)sp->glb_kb, 8);
+    out->dram_pj =
+        (double)out->dram_bytes * 8.0 * hw_tech_dram_pj_per_bit(t, (hw_dram_kind)sp->dram);
+    double seconds = (double)out->cycles / (sp->freq_mhz * 1e6);
+    /* mW · s = mJ = 1e9 pJ */
+    out->static_pj = t->leak_mw_per_mm2 * systolic_area_mm2(cfg) * seconds * 1e9;
+    out->energy_pj = out->mac_pj + out->noc_pj + out->sram_pj + out->dram_pj + out->static_pj;
+    return 0;
+}
+
+const hw_template hw_systolic_template = {
+    .name = "systolic",
+    .summary = "TPU-like systolic array (SCALE-Sim v2 cycles), global buffer, DRAM",
+    .params = systolic_params_table,
+    .n_params = sizeof systolic_params_table / sizeof systolic_params_table[0],
+    .params_size = sizeof(systolic_params),
+    .check = systolic_check,
+    .eval_layer = systolic_eval_layer,
+    .area_mm2 = systolic_area_mm2,
+    .peak_tops = systolic_peak_tops,
+    .freq_mhz = systolic_freq_mhz,
+};

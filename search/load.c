@@ -1,1 +1,1517 @@
-/* placeholder: being written */
+/*
+ * load.c — network, accelerator and experiment files: XML in, const structs out.
+ *
+ * Loading runs in three steps, after ZigZag's parser [1]:
+ *
+ *   1. parse   — libxml2 reads the bytes into a tree. The parser never touches the network
+ *                (XML_PARSE_NONET), never loads a DTD, never expands entities (no
+ *                XML_PARSE_NOENT / XML_PARSE_DTDLOAD), and refuses any <!DOCTYPE> outright: a
+ *                SAX hook stops the parser at the declaration, before an entity is even
+ *                declared. Files over 64 MiB are refused before parsing. XML_PARSE_BIG_LINES
+ *                keeps line numbers right past 65535. A malformed file is reported as
+ *                `FILE:LINE: malformed XML: <libxml2's message>`, taken from the parser
+ *                context's own last error (one context per call: thread-safe, no global
+ *                handler).
+ *   2. validate — every attribute is checked against its table (hw_param: the template's
+ *                parameters, hw_tech_params, sq_compression_params, or the fixed layer
+ *                attributes below) and defaults are filled. Every error is
+ *                `FILE:LINE: message` with the line of the offending element.
+ *   3. build   — the net_network / hw_config the models read; hw_config_prepare and
+ *                net_layer_finish do the cross-field checks, and their messages are reported
+ *                at the element's line.
+ *
+ * Network file (CONTRACT.md, "Network XML"):
+ *   <network name top1 source batch>          name required; top1 0..100 (0: unknown);
+ *                                             batch 1..65536, default 1
+ *     <conv name in out h w (kernel | kh kw) stride=1 pad=0 groups=1/>
+ *     <fc name in out/>                       N=batch, C=in, K=out, H=W=R=S=1
+ *     <matmul name m n k count=1 b="weights|activations"/>
+ *                                             P=H=m, Q=W=1, C=k, K=n, R=S=1
+ * Sizes are 1..2^24 (pad 0..2^24); a layer of more than 2^62 MACs is refused so that no
+ * count overflows downstream.
+ *
+ * Accelerator file (CONTRACT.md, "Accelerator XML"):
+ *   <accelerator name template preset ...template parameters...>
+ *     <tech NAME="VALUE" .../>                technology constants at 45 nm (hw_tech_params)
+ *   </accelerator>
+ * `preset="edge-systolic"` starts from a built-in preset; the file's own attributes then
+ * override its values (name and template default to the preset's). Without a preset, name
+ * and template are required.
+ *
+ * Experiment file: `squash check` validates it completely (xp_ section at the end), building
+ * the fixed design, the sweeps' value lists, the constraints and objectives.
+ *
+ * References:
+ *   [1] ZigZag, zigzag/parser/ — parse, validate with defaults, build model objects.
+ *   [2] libxml2 2.9 API, parser.h: xmlCtxtReadMemory, xmlParserOption; xmlerror.h.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#include "dse.h"
+
+#define SQ_FILE_MAX_BYTES ((size_t)64 << 20)    /* larger files are refused unread */
+#define SQ_DIM_MAX 16777216.0                   /* 2^24: largest size, channel count, etc. */
+#define SQ_BATCH_MAX 65536.0                    /* largest network batch */
+#define SQ_LAYER_MACS_MAX 4.6116860184273879e18 /* 2^62 MACs in one layer */
+#define SQ_PRESET_DEPTH_MAX 4                   /* preset="..." chains (presets using presets) */
+#define SQ_ATTR_MAX 1024                        /* longest single-valued attribute (bytes) */
+#define SQ_PATH_MAX 4096                        /* longest resolved path (bytes) */
+
+/* Parse options: no network, big line numbers, no stderr noise; and, by omission, no
+ * XML_PARSE_NOENT (entity substitution) and no XML_PARSE_DTDLOAD / DTDATTR / DTDVALID. */
+#define SQ_XML_OPTIONS                                                                             \
+    (XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+
+/* ================================================================== small helpers */
+
+/* Appends printf-style text to a NUL-terminated buf of len bytes, truncating. */
+static void buf_append(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void buf_append(char *buf, size_t len, const char *fmt, ...)
+{
+    size_t used = strlen(buf);
+    if (used + 1 >= len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + used, len - used, fmt, ap);
+    va_end(ap);
+}
+
+/* Appends the names of a parameter table: "a, b, c". */
+static void buf_append_params(char *buf, size_t len, const hw_param *table, size_t n, int first)
+{
+    for (size_t i = 0; i < n; i++)
+        buf_append(buf, len, "%s%s", first && i == 0 ? "" : ", ", table[i].name);
+}
+
+static long node_line(const xmlNode *n)
+{
+    if (n == NULL)
+        return 1;
+    /* libxml2 2.9 keeps lines past 65535 (XML_PARSE_BIG_LINES) only on text nodes; for an
+     * element it then guesses from the following node. The text just before an element ends on
+     * the line where the element starts, so ask that one. */
+    if (n->type == XML_ELEMENT_NODE && n->line == 65535 && n->prev != NULL &&
+        n->prev->type == XML_TEXT_NODE) {
+        long line = xmlGetLineNo(n->prev);
+        if (line > 0)
+            return line;
+    }
+    long line = xmlGetLineNo(n);
+    return line > 0 ? line : 1;
+}
+
+static const char *node_name(const xmlNode *n)
+{
+    return (const char *)n->name;
+}
+
+/* Fills err with "PATH:LINE: message" and returns SQ_EINPUT. */
+static int vfail_line(sq_error *err, const char *path, long line, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+static int vfail_line(sq_error *err, const char *path, long line, const char *fmt, va_list ap)
+{
+    if (err == NULL)
+        return SQ_EINPUT;
+    int w = snprintf(err->msg, sizeof err->msg, "%s:%ld: ", path, line);
+    if (w >= 0 && (size_t)w < sizeof err->msg)
+        vsnprintf(err->msg + w, sizeof err->msg - (size_t)w, fmt, ap);
+    return SQ_EINPUT;
+}
+
+static int fail_at_line(sq_error *err, const char *path, long line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fail_at_line(sq_error *err, const char *path, long line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vfail_line(err, path, line, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* The same at the line of node n. */
+static int fail_at(sq_error *err, const char *path, const xmlNode *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fail_at(sq_error *err, const char *path, const xmlNode *n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vfail_line(err, path, node_line(n), fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* Is n the element <name> (no namespace)? */
+static int elem_is(const xmlNode *n, const char *name)
+{
+    return n != NULL && n->type == XML_ELEMENT_NODE && n->ns == NULL &&
+           strcmp(node_name(n), name) == 0;
+}
+
+/* The text of a text node from its first non-blank character. */
+static const char *text_start(const xmlNode *t)
+{
+    const char *s = t->content != NULL ? (const char *)t->content : "";
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    return s;
+}
+
+/* Length of the first line of that text, at most 40 characters (for messages). */
+static int text_len(const xmlNode *t)
+{
+    size_t len = strcspn(text_start(t), "\r\n");
+    return len > 40 ? 40 : (int)len;
+}
+
+/* Line of a text node's first non-blank character: libxml2 records the line where the text
+ * ends, so count back the line breaks after it. */
+static long text_line(const xmlNode *t)
+{
+    long line = node_line(t);
+    for (const char *s = text_start(t); *s != '\0'; s++)
+        line -= *s == '\n';
+    return line > 0 ? line : 1;
+}
+
+static int text_is_blank(const xmlChar *s)
+{
+    for (; s != NULL && *s != '\0'; s++) {
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return 0;
+    }
+    return 1;
+}
+
+/* Classifies child c of an element named parent: 1 an element to handle, 0 to skip (blank
+ * text, comment, processing instruction), SQ_EINPUT anything else (text, entity reference). */
+static int child_kind(const xmlNode *c, const xmlNode *parent, const char *path, sq_error *err)
+{
+    switch (c->type) {
+    case XML_ELEMENT_NODE:
+        if (c->ns != NULL)
+            return fail_at(err, path, c,
+                           "unknown element <%s:%s> in <%s> (namespaces are not used)",
+                           (const char *)c->ns->prefix, node_name(c), node_name(parent));
+        return 1;
+    case XML_TEXT_NODE:
+    case XML_CDATA_SECTION_NODE:
+        if (text_is_blank(c->content))
+            return 0;
+        return fail_at_line(err, path, text_line(c), "unexpected text in <%s>: '%.*s'",
+                            node_name(parent), text_len(c), text_start(c));
+    case XML_COMMENT_NODE:
+    case XML_PI_NODE:
+        return 0;
+    case XML_ENTITY_REF_NODE:
+        return fail_at(err, path, c, "entity references are not allowed ('&%s;')", node_name(c));
+    default:
+        return fail_at(err, path, c, "unexpected content in <%s>", node_name(parent));
+    }
+}
+
+/* An element that must have no element or text children. */
+static int check_leaf(const xmlNode *n, const char *path, sq_error *err)
+{
+    for (const xmlNode *c = n->children; c != NULL; c = c->next) {
+        int k = child_kind(c, n, path, err);
+        if (k < 0)
+            return k;
+        if (k == 1)
+            return fail_at(err, path, c, "unexpected element <%s> inside <%s>", node_name(c),
+                           node_name(n));
+    }
+    return 0;
+}
+
+/* Is name in the NULL-terminated list? */
+static int name_in(const char *name, const char *const *list)
+{
+    for (size_t i = 0; list != NULL && list[i] != NULL; i++) {
+        if (strcmp(list[i], name) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Fails on the first attribute of n that is not in fixed (NULL-terminated) nor in table. */
+static int check_attrs(const xmlNode *n, const char *const *fixed, const hw_param *table,
+                       size_t n_table, const char *path, sq_error *err)
+{
+    for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
+        const char *name = (const char *)a->name;
+        if (a->ns == NULL && (name_in(name, fixed) ||
+                              (table != NULL && hw_param_find(table, n_table, name) != NULL)))
+            continue;
+        char allowed[768] = "";
+        for (size_t i = 0; fixed != NULL && fixed[i] != NULL; i++)
+            buf_append(allowed, sizeof allowed, "%s%s", i ? ", " : "", fixed[i]);
+        if (table != NULL)
+            buf_append_params(allowed, sizeof allowed, table, n_table, allowed[0] == '\0');
+        return fail_at(err, path, n, "unknown attribute '%s%s%s' on <%s> (allowed: %s)",
+                       a->ns != NULL ? (const char *)a->ns->prefix : "", a->ns != NULL ? ":" : "",
+                       name, node_name(n), allowed);
+    }
+    return 0;
+}
+
+/* Copies attribute name of n into buf. 1 present, 0 absent, SQ_EINPUT too long. */
+static int attr_get(const xmlNode *n, const char *name, char *buf, size_t len, const char *path,
+                    sq_error *err)
+{
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+    if (v == NULL)
+        return 0;
+    size_t vlen = strlen((const char *)v);
+    if (vlen >= len) {
+        xmlFree(v);
+        return fail_at(err, path, n, "attribute '%s' is longer than %zu characters", name, len - 1);
+    }
+    memcpy(buf, v, vlen + 1);
+    xmlFree(v);
+    return 1;
+}
+
+/* Reads a numeric attribute through a one-off parameter description (same parsing and
+ * messages as the tables). Absent: def if !required, else an error. */
+static int attr_number(const xmlNode *n, const char *name, hw_ptype type, double min, double max,
+                       int required, double def, double *out, const char *path, sq_error *err)
+{
+    char text[SQ_ATTR_MAX];
+    int rc = attr_get(n, name, text, sizeof text, path, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 0) {
+        if (required)
+            return fail_at(err, path, n, "missing required attribute '%s' on <%s>", name,
+                           node_name(n));
+        *out = def;
+        return 0;
+    }
+    const hw_param p = {name, "", type, def, min, max, NULL, 0, NULL};
+    char msg[512];
+    if (hw_param_parse(&p, text, out, msg, sizeof msg) != 0)
+        return fail_at(err, path, n, "attribute '%s': %s", name, msg);
+    return 0;
+}
+
+static int attr_u32(const xmlNode *n, const char *name, double min, double max, int required,
+                    uint32_t def, uint32_t *out, const char *path, sq_error *err)
+{
+    double v = 0.0;
+    int rc = attr_number(n, name, HW_P_INT, min, max, required, def, &v, path, err);
+    if (rc == 0)
+        *out = (uint32_t)v;
+    return rc;
+}
+
+/* Reads a table parameter from attribute text into base (struct the table describes). */
+static int attr_param(const xmlNode *n, const hw_param *p, void *base, const char *path,
+                      sq_error *err)
+{
+    char text[SQ_ATTR_MAX];
+    int rc = attr_get(n, p->name, text, sizeof text, path, err);
+    if (rc <= 0)
+        return rc;
+    double v = 0.0;
+    char msg[512];
+    if (hw_param_parse(p, text, &v, msg, sizeof msg) != 0)
+        return fail_at(err, path, n, "attribute '%s': %s", p->name, msg);
+    hw_param_set(p, base, v);
+    return 0;
+}
+
+/* ================================================================== step 1: read and parse */
+
+/* Where a file's bytes come from: a built-in entry or a file read into memory. */
+typedef struct sq_source {
+    const char *text;           /* the bytes (borrowed from the built-in or owned_text) */
+    size_t len;                 /* bytes in text */
+    const char *path;           /* path for messages: built-in path or path_buf */
+    char *owned_text;           /* malloc'ed file contents, or NULL */
+    int open_errno;             /* errno of a failed open (source_open returned 1) */
+    char path_buf[SQ_PATH_MAX]; /* the resolved file path */
+} sq_source;
+
+static void source_close(sq_source *src)
+{
+    free(src->owned_text);
+    src->owned_text = NULL;
+}
+
+/* Resolves ref: first a built-in name in list (if list is not NULL), then a file, relative to
+ * dir when dir is not NULL and ref is relative. Returns 0 (src filled; source_close it), 1 if
+ * neither exists (src->open_errno says why), SQ_EINPUT (too large) or SQ_ERUNTIME. */
+static int source_open(sq_source *src, const sq_builtin *list, size_t n, const char *ref,
+                       const char *dir, sq_error *err)
+{
+    int rc = SQ_OK;
+    FILE *f = NULL;
+    memset(src, 0, sizeof *src);
+
+    const sq_builtin *b = list != NULL ? sq_builtin_find(list, n, ref) : NULL;
+    if (b != NULL) {
+        src->text = b->text;
+        src->len = b->len;
+        src->path = b->path;
+        return SQ_OK;
+    }
+
+    int w = dir != NULL && ref[0] != '/'
+                ? snprintf(src->path_buf, sizeof src->path_buf, "%s/%s", dir, ref)
+                : snprintf(src->path_buf, sizeof src->path_buf, "%s", ref);
+    if (w < 0 || (size_t)w >= sizeof src->path_buf) {
+        src->open_errno = ENAMETOOLONG;
+        return 1;
+    }
+    src->path = src->path_buf;
+
+    f = fopen(src->path_buf, "rb");
+    if (f == NULL) {
+        src->open_errno = errno;
+        return 1;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0) {
+        rc = sq_fail(err, SQ_ERUNTIME, "squash: cannot read '%s': %s", src->path, strerror(errno));
+        goto out;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        src->open_errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+        rc = 1;
+        goto out;
+    }
+    if ((uint64_t)st.st_size > SQ_FILE_MAX_BYTES) {
+        rc = sq_fail(err, SQ_EINPUT, "%s: file is larger than 64 MiB", src->path);
+        goto out;
+    }
+    size_t size = (size_t)st.st_size;
+    src->owned_text = malloc(size + 1);
+    if (src->owned_text == NULL) {
+        rc = sq_fail(err, SQ_ERUNTIME, "squash: out of memory reading '%s'", src->path);
+        goto out;
+    }
+    if (size > 0 && fread(src->owned_text, 1, size, f) != size) {
+        rc = sq_fail(err, SQ_ERUNTIME, "squash: cannot read '%s': %s", src->path,
+                     ferror(f) ? strerror(errno) : "file changed while reading");
+        goto out;
+    }
+    src->owned_text[size] = '\0';
+    src->text = src->owned_text;
+    src->len = size;
+
+out:
+    if (f != NULL)
+        fclose(f);
+    if (rc != SQ_OK)
+        source_close(src);
+    return rc;
+}
+
+/* What the parse hooks record (the parser context's _private). */
+typedef struct parse_state {
+    int doctype;         /* 1 once a <!DOCTYPE> was met */
+    long doctype_line;   /* its line */
+    int error;           /* 1 once an error was reported */
+    long error_line;     /* line of the first error */
+    char error_msg[512]; /* libxml2's message of the first error, without the newline */
+} parse_state;
+
+/* Structured error handler of one parser context: keeps the first error (libxml2 goes on after
+ * some errors, and its last one is often a consequence, "Premature end of data"). */
+static void parse_error(void *ctx, xmlError *e)
+{
+    xmlParserCtxt *ctxt = ctx;
+    parse_state *st = ctxt->_private;
+    if (st->error || e == NULL || e->level < XML_ERR_ERROR)
+        return;
+    st->error = 1;
+    st->error_line = e->line;
+    snprintf(st->error_msg, sizeof st->error_msg, "%s",
+             e->message != NULL ? e->message : "the parser gave no reason");
+    size_t m = strlen(st->error_msg);
+    while (m > 0 && (st->error_msg[m - 1] == '\n' || st->error_msg[m - 1] == ' '))
+        st->error_msg[--m] = '\0';
+}
+
+/* SAX internalSubset hook: called at every <!DOCTYPE ...>, before its internal subset (where
+ * entities would be declared) is read. Records the line and stops the parser there. */
+static void doctype_refuse(void *ctx, const xmlChar *name, const xmlChar *external_id,
+                           const xmlChar *system_id)
+{
+    xmlParserCtxt *ctxt = ctx;
+    parse_state *st = ctxt->_private;
+    st->doctype = 1;
+    st->doctype_line = ctxt->input != NULL ? (long)ctxt->input->line : 1;
+    xmlStopParser(ctxt);
+}
+
+/* Parses text into *out (owned: xmlFreeDoc). Errors are "PATH:LINE: ..." SQ_EINPUT. */
+static int xml_parse(xmlDoc **out, const char *text, size_t len, const char *path, sq_error *err)
+{
+    int rc = SQ_OK;
+    xmlParserCtxt *ctxt = NULL;
+    xmlDoc *doc = NULL;
+    parse_state st;
+    memset(&st, 0, sizeof st);
+    *out = NULL;
+
+    if (len > SQ_FILE_MAX_BYTES)
+        return sq_fail(err, SQ_EINPUT, "%s: file is larger than 64 MiB", path);
+    ctxt = xmlNewParserCtxt();
+    if (ctxt == NULL || ctxt->sax == NULL) {
+        rc = sq_fail(err, SQ_ERUNTIME, "squash: out of memory parsing '%s'", path);
+        goto out;
+    }
+    /* Hooks on this context only (its own SAX handler copy): no global state is touched. */
+    ctxt->_private = &st;
+    ctxt->sax->internalSubset = doctype_refuse;
+    ctxt->sax->serror = parse_error;
+    doc = xmlCtxtReadMemory(ctxt, text, (int)len, path, NULL, SQ_XML_OPTIONS);
+    if (st.doctype) {
+        rc = sq_fail(err, SQ_EINPUT,
+                     "%s:%ld: <!DOCTYPE> is not allowed (squash never loads DTDs or expands "
+                     "entities)",
+                     path, st.doctype_line > 0 ? st.doctype_line : 1);
+        goto out;
+    }
+    if (doc == NULL || !ctxt->wellFormed || st.error) {
+        if (!st.error) { /* defensive: a failure without a reported error */
+            const xmlError *e = xmlCtxtGetLastError(ctxt);
+            if (e != NULL)
+                parse_error(ctxt, (xmlError *)e);
+        }
+        rc = sq_fail(err, SQ_EINPUT, "%s:%ld: malformed XML: %s", path,
+                     st.error_line > 0 ? st.error_line : 1,
+                     st.error ? st.error_msg : "the parser gave no reason");
+        goto out;
+    }
+    if (xmlDocGetRootElement(doc) == NULL) {
+        rc = sq_fail(err, SQ_EINPUT, "%s:1: malformed XML: no root element", path);
+        goto out;
+    }
+    *out = doc;
+    doc = NULL;
+
+out:
+    if (doc != NULL)
+        xmlFreeDoc(doc);
+    if (ctxt != NULL)
+        xmlFreeParserCtxt(ctxt);
+    return rc;
+}
+
+/* ================================================================== networks */
+
+static const char *const net_root_attrs[] = {"name", "top1", "source", "batch", NULL};
+static const char *const conv_attrs[] = {"name", "in", "out",    "h",   "w",      "kernel",
+                                         "kh",   "kw", "stride", "pad", "groups", NULL};
+static const char *const fc_attrs[] = {"name", "in", "out", NULL};
+static const char *const matmul_attrs[] = {"name", "m", "n", "k", "count", "b", NULL};
+static const char *const matmul_b_names[] = {"activations", "weights",
+                                             NULL}; /* index = b_is_weight */
+
+/* Fills the shape of a conv layer from its element. */
+static int conv_from_node(net_layer *l, const xmlNode *n, const char *path, sq_error *err)
+{
+    int rc;
+    if ((rc = attr_u32(n, "in", 1, SQ_DIM_MAX, 1, 0, &l->c, path, err)) != 0 ||
+        (rc = attr_u32(n, "out", 1, SQ_DIM_MAX, 1, 0, &l->k, path, err)) != 0 ||
+        (rc = attr_u32(n, "h", 1, SQ_DIM_MAX, 1, 0, &l->h, path, err)) != 0 ||
+        (rc = attr_u32(n, "w", 1, SQ_DIM_MAX, 1, 0, &l->w, path, err)) != 0 ||
+        (rc = attr_u32(n, "stride", 1, SQ_DIM_MAX, 0, 1, &l->stride, path, err)) != 0 ||
+        (rc = attr_u32(n, "pad", 0, SQ_DIM_MAX, 0, 0, &l->pad, path, err)) != 0 ||
+        (rc = attr_u32(n, "groups", 1, SQ_DIM_MAX, 0, 1, &l->groups, path, err)) != 0)
+        return rc;
+
+    int has_kernel = xmlHasNsProp(n, (const xmlChar *)"kernel", NULL) != NULL;
+    int has_kh = xmlHasNsProp(n, (const xmlChar *)"kh", NULL) != NULL;
+    int has_kw = xmlHasNsProp(n, (const xmlChar *)"kw", NULL) != NULL;
+    if (has_kernel && (has_kh || has_kw))
+        return fail_at(err, path, n, "give either 'kernel' or 'kh' and 'kw' on <conv>, not both");
+    if (has_kernel) {
+        if ((rc = attr_u32(n, "kernel", 1, SQ_DIM_MAX, 1, 0, &l->r, path, err)) != 0)
+            return rc;
+        l->s = l->r;
+        return 0;
+    }
+    if (!has_kh && !has_kw)
+        return fail_at(err, path, n,
+                       "missing required attribute 'kernel' (or 'kh' and 'kw') on <conv>");
+    if ((rc = attr_u32(n, "kh", 1, SQ_DIM_MAX, 1, 0, &l->r, path, err)) != 0 ||
+        (rc = attr_u32(n, "kw", 1, SQ_DIM_MAX, 1, 0, &l->s, path, err)) != 0)
+        return rc;
+    return 0;
+}
+
+/* Builds one layer from a <conv>, <fc> or <matmul> element. */
+static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const char *path,
+                           sq_error *err)
+{
+    int rc;
+    memset(l, 0, sizeof *l);
+    l->n = batch;
+    l->stride = 1;
+    l->pad = 0;
+    l->groups = 1;
+    l->count = 1;
+    l->b_is_weight = 1;
+    l->density = 1.0;
+    l->meta_bits = 0.0;
+    l->r = l->s = 1;
+    l->h = l->w = 1;
+
+    if (elem_is(n, "conv")) {
+        l->kind = NET_CONV;
+        if ((rc = check_attrs(n, conv_attrs, NULL, 0, path, err)) != 0)
+            return rc;
+    } else if (elem_is(n, "fc")) {
+        l->kind = NET_FC;
+        if ((rc = check_attrs(n, fc_attrs, NULL, 0, path, err)) != 0)
+            return rc;
+    } else if (elem_is(n, "matmul")) {
+        l->kind = NET_MATMUL;
+        if ((rc = check_attrs(n, matmul_attrs, NULL, 0, path, err)) != 0)
+            return rc;
+    } else {
+        return fail_at(err, path, n,
+                       "unknown element <%s> in <network> (expected conv, fc or matmul)",
+                       node_name(n));
+    }
+    if ((rc = check_leaf(n, path, err)) != 0)
+        return rc;
+
+    char name[SQ_ATTR_MAX];
+    rc = attr_get(n, "name", name, sizeof name, path, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return fail_at(err, path, n, "missing required attribute 'name' on <%s>", node_name(n));
+    if (name[0] == '\0')
+        return fail_at(err, path, n, "attribute 'name' is empty");
+    if (strlen(name) >= sizeof l->name)
+        return fail_at(err, path, n, "layer name '%.40s...' is longer than %d characters", name,
+                       NET_NAME_MAX - 1);
+    memcpy(l->name, name, strlen(name) + 1);
+
+    switch (l->kind) {
+    case NET_CONV:
+        rc = conv_from_node(l, n, path, err);
+        break;
+    case NET_FC:
+        if ((rc = attr_u32(n, "in", 1, SQ_DIM_MAX, 1, 0, &l->c, path, err)) == 0)
+            rc = attr_u32(n, "out", 1, SQ_DIM_MAX, 1, 0, &l->k, path, err);
+        break;
+    case NET_MATMUL: {
+        uint32_t m = 0;
+        if ((rc = attr_u32(n, "m", 1, SQ_DIM_MAX, 1, 0, &m, path, err)) != 0 ||
+            (rc = attr_u32(n, "n", 1, SQ_DIM_MAX, 1, 0, &l->k, path, err)) != 0 ||
+            (rc = attr_u32(n, "k", 1, SQ_DIM_MAX, 1, 0, &l->c, path, err)) != 0 ||
+            (rc = attr_u32(n, "count", 1, SQ_DIM_MAX, 0, 1, &l->count, path, err)) != 0)
+            break;
+        l->h = m;
+        l->w = 1;
+        const hw_param b = {"b", "", HW_P_ENUM, 1, 0, 0, matmul_b_names, 0, NULL};
+        int b_is_weight = 1;
+        rc = attr_param(n, &b, &b_is_weight, path, err);
+        l->b_is_weight = b_is_weight;
+        break;
+    }
+    }
+    if (rc != 0)
+        return rc;
+
+    char msg[512] = "";
+    if (net_layer_finish(l, msg, sizeof msg) != 0)
+        return fail_at(err, path, n, "%s", msg); /* msg names the layer */
+    double macs =
+        (double)l->n * l->k * ((double)l->c / l->groups) * l->p * l->q * l->r * l->s * l->count;
+    if (macs > SQ_LAYER_MACS_MAX)
+        return fail_at(err, path, n, "layer '%s': %.3g MACs is more than squash counts (2^62)",
+                       l->name, macs);
+    return 0;
+}
+
+/* Builds a network from a parsed document. */
+static int net_from_doc(net_network **out, const xmlDoc *doc, const char *path, sq_error *err)
+{
+    int rc = SQ_OK;
+    net_network *net = NULL;
+    long *lines = NULL; /* line of each layer, for duplicate-name messages */
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    *out = NULL;
+
+    if (!elem_is(root, "network")) {
+        rc = fail_at(err, path, root, "expected <network> as the root element, found <%s>",
+                     node_name(root));
+        goto out;
+    }
+    if ((rc = check_attrs(root, net_root_attrs, NULL, 0, path, err)) != 0)
+        goto out;
+
+    net = calloc(1, sizeof *net);
+    if (net == NULL) {
+        rc = sq_fail(err, SQ_ERUNTIME, "squash: out of memory loading '%s'", path);
+        goto out;
+    }
+    char text[SQ_ATTR_MAX];
+    if ((rc = attr_get(root, "name", text, sizeof text, path, err)) < 0)
+        goto out;
+    if (rc == 0) {
+        rc = fail_at(err, path, root, "missing required attribute 'name' on <network>");
+        goto out;
+    }
+    if (text[0] == '\0' || strlen(text) >= sizeof net->name) {
+        rc = fail_at(err, path, root, "attribute 'name': must be 1 to %zu characters",
+                     sizeof net->name - 1);
+        goto out;
+    }
+    memcpy(net->name, text, strlen(text) + 1);
+    if ((rc = attr_get(root, "source", text, sizeof text, path, err)) < 0)
+        goto out;
+    if (rc == 1 && strlen(text) >= sizeof net->source) {
+        rc = fail_at(err, path, root, "attribute 'source' is longer than %zu characters",
+                     sizeof net->source - 1);
+        goto out;
+    }
+    if (rc == 1)
+        memcpy(net->source, text, strlen(text) + 1);
+    if ((rc = attr_number(root, "top1", HW_P_REAL, 0.0, 100.0, 0, 0.0, &net->top1, path, err)) !=
+            0 ||
+        (rc = attr_u32(root, "batch", 1, SQ_BATCH_MAX, 0, 1, &net->batch, path, err)) != 0)
+        goto out;
+
+    size_t n_elems = 0;
+    for (const xmlNode *c = root->children; c != NULL; c = c->next) {
+        int k = child_kind(c, root, path, err);
+        if (k < 0) {
+            rc = k;
+            goto out;
+        }
+        n_elems += (size_t)k;
+    }
+    if (n_elems == 0) {
+        rc = fail_at(err, path, root, "network '%s' has no layers", net->name);
+        goto out;
+    }
+    net->layers = calloc(n_elems, sizeof *net->layers);
+    lines = calloc(n_elems, sizeof *lines);
+    if (net->layers == NULL || lines == NULL) {
+        rc = sq_fail(err, SQ_ERUNTIME, "squash: out of memory loading '%s'", path);
+        goto out;
+    }
+    for (const xmlNode *c = root->children; c != NULL; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        net_layer *l = &net->layers[net->n_layers];
+        if ((rc = layer_from_node(l, c, net->batch, path, err)) != 0)
+            goto out;
+        for (size_t i = 0; i < net->n_layers; i++) {
+            if (strcmp(net->layers[i].name, l->name) == 0) {
+                rc = fail_at(err, path, c, "duplicate layer name '%s' (first at line %ld)", l->name,
+                             lines[i]);
+                goto out;
+            }
+        }
+        lines[net->n_layers] = node_line(c);
+        net->n_layers++;
+    }
+    *out = net;
+    net = NULL;
+
+out:
+    free(lines);
+    net_network_free(net);
+    return rc;
+}
+
+int sq_net_load_buffer(net_network **out, const char *text, size_t len, const char *path,
+                       sq_error *err)
+{
+    assert(out != NULL && text != NULL && path != NULL);
+    xmlDoc *doc = NULL;
+    *out = NULL;
+    int rc = xml_parse(&doc, text, len, path, err);
+    if (rc == SQ_OK)
+        rc = net_from_doc(out, doc, path, err);
+    if (doc != NULL)
+        xmlFreeDoc(doc);
+    return rc;
+}
+
+/* Loads a zoo name or a file (relative to dir if given). 1: neither exists (src says why). */
+static int net_load_ref(net_network **out, const char *ref, const char *dir, sq_error *err)
+{
+    sq_source src;
+    *out = NULL;
+    int rc = source_open(&src, sq_zoo, sq_zoo_n, ref, dir, err);
+    if (rc != SQ_OK)
+        return rc;
+    rc = sq_net_load_buffer(out, src.text, src.len, src.path, err);
+    source_close(&src);
+    return rc;
+}
+
+int sq_net_load(net_network **out, const char *net, sq_error *err)
+{
+    assert(out != NULL && net != NULL);
+    int rc = net_load_ref(out, net, NULL, err);
+    if (rc == 1)
+        return sq_fail(err, SQ_EINPUT,
+                       "squash: unknown network '%s' (not a zoo name or a readable file; see "
+                       "squash list nets)",
+                       net);
+    return rc;
+}
+
+/* ================================================================== accelerators */
+
+static const char *const hw_root_attrs[] = {"name", "template", "preset", NULL};
+
+static int hw_load_text(hw_config *out, const char *text, size_t len, const char *path, int depth,
+                        sq_error *err);
+
+/* Applies the <tech NAME="VALUE"/> overrides to cfg->tech45. */
+static int tech_from_node(hw_config *cfg, const xmlNode *n, const char *path, sq_error *err)
+{
+    int rc;
+    if ((rc = check_attrs(n, NULL, hw_tech_params, hw_tech_n_params, path, err)) != 0 ||
+        (rc = check_leaf(n, path, err)) != 0)
+        return rc;
+    for (size_t i = 0; i < hw_tech_n_params; i++) {
+        if ((rc = attr_param(n, &hw_tech_params[i], &cfg->tech45, path, err)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Finds the template named by the template attribute; fails listing the known ones. */
+static int template_find(const hw_template **out, const char *name, const xmlNode *n,
+                         const char *path, sq_error *err)
+{
+    *out = hw_template_find(name);
+    if (*out != NULL)
+        return 0;
+    char known[512] = "";
+    for (size_t i = 0; hw_templates[i] != NULL; i++)
+        buf_append(known, sizeof known, "%s%s", i ? ", " : "", hw_templates[i]->name);
+    return fail_at(err, path, n, "unknown template '%s' (known: %s)", name, known);
+}
+
+/* Builds a design from a parsed document; depth counts preset="..." indirections. */
+static int hw_from_doc(hw_config *out, const xmlDoc *doc, const char *path, int depth,
+                       sq_error *err)
+{
+    int rc = SQ_OK;
+    hw_config cfg;
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    char name[SQ_ATTR_MAX] = "", tpl_name[SQ_ATTR_MAX] = "", preset[SQ_ATTR_MAX] = "";
+    memset(&cfg, 0, sizeof cfg);
+
+    if (!elem_is(root, "accelerator"))
+        return fail_at(err, path, root, "expected <accelerator> as the root element, found <%s>",
+                       node_name(root));
+    int has_name = attr_get(root, "name", name, sizeof name, path, err);
+    int has_tpl = attr_get(root, "template", tpl_name, sizeof tpl_name, path, err);
+    int has_preset = attr_get(root, "preset", preset, sizeof preset, path, err);
+    if (has_name < 0 || has_tpl < 0 || has_preset < 0)
+        return SQ_EINPUT;
+
+    const hw_template *tpl = NULL;
+    if (has_tpl && (rc = template_find(&tpl, tpl_name, root, path, err)) != 0)
+        return rc;
+    if (has_preset) {
+        const sq_builtin *b = sq_builtin_find(sq_presets, sq_presets_n, preset);
+        if (b == NULL) {
+            char known[512] = "";
+            for (size_t i = 0; i < sq_presets_n; i++)
+                buf_append(known, sizeof known, "%s%s", i ? ", " : "", sq_presets[i].name);
+            return fail_at(err, path, root, "unknown preset '%s' (known: %s)", preset, known);
+        }
+        if (depth >= SQ_PRESET_DEPTH_MAX)
+            return fail_at(err, path, root, "preset '%s': presets nest more than %d deep", preset,
+                           SQ_PRESET_DEPTH_MAX);
+        if ((rc = hw_load_text(&cfg, b->text, b->len, b->path, depth + 1, err)) != 0)
+            return rc;
+        if (tpl != NULL && tpl != cfg.tpl)
+            return fail_at(err, path, root,
+                           "template '%s' differs from preset '%s''s template '%s'", tpl->name,
+                           preset, cfg.tpl->name);
+        tpl = cfg.tpl;
+    } else {
+        if (tpl == NULL)
+            return fail_at(err, path, root,
+                           "missing required attribute 'template' on <accelerator>");
+        if (!has_name)
+            return fail_at(err, path, root, "missing required attribute 'name' on <accelerator>");
+    }
+    if (has_name) {
+        if (name[0] == '\0' || strlen(name) >= sizeof cfg.name)
+            return fail_at(err, path, root, "attribute 'name': must be 1 to %zu characters",
+                           sizeof cfg.name - 1);
+    }
+    if (!has_preset)
+        hw_config_init(&cfg, tpl, name);
+    else if (has_name)
+        memcpy(cfg.name, name, strlen(name) + 1);
+
+    if ((rc = check_attrs(root, hw_root_attrs, tpl->params, tpl->n_params, path, err)) != 0)
+        return rc;
+    for (size_t i = 0; i < tpl->n_params; i++) {
+        if ((rc = attr_param(root, &tpl->params[i], cfg.params, path, err)) != 0)
+            return rc;
+    }
+    for (const xmlNode *c = root->children; c != NULL; c = c->next) {
+        int k = child_kind(c, root, path, err);
+        if (k < 0)
+            return k;
+        if (k == 0)
+            continue;
+        if (!elem_is(c, "tech"))
+            return fail_at(err, path, c, "unknown element <%s> in <accelerator> (expected tech)",
+                           node_name(c));
+        if ((rc = tech_from_node(&cfg, c, path, err)) != 0)
+            return rc;
+    }
+    char msg[512] = "";
+    if (hw_config_prepare(&cfg, msg, sizeof msg) != 0)
+        return fail_at(err, path, root, "%s", msg);
+    *out = cfg;
+    return SQ_OK;
+}
+
+static int hw_load_text(hw_config *out, const char *text, size_t len, const char *path, int depth,
+                        sq_error *err)
+{
+    xmlDoc *doc = NULL;
+    int rc = xml_parse(&doc, text, len, path, err);
+    if (rc == SQ_OK)
+        rc = hw_from_doc(out, doc, path, depth, err);
+    if (doc != NULL)
+        xmlFreeDoc(doc);
+    return rc;
+}
+
+int sq_hw_load_buffer(hw_config *out, const char *text, size_t len, const char *path, sq_error *err)
+{
+    assert(out != NULL && text != NULL && path != NULL);
+    return hw_load_text(out, text, len, path, 0, err);
+}
+
+/* Loads a preset name or a file (relative to dir if given). 1: neither exists. */
+static int hw_load_ref(hw_config *out, const char *ref, const char *dir, sq_error *err)
+{
+    sq_source src;
+    int rc = source_open(&src, sq_presets, sq_presets_n, ref, dir, err);
+    if (rc != SQ_OK)
+        return rc;
+    rc = hw_load_text(out, src.text, src.len, src.path, 0, err);
+    source_close(&src);
+    return rc;
+}
+
+int sq_hw_load(hw_config *out, const char *hw, sq_error *err)
+{
+    assert(out != NULL && hw != NULL);
+    int rc = hw_load_ref(out, hw, NULL, err);
+    if (rc == 1)
+        return sq_fail(err, SQ_EINPUT,
+                       "squash: unknown accelerator '%s' (not a preset name or a readable file; "
+                       "see squash list presets)",
+                       hw);
+    return rc;
+}
+
+/* ================================================================== --set NAME=VALUE */
+
+int sq_set_apply(hw_config *hw, sw_compression *cmp, const char *assignment, sq_error *err)
+{
+    assert(assignment != NULL);
+    const char *eq = strchr(assignment, '=');
+    if (eq == NULL || eq == assignment)
+        return sq_fail(err, SQ_EINPUT, "--set %s: expected NAME=VALUE", assignment);
+    char name[64];
+    size_t name_len = (size_t)(eq - assignment);
+    if (name_len >= sizeof name)
+        return sq_fail(err, SQ_EINPUT, "--set %s: unknown parameter '%.*s'", assignment,
+                       (int)name_len, assignment);
+    memcpy(name, assignment, name_len);
+    name[name_len] = '\0';
+    const char *value_text = eq + 1;
+
+    hw_config cfg;
+    sw_compression c;
+    memset(&cfg, 0, sizeof cfg);
+    memset(&c, 0, sizeof c);
+    if (hw != NULL)
+        cfg = *hw;
+    if (cmp != NULL)
+        c = *cmp;
+    const hw_param *p = NULL;
+    void *base = NULL;
+    int is_cmp = 0;
+    if (hw != NULL && (p = hw_param_find(hw->tpl->params, hw->tpl->n_params, name)) != NULL) {
+        base = cfg.params;
+    } else if (cmp != NULL &&
+               (p = hw_param_find(sq_compression_params, sq_compression_n_params, name)) != NULL) {
+        base = &c;
+        is_cmp = 1;
+    } else if (hw != NULL && (p = hw_param_find(hw_tech_params, hw_tech_n_params, name)) != NULL) {
+        base = &cfg.tech45;
+    } else {
+        char known[768] = "";
+        if (hw != NULL) {
+            buf_append(known, sizeof known, "template '%s': ", hw->tpl->name);
+            buf_append_params(known, sizeof known, hw->tpl->params, hw->tpl->n_params, 1);
+            buf_append(known, sizeof known, "; ");
+        }
+        buf_append(known, sizeof known, "compression: ");
+        buf_append_params(known, sizeof known, sq_compression_params, sq_compression_n_params, 1);
+        if (hw != NULL)
+            buf_append(known, sizeof known, "; or a technology constant");
+        return sq_fail(err, SQ_EINPUT,
+                       "--set %s: unknown parameter '%s' (%s; see squash list templates)",
+                       assignment, name, known);
+    }
+
+    double v = 0.0;
+    char msg[512] = "";
+    if (hw_param_parse(p, value_text, &v, msg, sizeof msg) != 0)
+        return sq_fail(err, SQ_EINPUT, "--set %s: %s", assignment, msg);
+    hw_param_set(p, base, v);
+    /* A compression setting is range-checked here, per parameter, but not as a whole: the
+     * combination rules (numfmt=bf needs 16 bits, nm needs prune 0.5, ...) would otherwise make
+     * `--set numfmt=bf --set wbits=16 --set abits=16` fail or pass depending on the order.
+     * sq_eval checks the final setting with net_compression_check. A design, by contrast, is
+     * re-prepared at once: hw->tech must follow every change. */
+    if (is_cmp) {
+        *cmp = c;
+        return SQ_OK;
+    }
+    if (hw_config_prepare(&cfg, msg, sizeof msg) != 0)
+        return sq_fail(err, SQ_EINPUT, "--set %s: %s", assignment, msg);
+    *hw = cfg;
+    return SQ_OK;
+}
+
+/* ================================================================== experiments (validation)
+ *
+ * <experiment name>
+ *   <network ref/>                   exactly one: zoo name, or path relative to this file
+ *   <accelerator ref ...params...>   exactly one: preset, or path; attributes fix template
+ *     <sweep param values | from to step | from to factor/>          parameters
+ *   </accelerator>
+ *   <compression ...params...>       at most one; attributes fix compression parameters
+ *     <sweep .../>
+ *   </compression>
+ *   <constraint metric min max/>     any number; at least one of min, max
+ *   <objective metric goal="min|max"/>  at least one; a metric at most once
+ * </experiment>
+ *
+ * xp_from_doc builds the whole description (xp_experiment) so that the sweep driver can take
+ * it over; for now only `squash check` calls it and throws it away.
+ */
+
+static const char *const xp_metrics[] = {"energy_uj", "latency_ms", "area_mm2",   "accuracy",
+                                         "power_mw",  "edp",        "tops_per_w", NULL};
+
+#define XP_SWEEP_VALUES_MAX 1000000     /* values in one sweep */
+#define XP_SPACE_MAX 9007199254740992.0 /* 2^53: point ids stay exact in a double */
+
+typedef struct xp_sweep {
+    const hw_param *param; /* in the template's table or sq_compression_params */
+    int is_hw;             /* 1: accelerator parameter, 0: compression parameter */
+    size_t n_values;       /* entries in values, >= 1 */
+    double *values;        /* owned: values in sweep order (enum: indices) */
+    long line;             /* line of the <sweep> element */
+} xp_sweep;
+
+typedef struct xp_constraint {
+    int metric; /* index into xp_metrics */
+    double min; /* lower bound, -HUGE_VAL if none */
+    double max; /* upper bound, HUGE_VAL if none */
+} xp_constraint;
+
+typedef struct xp_objective {
+    int metric;   /* index into xp_metrics */
+    int maximize; /* 1: goal="max", 0: goal="min" */
+} xp_objective;
+
+typedef struct xp_experiment {
+    char name[64];              /* experiment name ("" if none) */
+    net_network *net;           /* owned */
+    hw_config hw;               /* the accelerator with its fixed attributes */
+    sw_compression cmp;         /* compression with its fixed attributes */
+    size_t n_sweeps;            /* entries in sweeps, in file order */
+    xp_sweep *sweeps;           /* owned */
+    size_t n_constraints;       /* entries in constraints */
+    xp_constraint *constraints; /* owned */
+    size_t n_objectives;        /* entries in objectives */
+    xp_objective *objectives;   /* owned */
+    double space_size;          /* product of the sweeps' n_values */
+} xp_experiment;
+
+static void xp_free(xp_experiment *xp)
+{
+    for (size_t i = 0; i < xp->n_sweeps; i++)
+        free(xp->sweeps[i].values);
+    free(xp->sweeps);
+    free(xp->constraints);
+    free(xp->objectives);
+    net_network_free(xp->net);
+    memset(xp, 0, sizeof *xp);
+}
+
+/* Index of a known metric from the element's 'metric' attribute. */
+static int xp_metric(int *out, const xmlNode *n, const char *path, sq_error *err)
+{
+    char text[SQ_ATTR_MAX];
+    int rc = attr_get(n, "metric", text, sizeof text, path, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return fail_at(err, path, n, "missing required attribute 'metric' on <%s>", node_name(n));
+    for (int i = 0; xp_metrics[i] != NULL; i++) {
+        if (strcmp(xp_metrics[i], text) == 0) {
+            *out = i;
+            return 0;
+        }
+    }
+    char known[256] = "";
+    for (size_t i = 0; xp_metrics[i] != NULL; i++)
+        buf_append(known, sizeof known, "%s%s", i ? ", " : "", xp_metrics[i]);
+    return fail_at(err, path, n, "unknown metric '%s' (known: %s)", text, known);
+}
+
+/* Appends v to a growing value list (sweep construction). */
+static int xp_push(xp_sweep *s, size_t *cap, double v, const xmlNode *n, const char *path,
+                   sq_error *err)
+{
+    if (s->n_values >= XP_SWEEP_VALUES_MAX)
+        return fail_at(err, path, n, "sweep of '%s' has more than %d values", s->param->name,
+                       XP_SWEEP_VALUES_MAX);
+    if (s->n_values == *cap) {
+        size_t new_cap = *cap ? 2 * *cap : 16;
+        double *grown = realloc(s->values, new_cap * sizeof *grown);
+        if (grown == NULL)
+            return sq_fail(err, SQ_ERUNTIME, "squash: out of memory loading '%s'", path);
+        s->values = grown;
+        *cap = new_cap;
+    }
+    s->values[s->n_values++] = v;
+    return 0;
+}
+
+/* Rounds to 15 significant digits, so that 0 + 3·0.1 is the 0.3 a user wrote. */
+static double xp_snap(double v)
+{
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.15g", v);
+    return strtod(buf, NULL);
+}
+
+/* Builds one <sweep> over table (the parent's parameter table). */
+static int xp_sweep_from_node(xp_sweep *s, const xmlNode *n, const hw_param *table, size_t n_table,
+                              const char *parent, const char *path, sq_error *err)
+{
+    static const char *const attrs[] = {"param", "values", "from", "to", "step", "factor", NULL};
+    int rc;
+    size_t cap = 0;
+    xmlChar *values = NULL;
+    char text[SQ_ATTR_MAX], msg[512];
+    s->line = node_line(n);
+
+    if ((rc = check_attrs(n, attrs, NULL, 0, path, err)) != 0 ||
+        (rc = check_leaf(n, path, err)) != 0)
+        goto out;
+    if ((rc = attr_get(n, "param", text, sizeof text, path, err)) < 0)
+        goto out;
+    if (rc == 0) {
+        rc = fail_at(err, path, n, "missing required attribute 'param' on <sweep>");
+        goto out;
+    }
+    s->param = hw_param_find(table, n_table, text);
+    if (s->param == NULL) {
+        char allowed[768] = "";
+        buf_append_params(allowed, sizeof allowed, table, n_table, 1);
+        rc = fail_at(err, path, n, "unknown parameter '%s' for <%s> (allowed: %s)", text, parent,
+                     allowed);
+        goto out;
+    }
+    const hw_param *p = s->param;
+
+    int has_from = xmlHasNsProp(n, (const xmlChar *)"from", NULL) != NULL;
+    int has_to = xmlHasNsProp(n, (const xmlChar *)"to", NULL) != NULL;
+    int has_step = xmlHasNsProp(n, (const xmlChar *)"step", NULL) != NULL;
+    int has_factor = xmlHasNsProp(n, (const xmlChar *)"factor", NULL) != NULL;
+    values = xmlGetNoNsProp(n, (const xmlChar *)"values");
+
+    if (values != NULL && !has_from && !has_to && !has_step && !has_factor) {
+        const char *at = (const char *)values;
+        while (*at != '\0') {
+            while (*at == ' ' || *at == '\t' || *at == '\n' || *at == '\r')
+                at++;
+            if (*at == '\0')
+                break;
+            size_t len = strcspn(at, " \t\n\r");
+            if (len >= sizeof text) {
+                rc = fail_at(err, path, n, "sweep of '%s': a value is longer than %zu characters",
+                             p->name, sizeof text - 1);
+                goto out;
+            }
+            memcpy(text, at, len);
+            text[len] = '\0';
+            at += len;
+            double v = 0.0;
+            if (hw_param_parse(p, text, &v, msg, sizeof msg) != 0) {
+                rc = fail_at(err, path, n, "sweep of '%s': %s", p->name, msg);
+                goto out;
+            }
+            for (size_t i = 0; i < s->n_values; i++) {
+                if (s->values[i] == v) {
+                    rc = fail_at(err, path, n, "sweep of '%s': value '%s' appears twice", p->name,
+                                 text);
+                    goto out;
+                }
+            }
+            if ((rc = xp_push(s, &cap, v, n, path, err)) != 0)
+                goto out;
+        }
+        if (s->n_values == 0)
+            rc = fail_at(err, path, n, "sweep of '%s': 'values' is empty", p->name);
+        goto out;
+    }
+    if (values != NULL || !has_from || !has_to || has_step == has_factor) {
+        rc = fail_at(err, path, n,
+                     "<sweep> needs values=\"...\", or from, to and step, or from, to and factor");
+        goto out;
+    }
+    if (p->type == HW_P_ENUM) {
+        char choices[512] = "";
+        for (size_t i = 0; p->choices[i] != NULL; i++)
+            buf_append(choices, sizeof choices, "%s%s", i ? " " : "", p->choices[i]);
+        rc = fail_at(err, path, n, "sweep of '%s': a choice has no range; use values=\"%s\"",
+                     p->name, choices);
+        goto out;
+    }
+
+    double from = 0.0, to = 0.0, by = 0.0;
+    if ((rc = attr_number(n, "from", p->type, p->min, p->max, 1, 0, &from, path, err)) != 0 ||
+        (rc = attr_number(n, "to", p->type, p->min, p->max, 1, 0, &to, path, err)) != 0)
+        goto out;
+    if (from > to) {
+        rc = fail_at(err, path, n, "sweep of '%s': 'from' is greater than 'to'", p->name);
+        goto out;
+    }
+    if (has_step) {
+        if ((rc = attr_number(n, "step", p->type, -DBL_MAX, DBL_MAX, 1, 0, &by, path, err)) != 0)
+            goto out;
+        if (by <= 0.0) {
+            rc = fail_at(err, path, n, "sweep of '%s': 'step' must be greater than 0", p->name);
+            goto out;
+        }
+        double steps = floor((to - from) / by * (1.0 + 1e-12) + 1e-9);
+        if (steps + 1.0 > XP_SWEEP_VALUES_MAX) {
+            rc = fail_at(err, path, n, "sweep of '%s' has more than %d values", p->name,
+                         XP_SWEEP_VALUES_MAX);
+            goto out;
+        }
+        for (double i = 0.0; i <= steps; i += 1.0) {
+            double v = p->type == HW_P_INT ? from + i * by : xp_snap(from + i * by);
+            if ((rc = xp_push(s, &cap, v > to ? to : v, n, path, err)) != 0)
+                goto out;
+        }
+    } else {
+        if ((rc = attr_number(n, "factor", p->type, -DBL_MAX, DBL_MAX, 1, 0, &by, path, err)) != 0)
+            goto out;
+        if (by <= 1.0 || from <= 0.0) {
+            rc = fail_at(err, path, n,
+                         "sweep of '%s': a 'factor' sweep needs factor > 1 and "
+                         "from > 0",
+                         p->name);
+            goto out;
+        }
+        for (double v = from; v <= to * (1.0 + 1e-12); v *= by) {
+            double snapped = p->type == HW_P_INT ? v : xp_snap(v);
+            if ((rc = xp_push(s, &cap, snapped > to ? to : snapped, n, path, err)) != 0)
+                goto out;
+        }
+    }
+
+out:
+    if (values != NULL)
+        xmlFree(values);
+    return rc;
+}
+
+/* Reads the fixed attributes and sweeps of <accelerator> or <compression>. */
+static int xp_group(xp_experiment *xp, const xmlNode *n, int is_hw, const char *path, sq_error *err)
+{
+    static const char *const hw_fixed[] = {"ref", NULL};
+    const hw_param *table = is_hw ? xp->hw.tpl->params : sq_compression_params;
+    size_t n_table = is_hw ? xp->hw.tpl->n_params : sq_compression_n_params;
+    void *base = is_hw ? (void *)xp->hw.params : (void *)&xp->cmp;
+    int rc;
+
+    if ((rc = check_attrs(n, is_hw ? hw_fixed : NULL, table, n_table, path, err)) != 0)
+        return rc;
+    for (size_t i = 0; i < n_table; i++) {
+        if ((rc = attr_param(n, &table[i], base, path, err)) != 0)
+            return rc;
+    }
+    int swept = 0;
+    for (const xmlNode *c = n->children; c != NULL; c = c->next) {
+        int k = child_kind(c, n, path, err);
+        if (k < 0)
+            return k;
+        if (k == 0)
+            continue;
+        if (!elem_is(c, "sweep"))
+            return fail_at(err, path, c, "unknown element <%s> in <%s> (expected sweep)",
+                           node_name(c), node_name(n));
+        xp_sweep *s = &xp->sweeps[xp->n_sweeps];
+        s->is_hw = is_hw;
+        rc = xp_sweep_from_node(s, c, table, n_table, node_name(n), path, err);
+        xp->n_sweeps++; /* counted even on failure so that xp_free frees its values */
+        if (rc != 0)
+            return rc;
+        if (xmlHasNsProp(n, (const xmlChar *)s->param->name, NULL) != NULL)
+            return fail_at(err, path, c, "parameter '%s' is both fixed on <%s> and swept",
+                           s->param->name, node_name(n));
+        for (size_t i = 0; i + 1 < xp->n_sweeps; i++) {
+            if (xp->sweeps[i].param == s->param)
+                return fail_at(err, path, c, "parameter '%s' is swept twice (first at line %ld)",
+                               s->param->name, xp->sweeps[i].line);
+        }
+        swept = 1;
+    }
+    /* With nothing swept the fixed design must be valid as a whole; with sweeps, a bad
+     * combination is an infeasible point, not an input error. */
+    char msg[512] = "";
+    if (!swept && is_hw && hw_config_prepare(&xp->hw, msg, sizeof msg) != 0)
+        return fail_at(err, path, n, "%s", msg);
+    if (!swept && !is_hw && net_compression_check(&xp->cmp, msg, sizeof msg) != 0)
+        return fail_at(err, path, n, "%s", msg);
+    return 0;
+}
+
+/* The folder of path ("." if it has none), for resolving references. */
+static void xp_dir(char *dir, size_t len, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        snprintf(dir, len, ".");
+    else if (slash == path)
+        snprintf(dir, len, "/");
+    else
+        snprintf(dir, len, "%.*s", (int)(slash - path), path);
+}
+
+/* Reads the ref attribute of <network> / <accelerator>. */
+static int xp_ref(char *ref, size_t len, const xmlNode *n, const char *path, sq_error *err)
+{
+    int rc = attr_get(n, "ref", ref, len, path, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 0 || ref[0] == '\0')
+        return fail_at(err, path, n, "missing required attribute 'ref' on <%s>", node_name(n));
+    return 0;
+}
+
+static int xp_from_doc(xp_experiment *xp, const xmlDoc *doc, const char *path, sq_error *err)
+{
+    static const char *const root_attrs[] = {"name", NULL};
+    static const char *const network_attrs[] = {"ref", NULL};
+    static const char *const constraint_attrs[] = {"metric", "min", "max", NULL};
+    static const char *const objective_attrs[] = {"metric", "goal", NULL};
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    const xmlNode *net_node = NULL, *hw_node = NULL, *cmp_node = NULL;
+    char dir[SQ_PATH_MAX], ref[SQ_ATTR_MAX];
+    int rc;
+    memset(xp, 0, sizeof *xp);
+    xp->cmp = net_compression_default();
+    xp_dir(dir, sizeof dir, path);
+
+    if (!elem_is(root, "experiment"))
+        return fail_at(err, path, root, "expected <experiment> as the root element, found <%s>",
+                       node_name(root));
+    if ((rc = check_attrs(root, root_attrs, NULL, 0, path, err)) != 0)
+        return rc;
+    if ((rc = attr_get(root, "name", ref, sizeof ref, path, err)) < 0)
+        return rc;
+    if (rc == 1 && strlen(ref) >= sizeof xp->name)
+        return fail_at(err, path, root, "attribute 'name' is longer than %zu characters",
+                       sizeof xp->name - 1);
+    if (rc == 1)
+        memcpy(xp->name, ref, strlen(ref) + 1);
+
+    /* First pass: structure, and an upper bound for each list. */
+    size_t n_sweeps = 0, n_constraints = 0, n_objectives = 0;
+    for (const xmlNode *c = root->children; c != NULL; c = c->next) {
+        int k = child_kind(c, root, path, err);
+        if (k < 0)
+            return k;
+        if (k == 0)
+            continue;
+        const xmlNode **slot = elem_is(c, "network")       ? &net_node
+                               : elem_is(c, "accelerator") ? &hw_node
+                               : elem_is(c, "compression") ? &cmp_node
+                                                           : NULL;
+        if (slot != NULL && *slot != NULL)
+            return fail_at(err, path, c, "more than one <%s> (first at line %ld)", node_name(c),
+                           node_line(*slot));
+        if (slot != NULL) {
+            *slot = c;
+            for (const xmlNode *g = c->children; g != NULL; g = g->next)
+                n_sweeps += g->type == XML_ELEMENT_NODE;
+        } else if (elem_is(c, "constraint")) {
+            n_constraints++;
+        } else if (elem_is(c, "objective")) {
+            n_objectives++;
+        } else {
+            return fail_at(err, path, c,
+                           "unknown element <%s> in <experiment> (expected network, accelerator, "
+                           "compression, constraint or objective)",
+                           node_name(c));
+        }
+    }
+    if (net_node == NULL)
+        return fail_at(err, path, root, "experiment has no <network ref=\"...\"/>");
+    if (hw_node == NULL)
+        return fail_at(err, path, root, "experiment has no <accelerator ref=\"...\"/>");
+    if (n_objectives == 0)
+        return fail_at(err, path, root,
+                       "experiment has no <objective metric=\"...\" goal=\"min|max\"/>");
+    xp->sweeps = calloc(n_sweeps + 1, sizeof *xp->sweeps);
+    xp->constraints = calloc(n_constraints + 1, sizeof *xp->constraints);
+    xp->objectives = calloc(n_objectives + 1, sizeof *xp->objectives);
+    if (xp->sweeps == NULL || xp->constraints == NULL || xp->objectives == NULL)
+        return sq_fail(err, SQ_ERUNTIME, "squash: out of memory loading '%s'", path);
+
+    /* The network. */
+    if ((rc = check_attrs(net_node, network_attrs, NULL, 0, path, err)) != 0 ||
+        (rc = check_leaf(net_node, path, err)) != 0 ||
+        (rc = xp_ref(ref, sizeof ref, net_node, path, err)) != 0)
+        return rc;
+    rc = net_load_ref(&xp->net, ref, dir, err);
+    if (rc == 1)
+        return fail_at(err, path, net_node,
+                       "unknown network '%s' (not a zoo name or a readable file relative to %s)",
+                       ref, dir);
+    if (rc != 0)
+        return rc;
+
+    /* The accelerator, then the compression. */
+    if ((rc = xp_ref(ref, sizeof ref, hw_node, path, err)) != 0)
+        return rc;
+    rc = hw_load_ref(&xp->hw, ref, dir, err);
+    if (rc == 1)
+        return fail_at(err, path, hw_node,
+                       "unknown accelerator '%s' (not a preset name or a readable file relative "
+                       "to %s)",
+                       ref, dir);
+    if (rc != 0 || (rc = xp_group(xp, hw_node, 1, path, err)) != 0)
+        return rc;
+    if (cmp_node != NULL && (rc = xp_group(xp, cmp_node, 0, path, err)) != 0)
+        return rc;
+
+    /* Constraints and objectives. */
+    for (const xmlNode *c = root->children; c != NULL; c = c->next) {
+        if (elem_is(c, "constraint")) {
+            xp_constraint *k = &xp->constraints[xp->n_constraints++];
+            if ((rc = check_attrs(c, constraint_attrs, NULL, 0, path, err)) != 0 ||
+                (rc = check_leaf(c, path, err)) != 0 ||
+                (rc = xp_metric(&k->metric, c, path, err)) != 0 ||
+                (rc = attr_number(c, "min", HW_P_REAL, -DBL_MAX, DBL_MAX, 0, -HUGE_VAL, &k->min,
+                                  path, err)) != 0 ||
+                (rc = attr_number(c, "max", HW_P_REAL, -DBL_MAX, DBL_MAX, 0, HUGE_VAL, &k->max,
+                                  path, err)) != 0)
+                return rc;
+            if (isinf(k->min) && isinf(k->max))
+                return fail_at(err, path, c, "<constraint> needs 'min', 'max' or both");
+            if (k->min > k->max)
+                return fail_at(err, path, c, "<constraint> has 'min' greater than 'max'");
+        } else if (elem_is(c, "objective")) {
+            xp_objective *o = &xp->objectives[xp->n_objectives];
+            static const char *const goals[] = {"min", "max", NULL};
+            const hw_param goal = {"goal", "", HW_P_ENUM, 0, 0, 0, goals, 0, NULL};
+            if ((rc = check_attrs(c, objective_attrs, NULL, 0, path, err)) != 0 ||
+                (rc = check_leaf(c, path, err)) != 0 ||
+                (rc = xp_metric(&o->metric, c, path, err)) != 0)
+                return rc;
+            if (xmlHasNsProp(c, (const xmlChar *)"goal", NULL) == NULL)
+                return fail_at(err, path, c, "missing required attribute 'goal' on <objective>");
+            if ((rc = attr_param(c, &goal, &o->maximize, path, err)) != 0)
+                return rc;
+            for (size_t i = 0; i < xp->n_objectives; i++) {
+                if (xp->objectives[i].metric == o->metric)
+                    return fail_at(err, path, c, "metric '%s' has more than one <objective>",
+                                   xp_metrics[o->metric]);
+            }
+            xp->n_objectives++;
+        }
+    }
+
+    xp->space_size = 1.0;
+    for (size_t i = 0; i < xp->n_sweeps; i++)
+        xp->space_size *= (double)xp->sweeps[i].n_values;
+    if (xp->space_size > XP_SPACE_MAX)
+        return fail_at(err, path, root, "the design space has %.3g points, more than 2^53",
+                       xp->space_size);
+    return SQ_OK;
+}
+
+/* ================================================================== squash check */
+
+int sq_check_file(const char *path, sq_error *err)
+{
+    assert(path != NULL);
+    sq_source src;
+    xmlDoc *doc = NULL;
+    int rc = source_open(&src, NULL, 0, path, NULL, err);
+    if (rc == 1)
+        return sq_fail(err, SQ_EINPUT, "squash: cannot read '%s': %s", path,
+                       strerror(src.open_errno));
+    if (rc != SQ_OK)
+        return rc;
+    if ((rc = xml_parse(&doc, src.text, src.len, src.path, err)) != SQ_OK)
+        goto out;
+
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    if (elem_is(root, "network")) {
+        net_network *net = NULL;
+        rc = net_from_doc(&net, doc, src.path, err);
+        net_network_free(net);
+    } else if (elem_is(root, "accelerator")) {
+        hw_config cfg;
+        rc = hw_from_doc(&cfg, doc, src.path, 0, err);
+    } else if (elem_is(root, "experiment")) {
+        xp_experiment xp;
+        rc = xp_from_doc(&xp, doc, src.path, err);
+        xp_free(&xp);
+    } else {
+        rc = fail_at(err, src.path, root,
+                     "unknown root element <%s> (expected network, accelerator or experiment)",
+                     node_name(root));
+    }
+
+out:
+    if (doc != NULL)
+        xmlFreeDoc(doc);
+    source_close(&src);
+    return rc;
+}

@@ -31,4 +31,5 @@ const hw_param sq_compression_params[] = {
      "number format: int, fp (IEEE float of wbits/abits), bf (bfloat16)"},
 };
 
-const size_t sq_compression_n_params = sizeof sq_compression_params / sizeof sq_compression_params[0];
+const size_t sq_compression_n_params =
+    sizeof sq_compression_params / sizeof sq_compression_params[0];

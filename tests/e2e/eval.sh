@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# End-to-end checks of `squash eval`, `list`, `check`, `--help`, `--version` on the built binary.
+#   bash eval.sh SQUASH_BINARY SOURCE_DIR
+set -u
+squash=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+
+# 1. The acceptance run: CONTRACT.md columns, one row per layer, TOTAL = sums of the rows.
+"$squash" eval --net resnet18 --hw edge-systolic >"$tmp/r18.csv" 2>"$tmp/err"
+rc=$?
+check "eval resnet18 exits 0" '[ $rc -eq 0 ]'
+check "stderr is empty" '[ ! -s "$tmp/err" ]'
+check "header starts with the contract columns" \
+  'head -1 "$tmp/r18.csv" | grep -q "^layer,kind,macs,cycles,utilization,energy_pj,mac_pj,sram_pj,dram_pj,static_pj,dram_bytes"'
+nlayers=$("$squash" list nets | awk '$1=="resnet18"{print $2}')
+rows=$(($(wc -l <"$tmp/r18.csv") - 2))
+check "one row per layer ($nlayers)" '[ -n "$nlayers" ] && [ "$rows" -eq "$nlayers" ]'
+check "last row is TOTAL" 'tail -1 "$tmp/r18.csv" | grep -q "^TOTAL,"'
+# Sums of every additive column against the TOTAL row, relative tolerance 1e-9.
+python3 - "$tmp/r18.csv" <<'PY' && ok "TOTAL energy, cycles and terms are the sums of the rows" || bad "TOTAL sums"
+import csv, math, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+body, total = rows[:-1], rows[-1]
+for col in ("macs", "cycles", "energy_pj", "mac_pj", "sram_pj", "dram_pj", "static_pj",
+            "dram_bytes", "noc_pj", "latency_ms"):
+    s = sum(float(r[col]) for r in body)
+    t = float(total[col])
+    assert math.isclose(s, t, rel_tol=1e-9), (col, s, t)
+terms = sum(float(total[c]) for c in ("mac_pj", "noc_pj", "sram_pj", "dram_pj", "static_pj"))
+assert math.isclose(terms, float(total["energy_pj"]), rel_tol=1e-9)
+for r in rows:
+    for k, v in r.items():
+        if k in ("layer", "kind", "bound"):
+            continue
+        x = float(v)
+        assert math.isfinite(x) and x >= 0, (r["layer"], k, v)
+    assert 0 <= float(r["utilization"]) <= 1, r
+# ResNet-18 is about 1.82 G MACs (REFERENCES.md).
+assert abs(int(total["macs"]) / 1.82e9 - 1) < 0.02, total["macs"]
+PY
+
+# 2. -o writes the same bytes atomically; --json is valid JSON with the same totals.
+"$squash" eval --net resnet18 --hw edge-systolic -o "$tmp/out.csv"
+check "-o writes the same table" 'cmp -s "$tmp/out.csv" "$tmp/r18.csv"'
+check "-o leaves no temporary file" '[ "$(ls "$tmp" | grep -c tmp)" -eq 0 ]'
+"$squash" eval --net resnet18 --hw edge-systolic --json >"$tmp/r18.json"
+python3 - "$tmp/r18.json" "$tmp/r18.csv" <<'PY' && ok "--json agrees with the CSV" || bad "--json"
+import csv, json, math, sys
+j = json.load(open(sys.argv[1]))
+total = list(csv.DictReader(open(sys.argv[2])))[-1]
+assert math.isclose(j["total"]["energy_pj"], float(total["energy_pj"]), rel_tol=1e-12)
+assert math.isclose(j["metrics"]["energy_uj"], float(total["energy_pj"]) * 1e-6, rel_tol=1e-12)
+assert j["params"]["rows"] == 32 and j["params"]["dataflow"] == "ws", j["params"]
+assert j["compression"]["wbits"] == 8
+assert len(j["layers"]) == len(list(csv.DictReader(open(sys.argv[2])))) - 1
+PY
+
+# 3. --set changes the design and the compression; the results move the right way.
+"$squash" eval --net resnet18 --hw edge-systolic --set prune=0.8 --set sparsity=skip >"$tmp/skip.csv"
+python3 - "$tmp/r18.csv" "$tmp/skip.csv" <<'PY' && ok "--set prune=0.8 sparsity=skip lowers cycles and energy" || bad "--set skip"
+import csv, sys
+a = list(csv.DictReader(open(sys.argv[1])))[-1]
+b = list(csv.DictReader(open(sys.argv[2])))[-1]
+assert int(b["cycles"]) < int(a["cycles"]) and float(b["energy_pj"]) < float(a["energy_pj"]), (a, b)
+PY
+"$squash" eval --net resnet18 --hw edge-systolic --set rows=64 --set cols=64 >"$tmp/big.csv"
+check "--set rows=64 cols=64 changes the result" '! cmp -s "$tmp/big.csv" "$tmp/r18.csv"'
+
+# 4. Every zoo network runs on every preset; every dataflow runs.
+for net in $("$squash" list nets | awk 'NR>1{print $1}'); do
+  for hw in $("$squash" list presets | awk 'NR>1{print $1}'); do
+    "$squash" eval --net "$net" --hw "$hw" >/dev/null 2>"$tmp/err" || { bad "eval $net on $hw: $(head -1 "$tmp/err")"; continue; }
+  done
+done
+ok "every zoo network evaluates on every preset"
+for df in ws os is; do
+  check "dataflow=$df runs" '"$squash" eval --net mobilenet_v2 --hw edge-systolic --set dataflow=$df >/dev/null'
+done
+
+# 5. The files in the repository are valid; list, help and version answer.
+check "squash check accepts the zoo and presets" \
+  '"$squash" check "$src"/nets/zoo/*.xml "$src"/hwmodels/presets/*.xml >/dev/null'
+for what in nets presets templates metrics; do
+  check "squash list $what" '"$squash" list $what >"$tmp/l" && [ -s "$tmp/l" ]'
+done
+check "list templates names the systolic parameters" \
+  '"$squash" list templates | grep -q "dataflow" && "$squash" list templates | grep -q "glb_kb"'
+check "--version" '"$squash" --version | grep -q "^squash [0-9]"'
+check "--help exits 0" '"$squash" --help | grep -q "usage: squash"'
+check "eval --help exits 0" '"$squash" eval --help | grep -q -- "--net"'
+"$squash" >/dev/null 2>&1
+rc=$?
+check "no command is bad usage (2)" '[ $rc -eq 2 ]'
+"$squash" eval --net resnet18 >/dev/null 2>&1
+rc=$?
+check "eval without --hw is bad usage (2)" '[ $rc -eq 2 ]'
+"$squash" frobnicate >/dev/null 2>&1
+rc=$?
+check "unknown command is bad usage (2)" '[ $rc -eq 2 ]'
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

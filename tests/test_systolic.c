@@ -1,0 +1,549 @@
+/*
+ * test_systolic.c — the systolic template (hwmodels/systolic.c) and the design life cycle of
+ * hwmodels/templates.c: hand-computed SCALE-Sim v2 cycles per dataflow, DRAM traffic, peak and
+ * area, and properties (monotone in pruning, bits and buffer size; energy adds up).
+ */
+#include "test_helpers.h"
+
+#include <string.h>
+
+#include "hw.h"
+
+/* ---------------------------------------------------------------- helpers */
+
+static void set_param(hw_config *cfg, const char *name, const char *text)
+{
+    const hw_param *p = hw_param_find(cfg->tpl->params, cfg->tpl->n_params, name);
+    assert_non_null(p);
+    double v = 0.0;
+    char msg[256];
+    if (hw_param_parse(p, text, &v, msg, sizeof msg) != 0)
+        fail_msg("%s=%s: %s", name, text, msg);
+    hw_param_set(p, cfg->params, v);
+}
+
+/* The edge-systolic preset (CONTRACT.md) with rows × cols and a dataflow. */
+static void make_cfg(hw_config *cfg, const char *rows, const char *cols, const char *dataflow)
+{
+    const hw_template *tpl = hw_template_find("systolic");
+    assert_non_null(tpl);
+    hw_config_init(cfg, tpl, "test");
+    set_param(cfg, "rows", rows);
+    set_param(cfg, "cols", cols);
+    set_param(cfg, "dataflow", dataflow);
+    set_param(cfg, "mac_bits", "8");
+    set_param(cfg, "precision", "fixed");
+    set_param(cfg, "sparsity", "none");
+    set_param(cfg, "glb_kb", "512");
+    set_param(cfg, "dram", "lpddr4");
+    set_param(cfg, "dram_gbps", "25.6");
+    set_param(cfg, "freq_mhz", "800");
+    set_param(cfg, "tech_nm", "28");
+}
+
+static void prepare(hw_config *cfg)
+{
+    char msg[256];
+    if (hw_config_prepare(cfg, msg, sizeof msg) != 0)
+        fail_msg("prepare: %s", msg);
+}
+
+/* A convolution layer, finished by net_layer_finish (p, q, density 1). */
+static net_layer conv(uint32_t c, uint32_t k, uint32_t h, uint32_t w, uint32_t r, uint32_t stride,
+                      uint32_t pad)
+{
+    net_layer l;
+    memset(&l, 0, sizeof l);
+    snprintf(l.name, sizeof l.name, "conv");
+    l.kind = NET_CONV;
+    l.n = 1, l.c = c, l.k = k, l.h = h, l.w = w, l.r = r, l.s = r;
+    l.stride = stride, l.pad = pad, l.groups = 1, l.count = 1, l.b_is_weight = 1;
+    char msg[256];
+    if (net_layer_finish(&l, msg, sizeof msg) != 0)
+        fail_msg("net_layer_finish: %s", msg);
+    return l;
+}
+
+/* GEMM M = 10, F = 6, W = 5: a 1×1 convolution, 5 → 6 channels over a 10×1 map. */
+static net_layer small_layer(void)
+{
+    return conv(5, 6, 10, 1, 1, 1, 0);
+}
+
+static hw_layer_cost eval(const hw_config *cfg, const net_layer *l, const sw_compression *cmp)
+{
+    hw_layer_cost c;
+    assert_int_equal(hw_eval_layer(cfg, l, cmp, &c), 0);
+    assert_true(isfinite(c.energy_pj) && isfinite(c.latency_ms) && isfinite(c.utilization));
+    return c;
+}
+
+/* The layer as net_compress leaves it after `cmp` (a one-layer network). */
+static net_layer compressed(const net_layer *l, const sw_compression *cmp)
+{
+    net_layer in = *l, out;
+    net_network net;
+    memset(&net, 0, sizeof net);
+    net.batch = 1;
+    net.n_layers = 1;
+    net.layers = &in;
+    net_compress(&net, cmp, &out);
+    return out;
+}
+
+static const char *const dataflows[] = {"ws", "os", "is"};
+
+/* ---------------------------------------------------------------- cycles */
+
+static void test_systolic__cycles_folded_4x4(void **state)
+{
+    (void)state;
+    net_layer l = small_layer();
+    sw_compression cmp = net_compression_default();
+    hw_config cfg;
+    net_gemm g;
+    net_layer_gemm(&l, &g);
+    assert_int_equal(g.m, 10);
+    assert_int_equal(g.f, 6);
+    assert_int_equal(g.win, 5);
+
+    /* ws on 4×4: Sr = W = 5, Sc = F = 6, T = M = 10. folds = ceil(5/4)·ceil(6/4) = 2·2 = 4;
+     * per fold 2·4 + 4 + 10 − 2 = 20 → 80 cycles. */
+    make_cfg(&cfg, "4", "4", "ws");
+    prepare(&cfg);
+    assert_int_equal(eval(&cfg, &l, &cmp).compute_cycles, 80);
+
+    /* os: Sr = M = 10, Sc = F = 6, T = W = 5. folds = 3·2 = 6; per fold (no preload in
+     * SCALE-Sim v2's os) 4 + 4 + 5 − 2 = 11 → 66 cycles. */
+    make_cfg(&cfg, "4", "4", "os");
+    prepare(&cfg);
+    assert_int_equal(eval(&cfg, &l, &cmp).compute_cycles, 66);
+
+    /* is: Sr = W = 5, Sc = M = 10, T = F = 6. folds = 2·3 = 6; per fold 2·4 + 4 + 6 − 2 = 16
+     * → 96 cycles. */
+    make_cfg(&cfg, "4", "4", "is");
+    prepare(&cfg);
+    assert_int_equal(eval(&cfg, &l, &cmp).compute_cycles, 96);
+}
+
+static void test_systolic__cycles_unfolded_16x16(void **state)
+{
+    (void)state;
+    net_layer l = small_layer();
+    sw_compression cmp = net_compression_default();
+    hw_config cfg;
+    /* Everything fits one fold of 16×16. ws: 2·16 + 16 + 10 − 2 = 56; os: 16 + 16 + 5 − 2 = 35;
+     * is: 2·16 + 16 + 6 − 2 = 52. */
+    const uint64_t expect[] = {56, 35, 52};
+    for (int d = 0; d < 3; d++) {
+        make_cfg(&cfg, "16", "16", dataflows[d]);
+        prepare(&cfg);
+        hw_layer_cost c = eval(&cfg, &l, &cmp);
+        assert_int_equal(c.compute_cycles, expect[d]);
+        /* utilization = 300 MACs / (256 PEs · cycles) */
+        assert_close_rel(c.utilization, 300.0 / (256.0 * (double)expect[d]), 1e-12);
+        assert_int_equal(c.macs, net_layer_macs(&l));
+    }
+}
+
+static void test_systolic__grouped_layer_repeats_per_group(void **state)
+{
+    (void)state;
+    /* Depthwise 3×3, 8 channels, 6×6 input, pad 1: per group M = 36, F = 1, W = 9; 8 groups.
+     * ws 4×4: folds = ceil(9/4)·1 = 3, per fold 8 + 4 + 36 − 2 = 46 → 138 per group → 1104. */
+    net_layer l = conv(8, 8, 6, 6, 3, 1, 1);
+    l.groups = 8;
+    sw_compression cmp = net_compression_default();
+    hw_config cfg;
+    make_cfg(&cfg, "4", "4", "ws");
+    prepare(&cfg);
+    assert_int_equal(eval(&cfg, &l, &cmp).compute_cycles, 1104);
+}
+
+static void test_systolic__utilization_at_most_one(void **state)
+{
+    (void)state;
+    const net_layer layers[] = {conv(3, 64, 224, 224, 7, 2, 3), conv(64, 64, 56, 56, 3, 1, 1),
+                                conv(512, 1000, 1, 1, 1, 1, 0), small_layer()};
+    const char *const sizes[] = {"1", "3", "16", "128"};
+    const char *const precisions[] = {"fixed", "bitfusion", "bitserial"};
+    const char *const sparsities[] = {"none", "gate", "skip"};
+    sw_compression cmp = net_compression_default();
+    cmp.prune = 0.7;
+    for (size_t li = 0; li < 4; li++) {
+        for (int d = 0; d < 3; d++) {
+            for (size_t s = 0; s < 4; s++) {
+                for (size_t p = 0; p < 3; p++) {
+                    hw_config cfg;
+                    make_cfg(&cfg, sizes[s], sizes[3 - s], dataflows[d]);
+                    set_param(&cfg, "precision", precisions[p]);
+                    set_param(&cfg, "sparsity", sparsities[p]);
+                    prepare(&cfg);
+                    for (uint32_t bits = 2; bits <= 16; bits *= 2) {
+                        cmp.wbits = cmp.abits = bits;
+                        net_layer lc = compressed(&layers[li], &cmp);
+                        hw_layer_cost c = eval(&cfg, &lc, &cmp);
+                        assert_true(c.utilization > 0.0 && c.utilization <= 1.0);
+                        assert_true(c.cycles >= c.compute_cycles);
+                        assert_true(c.cycles >= c.memory_cycles);
+                        assert_true(c.macs_done <= c.macs);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- precision */
+
+static void test_systolic__fixed_16bit_on_8bit_mac_takes_4_passes(void **state)
+{
+    (void)state;
+    /* fixed: passes = ceil(16/8)·ceil(16/8) = 4, so 4× the 8-bit compute cycles (small layer,
+     * 4×4 ws: 4 · 80 = 320). */
+    net_layer l = small_layer();
+    sw_compression cmp = net_compression_default();
+    hw_config cfg;
+    make_cfg(&cfg, "4", "4", "ws");
+    prepare(&cfg);
+    uint64_t c8 = eval(&cfg, &l, &cmp).compute_cycles;
+    cmp.wbits = cmp.abits = 16;
+    assert_int_equal(eval(&cfg, &l, &cmp).compute_cycles, 4 * c8);
+    assert_int_equal(4 * c8, 320);
+    /* 16-bit weights, 8-bit activations: 2 passes. Bits below mac_bits: no speed-up. */
+    cmp.abits = 8;
+    assert_int_equal(eval(&cfg, &l, &cmp).compute_cycles, 2 * c8);
+    cmp.wbits = cmp.abits = 4;
+    assert_int_equal(eval(&cfg, &l, &cmp).compute_cycles, c8);
+}
+
+static void test_systolic__bitfusion_4bit_is_4x_faster(void **state)
+{
+    (void)state;
+    /* 1×1 conv, 1024 → 256 channels, 56×56: M = 3136, F = 256, W = 1024. ws 32×32:
+     * 8 bit: folds = (1024/32)·(256/32) = 256, per fold 64 + 32 + 3136 − 2 = 3230 → 826880.
+     * 4 bit on 8-bit bitfusion PEs: 4 products per PE-cycle pack the window: W' = 256,
+     * folds = 8·8 = 64 → 206720 = 826880 / 4. DRAM: (256 KB + 3.06 MB + 0.77 MB at 8 bit) /
+     * 32 B per cycle ≈ 131 k cycles < compute, so the layer is compute bound. */
+    net_layer l = conv(1024, 256, 56, 56, 1, 1, 0);
+    sw_compression cmp = net_compression_default();
+    hw_config cfg;
+    make_cfg(&cfg, "32", "32", "ws");
+    set_param(&cfg, "precision", "bitfusion");
+    prepare(&cfg);
+    hw_layer_cost c8 = eval(&cfg, &l, &cmp);
+    assert_int_equal(c8.compute_cycles, 826880);
+    assert_int_equal(c8.cycles, c8.compute_cycles);
+    cmp.wbits = cmp.abits = 4;
+    hw_layer_cost c4 = eval(&cfg, &l, &cmp);
+    assert_int_equal(c4.compute_cycles, 206720);
+    assert_close_rel((double)c8.cycles / (double)c4.cycles, 4.0, 0.05);
+    /* 16 bits costs 4× the window instead: W' = 4096 → folds 1024 → 3307520. */
+    cmp.wbits = cmp.abits = 16;
+    assert_int_equal(eval(&cfg, &l, &cmp).compute_cycles, 4 * 826880);
+}
+
+static void test_systolic__bitserial_scales_with_activation_bits(void **state)
+{
+    (void)state;
+    /* bitserial: passes = abits · ceil(wbits/mac_bits): 8-bit activations → 8 × the fixed
+     * cycles; 4-bit → 4 ×. Peak TOPS divided by mac_bits. */
+    net_layer l = small_layer();
+    sw_compression cmp = net_compression_default();
+    hw_config cfg;
+    make_cfg(&cfg, "4", "4", "ws");
+    prepare(&cfg);
+    uint64_t fixed = eval(&cfg, &l, &cmp).compute_cycles;
+    double fixed_tops = hw_peak_tops(&cfg);
+    set_param(&cfg, "precision", "bitserial");
+    prepare(&cfg);
+    assert_int_equal(eval(&cfg, &l, &cmp).compute_cycles, 8 * fixed);
+    cmp.abits = 4;
+    assert_int_equal(eval(&cfg, &l, &cmp).compute_cycles, 4 * fixed);
+    assert_close_rel(hw_peak_tops(&cfg), fixed_tops / 8.0, 1e-12);
+}
+
+static void test_systolic__fewer_bits_never_raise_mac_energy(void **state)
+{
+    (void)state;
+    net_layer l = conv(64, 64, 28, 28, 3, 1, 1);
+    const char *const precisions[] = {"fixed", "bitfusion", "bitserial"};
+    const net_numfmt fmts[] = {NET_FMT_INT, NET_FMT_FP};
+    for (size_t p = 0; p < 3; p++) {
+        hw_config cfg;
+        make_cfg(&cfg, "16", "16", "ws");
+        set_param(&cfg, "precision", precisions[p]);
+        prepare(&cfg);
+        for (size_t f = 0; f < 2; f++) {
+            sw_compression cmp = net_compression_default();
+            cmp.numfmt = fmts[f];
+            for (uint32_t w = 1; w <= 32; w++) {
+                for (uint32_t a = 1; a <= 32; a++) {
+                    cmp.wbits = w, cmp.abits = a;
+                    double e = eval(&cfg, &l, &cmp).mac_pj;
+                    if (w > 1) {
+                        cmp.wbits = w - 1;
+                        assert_true(eval(&cfg, &l, &cmp).mac_pj <= e);
+                        cmp.wbits = w;
+                    }
+                    if (a > 1) {
+                        cmp.abits = a - 1;
+                        assert_true(eval(&cfg, &l, &cmp).mac_pj <= e);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- sparsity */
+
+static void test_systolic__more_pruning_with_skip_never_costs_more(void **state)
+{
+    (void)state;
+    const net_layer layers[] = {conv(64, 64, 28, 28, 3, 1, 1), conv(512, 1000, 1, 1, 1, 1, 0)};
+    const char *const glbs[] = {"16", "512"};
+    for (size_t li = 0; li < 2; li++) {
+        for (int d = 0; d < 3; d++) {
+            for (size_t gi = 0; gi < 2; gi++) {
+                hw_config cfg;
+                make_cfg(&cfg, "32", "32", dataflows[d]);
+                set_param(&cfg, "sparsity", "skip");
+                set_param(&cfg, "glb_kb", glbs[gi]);
+                prepare(&cfg);
+                sw_compression cmp = net_compression_default();
+                uint64_t prev_cycles = UINT64_MAX;
+                double prev_energy = INFINITY;
+                for (int i = 0; i <= 19; i++) {
+                    cmp.prune = 0.05 * i;
+                    net_layer lc = compressed(&layers[li], &cmp);
+                    hw_layer_cost c = eval(&cfg, &lc, &cmp);
+                    assert_true(c.cycles <= prev_cycles);
+                    assert_true(c.energy_pj <= prev_energy * (1.0 + 1e-12));
+                    prev_cycles = c.cycles;
+                    prev_energy = c.energy_pj;
+                }
+            }
+        }
+    }
+}
+
+static void test_systolic__skip_imbalance_and_2to4(void **state)
+{
+    (void)state;
+    /* 3×3 conv 64 → 64 at 28×28: M = 784, F = 64, W = 576. ws 32×32, dense: folds 18·2 = 36,
+     * per fold 64 + 32 + 784 − 2 = 878 → 31608 cycles.
+     * 2:4 (density 0.5, no imbalance): W_nz = 288 → folds 9·2 = 18 → 15804 cycles.
+     * Unstructured 50 %: n = min(64, 32) = 32 lock-step filters, σ = sqrt(576·0.25) = 12,
+     * W_nz = ceil(288 + 12·sqrt(2 ln 32)) = ceil(288 + 31.54) = 320 → folds 10·2 = 20
+     * → 17560 cycles. */
+    net_layer l = conv(64, 64, 28, 28, 3, 1, 1);
+    hw_config cfg;
+    make_cfg(&cfg, "32", "32", "ws");
+    set_param(&cfg, "sparsity", "skip");
+    prepare(&cfg);
+    sw_compression cmp = net_compression_default();
+    assert_int_equal(eval(&cfg, &l, &cmp).compute_cycles, 31608);
+    cmp.prune = 0.5;
+    cmp.prune_kind = NET_PRUNE_NM;
+    net_layer nm = compressed(&l, &cmp);
+    assert_int_equal(eval(&cfg, &nm, &cmp).compute_cycles, 15804);
+    cmp.prune_kind = NET_PRUNE_UNSTRUCTURED;
+    net_layer un = compressed(&l, &cmp);
+    assert_int_equal(eval(&cfg, &un, &cmp).compute_cycles, 17560);
+}
+
+static void test_systolic__gate_saves_energy_not_cycles(void **state)
+{
+    (void)state;
+    /* 50 % zero weights: gate keeps every cycle; the zero MACs cost gate_frac = 0.1 of a MAC,
+     * so mac_pj = (0.5 + 0.5·0.1) = 0.55 of dense. */
+    net_layer l = conv(64, 64, 28, 28, 3, 1, 1);
+    sw_compression cmp = net_compression_default();
+    cmp.prune = 0.5;
+    net_layer lc = compressed(&l, &cmp);
+    for (int d = 0; d < 3; d++) {
+        hw_config cfg;
+        make_cfg(&cfg, "32", "32", dataflows[d]);
+        prepare(&cfg);
+        hw_layer_cost none = eval(&cfg, &lc, &cmp);
+        set_param(&cfg, "sparsity", "gate");
+        prepare(&cfg);
+        hw_layer_cost gate = eval(&cfg, &lc, &cmp);
+        assert_int_equal(gate.cycles, none.cycles);
+        assert_int_equal(gate.compute_cycles, none.compute_cycles);
+        assert_true(gate.energy_pj < none.energy_pj);
+        assert_close_rel(gate.mac_pj, 0.55 * none.mac_pj, 1e-6);
+    }
+}
+
+/* ---------------------------------------------------------------- memory and energy */
+
+static void test_systolic__small_layer_dram_each_once(void **state)
+{
+    (void)state;
+    /* Everything fits the 512 KB buffer: weights 30 B + inputs 5·10 = 50 B + outputs 60 B
+     * = 140 B, each once. At 25.6 GB/s and 800 MHz: 32 B/cycle → ceil(140/32) = 5 cycles.
+     * dram_pj = 140·8·5 pJ/bit (LPDDR4) = 5600 pJ. */
+    net_layer l = small_layer();
+    sw_compression cmp = net_compression_default();
+    hw_config cfg;
+    make_cfg(&cfg, "4", "4", "ws");
+    prepare(&cfg);
+    hw_layer_cost c = eval(&cfg, &l, &cmp);
+    assert_int_equal(c.dram_bytes, 140);
+    assert_int_equal(c.memory_cycles, 5);
+    assert_close_rel(c.dram_pj, 5600.0, 1e-12);
+    /* SRAM (ws, fr = fc = 2): inputs 10·5·2 = 100 B, weights 30 B, outputs 60 B, psums
+     * 60·(2−1)·2 reads+writes · 4 B = 480 B → 670 B. */
+    assert_int_equal(c.sram_bytes, 670);
+}
+
+static void test_systolic__bigger_buffer_never_raises_dram_traffic(void **state)
+{
+    (void)state;
+    const net_layer layers[] = {conv(256, 256, 56, 56, 3, 1, 1), conv(4096, 4096, 1, 1, 1, 1, 0),
+                                conv(3, 64, 224, 224, 7, 2, 3)};
+    for (size_t li = 0; li < 3; li++) {
+        sw_compression cmp = net_compression_default();
+        hw_config cfg;
+        make_cfg(&cfg, "32", "32", "ws");
+        uint64_t prev = UINT64_MAX, first = 0, last = 0;
+        for (uint32_t kb = 1; kb <= 65536; kb *= 2) {
+            char text[16];
+            snprintf(text, sizeof text, "%u", kb);
+            set_param(&cfg, "glb_kb", text);
+            prepare(&cfg);
+            hw_layer_cost c = eval(&cfg, &layers[li], &cmp);
+            assert_true(c.dram_bytes <= prev);
+            prev = c.dram_bytes;
+            if (kb == 1)
+                first = c.dram_bytes;
+            last = c.dram_bytes;
+        }
+        assert_true(last < first);
+    }
+}
+
+static void test_systolic__energy_is_the_sum_of_its_terms(void **state)
+{
+    (void)state;
+    net_layer l = conv(64, 128, 56, 56, 3, 2, 1);
+    sw_compression cmp = net_compression_default();
+    cmp.prune = 0.6;
+    net_layer lc = compressed(&l, &cmp);
+    const char *const sparsities[] = {"none", "gate", "skip"};
+    for (int d = 0; d < 3; d++) {
+        for (int s = 0; s < 3; s++) {
+            hw_config cfg;
+            make_cfg(&cfg, "32", "16", dataflows[d]);
+            set_param(&cfg, "sparsity", sparsities[s]);
+            prepare(&cfg);
+            hw_layer_cost c = eval(&cfg, &lc, &cmp);
+            assert_true(c.mac_pj > 0 && c.noc_pj > 0 && c.sram_pj > 0 && c.dram_pj > 0 &&
+                        c.static_pj > 0);
+            assert_close_rel(c.energy_pj, c.mac_pj + c.noc_pj + c.sram_pj + c.dram_pj + c.static_pj,
+                             1e-12);
+            /* latency = cycles / 800 MHz; static = leak · area · time. */
+            assert_close_rel(c.latency_ms, (double)c.cycles / 800e3, 1e-12);
+            assert_close_rel(c.static_pj,
+                             cfg.tech.leak_mw_per_mm2 * hw_area_mm2(&cfg) * c.latency_ms * 1e6,
+                             1e-9);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- design level */
+
+static void test_systolic__tpu_v1_peak_is_91_75_tops(void **state)
+{
+    (void)state;
+    /* Jouppi et al. ISCA 2017: 256·256 MACs · 2 ops · 700 MHz = 91.7504 TOPS (quoted 92). */
+    hw_config cfg;
+    make_cfg(&cfg, "256", "256", "ws");
+    set_param(&cfg, "freq_mhz", "700");
+    set_param(&cfg, "glb_kb", "24576");
+    set_param(&cfg, "dram", "ddr3");
+    set_param(&cfg, "dram_gbps", "34");
+    prepare(&cfg);
+    assert_close_rel(hw_peak_tops(&cfg), 91.7504, 1e-12);
+    assert_close_rel(hw_peak_tops(&cfg), 92.0, 0.005);
+    /* Area at 28 nm: 65536 PEs · 49.8·64 µm² · 0.38 + 24576 KB · 0.0103 · 0.38 mm²
+     * = 79.37 + 96.19 = 175.6 mm² (the MXU and UB of a ≤ 331 mm² die; the rest is not modelled). */
+    assert_close_rel(hw_area_mm2(&cfg), 65536 * 49.8 * 64 * 0.38e-6 + 24576 * 0.0103 * 0.38, 1e-9);
+}
+
+static void test_systolic__edge_area_and_defaults(void **state)
+{
+    (void)state;
+    /* The template's defaults are the edge-systolic preset. Area at 28 nm: 1024 PEs ·
+     * 49.8·64 µm² · 0.38 = 1.240 mm² + 512 KB · 0.0103 · 0.38 = 2.004 mm² → 3.244 mm².
+     * Peak: 2·1024·800 MHz = 1.6384 TOPS. */
+    hw_config cfg;
+    hw_config_init(&cfg, &hw_systolic_template, NULL);
+    assert_string_equal(cfg.name, "systolic");
+    prepare(&cfg);
+    assert_close_rel(hw_area_mm2(&cfg), 1024 * 49.8 * 64 * 0.38e-6 + 512 * 0.0103 * 0.38, 1e-9);
+    assert_close_rel(hw_peak_tops(&cfg), 1.6384, 1e-12);
+    assert_close_rel(cfg.tpl->freq_mhz(&cfg), 800.0, 0.0);
+    assert_ptr_equal(hw_template_find("systolic"), &hw_systolic_template);
+    assert_null(hw_template_find("nope"));
+    assert_null(hw_template_find(NULL));
+    /* Every default is within its range. */
+    for (size_t i = 0; i < cfg.tpl->n_params; i++) {
+        const hw_param *p = &cfg.tpl->params[i];
+        if (p->type != HW_P_ENUM)
+            assert_true(p->min <= p->def && p->def <= p->max);
+    }
+}
+
+static void test_systolic__prepare_rejects_bad_designs(void **state)
+{
+    (void)state;
+    hw_config cfg;
+    char msg[256];
+    make_cfg(&cfg, "32", "32", "ws");
+    /* Out of range values can only come in past hw_param_parse; prepare still catches them. */
+    hw_param_set(hw_param_find(cfg.tpl->params, cfg.tpl->n_params, "rows"), cfg.params, 5000);
+    assert_int_equal(hw_config_prepare(&cfg, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "rows"));
+    make_cfg(&cfg, "32", "32", "ws");
+    set_param(&cfg, "tech_nm", "40"); /* in range 7..65, but not a node */
+    assert_int_equal(hw_config_prepare(&cfg, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "tech_nm"));
+    make_cfg(&cfg, "32", "32", "ws");
+    set_param(&cfg, "acc_bits", "4");
+    assert_int_equal(hw_config_prepare(&cfg, msg, sizeof msg), -1);
+    make_cfg(&cfg, "32", "32", "ws");
+    cfg.tech45.sram_exp = 5.0;
+    assert_int_equal(hw_config_prepare(&cfg, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "sram_exp"));
+    make_cfg(&cfg, "32", "32", "ws");
+    assert_int_equal(hw_config_prepare(&cfg, msg, sizeof msg), 0);
+    /* The node reaches the technology: 28 nm. */
+    assert_close_rel(cfg.tech.energy_scale, 0.51, 1e-12);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_systolic__cycles_folded_4x4),
+        cmocka_unit_test(test_systolic__cycles_unfolded_16x16),
+        cmocka_unit_test(test_systolic__grouped_layer_repeats_per_group),
+        cmocka_unit_test(test_systolic__utilization_at_most_one),
+        cmocka_unit_test(test_systolic__fixed_16bit_on_8bit_mac_takes_4_passes),
+        cmocka_unit_test(test_systolic__bitfusion_4bit_is_4x_faster),
+        cmocka_unit_test(test_systolic__bitserial_scales_with_activation_bits),
+        cmocka_unit_test(test_systolic__fewer_bits_never_raise_mac_energy),
+        cmocka_unit_test(test_systolic__more_pruning_with_skip_never_costs_more),
+        cmocka_unit_test(test_systolic__skip_imbalance_and_2to4),
+        cmocka_unit_test(test_systolic__gate_saves_energy_not_cycles),
+        cmocka_unit_test(test_systolic__small_layer_dram_each_once),
+        cmocka_unit_test(test_systolic__bigger_buffer_never_raises_dram_traffic),
+        cmocka_unit_test(test_systolic__energy_is_the_sum_of_its_terms),
+        cmocka_unit_test(test_systolic__tpu_v1_peak_is_91_75_tops),
+        cmocka_unit_test(test_systolic__edge_area_and_defaults),
+        cmocka_unit_test(test_systolic__prepare_rejects_bad_designs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

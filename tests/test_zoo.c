@@ -1,0 +1,241 @@
+/*
+ * test_zoo.c — the built-in networks (nets/zoo/NAME.xml) against their published sizes.
+ *
+ * Each zoo file lists only the MAC-bearing layers of a reference network. If a layer is
+ * missing, mis-strided or mis-shaped, the network's MAC count moves by far more than the 2 %
+ * these tests allow, so comparing the loaded totals with the published figures checks the
+ * transcription and the loader together. Weights are checked where the reference states them
+ * (the MLPerf Tiny models). Expected figures and their sources:
+ *
+ *   [1] torchvision model cards (GFLOPS column = G multiply-adds) and REFERENCES.md
+ *       "Reference networks — MAC counts": AlexNet 0.72 G, VGG-16 15.5 G, ResNet-18 1.82 G,
+ *       ResNet-50 4.1 G, MobileNetV2 0.30 G.
+ *   [2] mlcommons/tiny reference models, as quoted in REFERENCES.md (biases and BN excluded):
+ *       DS-CNN 2.66 M MACs / 22.0 k weights, ResNet-8 12.5 M / 77.4 k,
+ *       MobileNetV1-0.25 7.49 M / 208 k, autoencoder 264 k MACs.
+ *   [3] BERT-base, Devlin et al. NAACL 2019 (L 12, H 768, A 12, FFN 3072), at sequence 128:
+ *       hand count below.
+ */
+#include "test_helpers.h"
+
+#include <string.h>
+
+#include "dse.h"
+#include "net.h"
+
+#define ZOO_RTOL 0.02 /* published figures are rounded to 2-3 digits */
+
+/* Loads zoo network `name`, failing the test with the loader's message if it does not load. */
+static net_network *zoo_load(const char *name)
+{
+    net_network *net = NULL;
+    sq_error err;
+    memset(&err, 0, sizeof err);
+    int rc = sq_net_load(&net, name, &err);
+    if (rc != SQ_OK) {
+        fail_msg("sq_net_load(%s) = %d: %s", name, rc, err.msg);
+    }
+    assert_non_null(net);
+    return net;
+}
+
+/* Checks a zoo network's dense MACs (and weights, when weights > 0) within ZOO_RTOL. */
+static void check_size(const char *name, double macs, double weights)
+{
+    net_network *net = zoo_load(name);
+    assert_string_equal(net->name, name);
+    assert_close_rel(net_network_macs(net), macs, ZOO_RTOL);
+    if (weights > 0) {
+        assert_close_rel(net_network_weights(net), weights, ZOO_RTOL);
+    }
+    net_network_free(net);
+}
+
+/* ---- ImageNet CNNs [1] ---- */
+
+static void test_zoo__alexnet_macs(void **state)
+{
+    (void)state;
+    /* conv 70.3 M + 223.9 M + 112.1 M + 149.5 M + 99.7 M, fc 37.7 M + 16.8 M + 4.1 M
+     * = 714,188,480 (-0.8 % of the published 0.72 G [1]). */
+    check_size("alexnet", 0.72e9, 0);
+}
+
+static void test_zoo__vgg16_macs(void **state)
+{
+    (void)state;
+    /* 13 convs 3x3 + 3 fc = 15,470,264,320 (-0.2 % of 15.5 G [1]). */
+    check_size("vgg16", 15.5e9, 0);
+}
+
+static void test_zoo__resnet18_macs(void **state)
+{
+    (void)state;
+    /* Stem 118.0 M, 16 convs 3x3 and 3 downsample 1x1 convs, fc 0.5 M = 1,814,073,344
+     * (-0.3 % of 1.82 G [1]). */
+    check_size("resnet18", 1.82e9, 0);
+}
+
+static void test_zoo__resnet50_macs(void **state)
+{
+    (void)state;
+    /* v1.5, 16 bottlenecks + 4 projections + fc = 4,089,184,256 (-0.3 % of 4.1 G [1]). */
+    check_size("resnet50", 4.1e9, 0);
+}
+
+static void test_zoo__mobilenet_v2_macs(void **state)
+{
+    (void)state;
+    /* 17 inverted residual blocks, 1x1 to 1280, fc = 300,774,272 (+0.3 % of 0.30 G [1]). */
+    check_size("mobilenet_v2", 0.30e9, 0);
+}
+
+/* ---- BERT-base [3] ---- */
+
+static void test_zoo__bert_base_macs(void **state)
+{
+    (void)state;
+    /* Per encoder layer, 128 tokens:
+     *   Q, K, V, output projection  4 · 128·768·768     = 301,989,888
+     *   FFN up and down             2 · 128·768·3072    = 603,979,776
+     *   Q·Kᵀ and A·V, 12 heads      2 · 12 · 128·128·64 =  25,165,824
+     * 12 layers: 12 · 931,135,488 = 11,173,625,856. The file adds the SQuAD span head
+     * (128·768·2 = 196,608), +0.002 %. */
+    const double per_layer =
+        4.0 * 128 * 768 * 768 + 2.0 * 128 * 768 * 3072 + 2.0 * 12 * 128 * 128 * 64;
+    check_size("bert_base", 12 * per_layer, 0);
+}
+
+static void test_zoo__bert_attention_has_no_weights(void **state)
+{
+    (void)state;
+    /* Q·Kᵀ and A·V multiply two activations: they carry MACs but no trained weights, so the
+     * network's weights are the linear layers only: 12 · (4·768·768 + 2·768·3072) + 768·2
+     * = 84,936,192 (embeddings excluded). */
+    net_network *net = zoo_load("bert_base");
+    size_t n_act = 0;
+    for (size_t i = 0; i < net->n_layers; i++) {
+        const net_layer *l = &net->layers[i];
+        assert_int_equal(l->kind, NET_MATMUL);
+        if (!l->b_is_weight) {
+            n_act++;
+            assert_int_equal(l->count, 12);
+            assert_int_equal(net_layer_weights(l), 0);
+        }
+    }
+    assert_int_equal(n_act, 24); /* qk and av in each of 12 layers */
+    assert_int_equal(net_network_weights(net), 84936192);
+    net_network_free(net);
+}
+
+/* ---- MLPerf Tiny [2] ---- */
+
+static void test_zoo__ds_cnn_macs_and_weights(void **state)
+{
+    (void)state;
+    /* conv 10x4/2 to 64 at 25x5: 64·40·125 = 320,000; 4 blocks of depthwise 64·9·125 =
+     * 72,000 and pointwise 64·64·125 = 512,000; fc 64·12 = 768. Total 2,656,768 MACs.
+     * Weights 2,560 + 4·(576 + 4,096) + 768 = 22,016. */
+    check_size("ds_cnn", 2.66e6, 22.0e3);
+}
+
+static void test_zoo__ds_cnn_first_conv_is_25x5(void **state)
+{
+    (void)state;
+    /* Keras 'same' pads the 49 rows 4 + 5; the file approximates that with a symmetric pad of 1
+     * on 56 rows (same 58-row padded extent), which must still give 25x5 outputs. */
+    net_network *net = zoo_load("ds_cnn");
+    const net_layer *l = &net->layers[0];
+    assert_int_equal(l->r, 10);
+    assert_int_equal(l->s, 4);
+    assert_int_equal(l->p, 25);
+    assert_int_equal(l->q, 5);
+    net_network_free(net);
+}
+
+static void test_zoo__resnet8_macs_and_weights(void **state)
+{
+    (void)state;
+    /* conv 16·3·9·1024 = 442,368; stack 1 2·2,359,296; stack 2 1,179,648 + 2,359,296 +
+     * 131,072; stack 3 the same; fc 640. Total 12,501,632 MACs, 77,360 weights. */
+    check_size("resnet8", 12.5e6, 77.4e3);
+}
+
+static void test_zoo__mobilenet_v1_025_macs_and_weights(void **state)
+{
+    (void)state;
+    /* 96x96 input, 3x3/2 conv to 8, 13 depthwise-separable blocks, fc 2:
+     * 7,489,664 MACs, 208,112 weights. */
+    check_size("mobilenet_v1_025", 7.49e6, 208e3);
+}
+
+static void test_zoo__autoencoder_macs(void **state)
+{
+    (void)state;
+    /* 2·640·128 + 6·128·128 + 2·128·8 = 264,192; a fully connected net at batch 1 uses each
+     * weight once, so weights equal MACs. */
+    check_size("autoencoder", 264e3, 264e3);
+}
+
+/* ---- every entry ---- */
+
+static void test_zoo__every_entry_loads(void **state)
+{
+    (void)state;
+    assert_true(sq_zoo_n >= 10);
+    for (size_t i = 0; i < sq_zoo_n; i++) {
+        net_network *net = zoo_load(sq_zoo[i].name);
+        assert_string_equal(net->name, sq_zoo[i].name);
+        assert_true(net->n_layers >= 1);
+        assert_non_null(net->layers);
+        if (!(net->top1 > 0.0 && net->top1 <= 100.0)) {
+            fail_msg("%s: top1 %g outside (0, 100]", sq_zoo[i].name, net->top1);
+        }
+        assert_true(net->source[0] != '\0');
+        assert_true(net_network_macs(net) > 0);
+        net_network_free(net);
+    }
+}
+
+static void test_zoo__depthwise_layers_are_per_channel(void **state)
+{
+    (void)state;
+    /* Depthwise convs are written groups == in == out: one 3x3 filter per channel. */
+    static const char *const names[] = {"mobilenet_v2", "mobilenet_v1_025", "ds_cnn"};
+    for (size_t j = 0; j < sizeof names / sizeof names[0]; j++) {
+        net_network *net = zoo_load(names[j]);
+        size_t n_dw = 0;
+        for (size_t i = 0; i < net->n_layers; i++) {
+            const net_layer *l = &net->layers[i];
+            if (l->groups > 1) {
+                n_dw++;
+                assert_int_equal(l->groups, l->c);
+                assert_int_equal(l->groups, l->k);
+                assert_int_equal(net_layer_weights(l), (uint64_t)l->k * l->r * l->s);
+            }
+        }
+        assert_true(n_dw > 0);
+        net_network_free(net);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_zoo__alexnet_macs),
+        cmocka_unit_test(test_zoo__vgg16_macs),
+        cmocka_unit_test(test_zoo__resnet18_macs),
+        cmocka_unit_test(test_zoo__resnet50_macs),
+        cmocka_unit_test(test_zoo__mobilenet_v2_macs),
+        cmocka_unit_test(test_zoo__bert_base_macs),
+        cmocka_unit_test(test_zoo__bert_attention_has_no_weights),
+        cmocka_unit_test(test_zoo__ds_cnn_macs_and_weights),
+        cmocka_unit_test(test_zoo__ds_cnn_first_conv_is_25x5),
+        cmocka_unit_test(test_zoo__resnet8_macs_and_weights),
+        cmocka_unit_test(test_zoo__mobilenet_v1_025_macs_and_weights),
+        cmocka_unit_test(test_zoo__autoencoder_macs),
+        cmocka_unit_test(test_zoo__every_entry_loads),
+        cmocka_unit_test(test_zoo__depthwise_layers_are_per_channel),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
