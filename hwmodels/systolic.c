@@ -54,12 +54,35 @@
  *         compaction is applied in every dataflow (for is it is an idealization: it needs an
  *         input-select network that we do not cost).
  *
- * SRAM TRAFFIC (GLB ↔ array, per GEMM; fr = ceil(Sr/rows), fc = ceil(Sc/cols) of the mapping):
+ * SRAM TRAFFIC (buffers ↔ array, per GEMM; fr = ceil(Sr/rows), fc = ceil(Sc/cols) of the
+ *   mapping):
  *   ws: inputs M·W_nz·fc (re-streamed per column fold), weights once, outputs once at abits,
- *       partial sums written and read back (fr − 1) times at acc_bits (window folds).
- *   os: inputs M·W_nz·fc, weights W·F·fr (re-streamed per row fold), outputs once.
- *   is: inputs once, weights W·F·fc, outputs once plus psums as in ws.
- *   sram_pj = sram_bytes · E(glb_kb, 8 bits) (energy is linear in the word width).
+ *       and partial sums written and read back once per window fold after the first:
+ *       P = M·F·(fr − 1)·2·acc_bits. The last read-back is the final accumulate.
+ *   os: inputs M·W_nz·fc, weights W·F·fr (re-streamed per row fold), outputs once; no P (the
+ *       sums stay in the PEs).
+ *   is: inputs once, weights W·F·fc, outputs once, plus P as in ws.
+ *   Operand and output traffic goes to the GLB. P goes to the GLB too unless the design has an
+ *   accumulator SRAM (acc_kb > 0), a separate smaller array beside the array's outputs, as TPU
+ *   v1's 4 MiB of 32-bit accumulators (4096 × 256 words) beside its 24 MiB unified buffer [8].
+ *   A column fold keeps L = min(Sc, cols)·T·acc_bits of sums live across its window folds (ws:
+ *   cols filters × M pixels; is: cols pixels × F filters). If L fits in acc_kb, all of P goes to
+ *   the accumulators; else the fraction acc_kb/L of the outputs stays there and the rest spills:
+ *       P_acc = P · min(1, acc_kb·8192 / L),   P_glb = P − P_acc   (bits).
+ *   (A compiler could instead tile T so that a tile fits, at the price of reloading the stationary
+ *   operand per tile, which would change cycles; not modelled.) sram_bytes counts both arrays:
+ *       sram_pj = GLB bytes · E(glb_kb, 8 bits) + accumulator bytes · E(acc_kb, 8 bits),
+ *   E from tech.c (energy is linear in the word width, so a byte costs acc_bits/8 of an
+ *   acc_bits-wide accumulator access). A window of one fold (fr = 1) has no P: its outputs go
+ *   from the array to the GLB at abits, with or without accumulators.
+ *   The default acc_kb = 0 keeps the single-buffer model for accelerator files that do not name
+ *   the parameter; the edge-systolic preset keeps it too (CONTRACT.md's example design), tpu-v1
+ *   sets 4096 [8]. sram_bytes does not depend on acc_kb, and since E grows with capacity,
+ *   sram_pj(acc_kb) − sram_pj(0) = (P_acc/8)·(E(acc_kb, 8) − E(glb_kb, 8)) ≤ 0 whenever
+ *   acc_kb ≤ glb_kb. But sram_pj is not monotone in acc_kb: while L > acc_kb, a bigger array
+ *   helps only as long as (1 + sram_exp)·E(acc_kb) < E(glb_kb), i.e. acc_kb < 0.44·glb_kb at
+ *   sram_exp = 0.477; once L fits, more capacity only costs energy per access (and area, and so
+ *   leakage).
  *
  * DRAM TRAFFIC (per GEMM; weights Wb, inputs Ib (the layer's input map per group, not im2col),
  *   outputs Ob, bytes): if Wb + Ib + Ob fit in the GLB, each once. Else a tile plan with double
@@ -78,11 +101,13 @@
  *     acc_bits; is: weights + psums per MAC, inputs loaded once.
  *   dram_pj = dram_bytes·8·E_dram(pJ/bit); static_pj = leak_mw_per_mm2 · area_mm2 · latency.
  *
- * AREA: rows·cols·mac_area_um2_per_bit2·mac_bits² (bitserial: mac_bits·1) + glb_kb·SRAM area.
+ * AREA: rows·cols·mac_area_um2_per_bit2·mac_bits² (bitserial: mac_bits·1)
+ *   + (glb_kb + acc_kb)·sram_area_mm2_per_kb.
  * PEAK: 2·rows·cols·freq_mhz/1e6 TOPS at mac_bits (bitserial: divided by mac_bits).
  *
  * LEFT OUT: SRAM bank conflicts and port limits, DRAM latency and row-buffer effects, inter-layer
- * fusion, the accumulator buffer as a separate memory, pooling / activation / normalization
+ * fusion, accumulator banking and read-modify-write ports, a pass of every output through the
+ * accumulators (TPU v1 does it even for single-fold windows), pooling / activation / normalization
  * units, control and host I/O power, im2col address generation. Valid for dense and pruned conv,
  * fc and matmul layers; sparsity is modelled on weights only.
  *
@@ -132,6 +157,7 @@ typedef struct systolic_params {
     double freq_mhz;   /* clock (MHz) */
     uint32_t tech_nm;  /* technology node (nm) */
     uint32_t acc_bits; /* partial-sum / accumulator width (bits) */
+    uint32_t acc_kb;   /* accumulator SRAM for partial sums (KB; 0: none, psums in the GLB) */
     double gate_frac;  /* energy of a gated zero MAC relative to a MAC (fraction) */
 } systolic_params;
 
@@ -158,6 +184,8 @@ static const hw_param systolic_params_table[] = {
     SYS_P(freq_mhz, "MHz", HW_P_REAL, 800.0, 1.0, 10000.0, NULL, "clock frequency"),
     SYS_P(tech_nm, "nm", HW_P_INT, 28, 7, 65, NULL, "technology node: 65 45 32 28 22 16 14 7"),
     SYS_P(acc_bits, "bits", HW_P_INT, 32, 1, 64, NULL, "accumulator / partial-sum width"),
+    SYS_P(acc_kb, "KB", HW_P_INT, 0, 0, 1048576, NULL,
+          "accumulator SRAM for partial sums (0: none, psums go to the global buffer)"),
     SYS_P(gate_frac, "", HW_P_REAL, 0.1, 0.0, 1.0, NULL,
           "energy of a gated zero MAC as a fraction of a MAC"),
 };
@@ -345,7 +373,7 @@ static double systolic_area_mm2(const hw_config *cfg)
     const hw_tech *t = &cfg->tech;
     double pes = (double)sp->rows * (double)sp->cols;
     double pe_mm2 = t->mac_area_um2_per_bit2 * sys_pe_bits2(sp) * 1e-6;
-    return pes * pe_mm2 + (double)sp->glb_kb * t->sram_area_mm2_per_kb;
+    return pes * pe_mm2 + ((double)sp->glb_kb + (double)sp->acc_kb) * t->sram_area_mm2_per_kb;
 }
 
 static double systolic_peak_tops(const hw_config *cfg)
@@ -419,20 +447,34 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
     const double w_bits = w_pos * L.wstore_bits;
     const double mo = (double)L.m * (double)L.f; /* outputs */
     const double in_stream = (double)L.m * (double)L.win_nz * ab;
-    double psum_bits = mo * (double)(fr > 0 ? fr - 1 : 0) * 2.0 * accb;
-    double sram_bits;
+    const double psum_folds = (double)(fr > 0 ? fr - 1 : 0); /* window folds after the first */
+    double sram_bits, psum_bits = 0.0; /* operands and outputs (GLB), P (bits) */
     switch (sp->dataflow) {
     case SYS_OS:
         sram_bits = in_stream * (double)fc + w_bits * (double)fr + mo * ab;
         break;
     case SYS_IS:
-        sram_bits = in_stream + w_bits * (double)fc + mo * ab + psum_bits;
+        sram_bits = in_stream + w_bits * (double)fc + mo * ab;
+        psum_bits = mo * psum_folds * 2.0 * accb;
         break;
     default: /* SYS_WS */
-        sram_bits = in_stream * (double)fc + w_bits + mo * ab + psum_bits;
+        sram_bits = in_stream * (double)fc + w_bits + mo * ab;
+        psum_bits = mo * psum_folds * 2.0 * accb;
         break;
     }
-    out->sram_bytes = ceil_u64(bits_to_bytes(sram_bits) * (double)L.reps);
+    /* Partial sums: the share of one column fold's live outputs that fits the accumulator SRAM
+     * stays there across the window folds; the rest spills to the GLB. */
+    double psum_acc_bits = 0.0;
+    if (sp->acc_kb > 0 && psum_bits > 0.0) {
+        double live_bits = (double)(sc < cols ? sc : cols) * (double)tt * accb;
+        double cap_bits = (double)sp->acc_kb * 1024.0 * 8.0;
+        psum_acc_bits = live_bits > cap_bits ? psum_bits * (cap_bits / live_bits) : psum_bits;
+    }
+    out->sram_bytes = ceil_u64(bits_to_bytes(sram_bits + psum_bits) * (double)L.reps);
+    uint64_t acc_access_bytes = ceil_u64(bits_to_bytes(psum_acc_bits) * (double)L.reps);
+    if (acc_access_bytes > out->sram_bytes)
+        acc_access_bytes = out->sram_bytes; /* defensive: rounding */
+    uint64_t glb_access_bytes = out->sram_bytes - acc_access_bytes;
 
     /* ---- DRAM traffic */
     uint64_t in_elems = ceil_div_u64(net_layer_inputs(layer), L.reps);
@@ -480,7 +522,9 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
     }
     out->noc_pj = hop_bits * t->rf_pj_per_bit;
 
-    out->sram_pj = (double)out->sram_bytes * hw_tech_sram_pj(t, (double)sp->glb_kb, 8);
+    /* Per byte = per acc_bits word / (acc_bits/8): SRAM energy is linear in the word width. */
+    out->sram_pj = (double)glb_access_bytes * hw_tech_sram_pj(t, (double)sp->glb_kb, 8) +
+                   (double)acc_access_bytes * hw_tech_sram_pj(t, (double)sp->acc_kb, 8);
     out->dram_pj =
         (double)out->dram_bytes * 8.0 * hw_tech_dram_pj_per_bit(t, (hw_dram_kind)sp->dram);
     double seconds = (double)out->cycles / (sp->freq_mhz * 1e6);

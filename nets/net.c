@@ -168,51 +168,54 @@ static uint32_t net_scale_count(uint32_t x, double keep)
     return v < 1.0 ? 1u : (uint32_t)v;
 }
 
-void net_compress(const net_network *net, const sw_compression *cmp, net_layer *out)
+void net_compress_layer(const net_layer *in, int is_first, int is_last, const sw_compression *cmp,
+                        net_layer *out)
 {
     const double keep = sqrt(1.0 - cmp->prune); /* channel kind: kept fraction of channels */
-    const size_t last = net->n_layers ? net->n_layers - 1 : 0;
+    net_layer l = *in;
+    l.density = 1.0;
+    l.meta_bits = 0.0;
+    l.nm_structured = 0;
 
-    for (size_t i = 0; i < net->n_layers; i++) {
-        net_layer l = net->layers[i];
-        l.density = 1.0;
-        l.meta_bits = 0.0;
-        l.nm_structured = 0;
-
-        if (l.b_is_weight) {
-            switch (cmp->prune_kind) {
-            case NET_PRUNE_UNSTRUCTURED:
-                if (cmp->prune > 0.0) {
-                    l.density = 1.0 - cmp->prune;
-                    l.meta_bits = fmin(1.0, 4.0 * l.density);
-                }
-                break;
-            case NET_PRUNE_NM:
-                l.density = 0.5;
-                l.meta_bits = 1.0;
-                l.nm_structured = 1;
-                break;
-            case NET_PRUNE_CHANNEL:
-                if (cmp->prune > 0.0) {
-                    int depthwise = l.groups > 1 && l.groups == l.c && l.groups == l.k;
-                    uint32_t c = i == 0 ? l.c : net_scale_count(l.c, keep);
-                    uint32_t k = i == last ? l.k : net_scale_count(l.k, keep);
-                    if (depthwise) {
-                        /* Depthwise: one filter per channel, so in = out = groups. */
-                        c = k = l.groups = i == 0 ? l.c : c;
-                    } else if (l.groups > 1) {
-                        /* Grouped: keep whole per-group channel counts. */
-                        c = i == 0 ? l.c : l.groups * net_scale_count(l.c / l.groups, keep);
-                        k = i == last ? l.k : l.groups * net_scale_count(l.k / l.groups, keep);
-                    }
-                    l.c = c;
-                    l.k = k;
-                }
-                break;
+    if (l.b_is_weight) {
+        switch (cmp->prune_kind) {
+        case NET_PRUNE_UNSTRUCTURED:
+            if (cmp->prune > 0.0) {
+                l.density = 1.0 - cmp->prune;
+                l.meta_bits = fmin(1.0, 4.0 * l.density);
             }
+            break;
+        case NET_PRUNE_NM:
+            l.density = 0.5;
+            l.meta_bits = 1.0;
+            l.nm_structured = 1;
+            break;
+        case NET_PRUNE_CHANNEL:
+            if (cmp->prune > 0.0) {
+                int depthwise = l.groups > 1 && l.groups == l.c && l.groups == l.k;
+                uint32_t c = is_first ? l.c : net_scale_count(l.c, keep);
+                uint32_t k = is_last ? l.k : net_scale_count(l.k, keep);
+                if (depthwise) {
+                    /* Depthwise: one filter per channel, so in = out = groups. */
+                    c = k = l.groups = is_first ? l.c : c;
+                } else if (l.groups > 1) {
+                    /* Grouped: keep whole per-group channel counts. */
+                    c = is_first ? l.c : l.groups * net_scale_count(l.c / l.groups, keep);
+                    k = is_last ? l.k : l.groups * net_scale_count(l.k / l.groups, keep);
+                }
+                l.c = c;
+                l.k = k;
+            }
+            break;
         }
-        out[i] = l;
     }
+    *out = l;
+}
+
+void net_compress(const net_network *net, const sw_compression *cmp, net_layer *out)
+{
+    for (size_t i = 0; i < net->n_layers; i++)
+        net_compress_layer(&net->layers[i], i == 0, i + 1 == net->n_layers, cmp, &out[i]);
 }
 
 void net_network_free(net_network *net)

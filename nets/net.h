@@ -120,6 +120,11 @@ int net_compression_check(const sw_compression *cmp, char *msg, size_t msg_len);
  * Pure and allocation-free. */
 void net_compress(const net_network *net, const sw_compression *cmp, net_layer *out);
 
+/* The same for one layer: is_first / is_last mark the network's first and last layers, whose
+ * input (image) and output (class) channels channel pruning keeps. Pure. */
+void net_compress_layer(const net_layer *in, int is_first, int is_last, const sw_compression *cmp,
+                        net_layer *out);
+
 /* Frees a network from a loader; accepts NULL. */
 void net_network_free(net_network *net);
 

@@ -112,4 +112,188 @@ void sq_outfile_abort(sq_outfile *o);
  * are a bug upstream: assert in debug builds). */
 void sq_fmt_double(char *buf, size_t len, double v);
 
+/* ================================================================== design-space exploration */
+
+/* ---- metrics of a design point (CONTRACT.md names; the one list of them) ---- */
+
+typedef enum sq_metric {
+    SQ_ENERGY_UJ = 0, /* energy per inference of one batch (µJ) */
+    SQ_LATENCY_MS,    /* latency of one batch (ms) */
+    SQ_AREA_MM2,      /* chip area (mm²) */
+    SQ_ACCURACY,      /* top-1 (%) */
+    SQ_POWER_MW,      /* average power = energy / latency (mW) */
+    SQ_EDP,           /* energy-delay product (µJ·ms) */
+    SQ_TOPS_PER_W,    /* 2·MACs / energy (tera-ops per joule = TOPS/W) */
+    SQ_N_METRICS
+} sq_metric;
+
+typedef struct sq_metric_info {
+    const char *name; /* CSV column / XML metric name */
+    const char *unit; /* for humans */
+    const char *help; /* one line for `squash list metrics` */
+} sq_metric_info;
+
+extern const sq_metric_info sq_metrics[SQ_N_METRICS];
+/* Index of a metric by name, or -1. */
+int sq_metric_find(const char *name);
+
+/* ---- experiments (CONTRACT.md "Experiment XML") ---- */
+
+typedef struct sq_sweep {
+    const hw_param *param; /* in the template's table or sq_compression_params */
+    int is_hw;             /* 1: accelerator parameter, 0: compression parameter */
+    size_t n_values;       /* entries in values, >= 1 */
+    double *values;        /* owned: values in sweep order (enum: indices) */
+    long line;             /* line of the <sweep> element */
+} sq_sweep;
+
+typedef struct sq_constraint {
+    int metric; /* sq_metric */
+    double min; /* lower bound, -HUGE_VAL if none */
+    double max; /* upper bound, HUGE_VAL if none */
+} sq_constraint;
+
+typedef struct sq_objective {
+    int metric;   /* sq_metric */
+    int maximize; /* 1: goal="max", 0: goal="min" */
+} sq_objective;
+
+typedef struct sq_experiment {
+    char name[64];              /* experiment name ("" if none) */
+    char path[4096];            /* file it came from ("(built-in)" for the default) */
+    char sha256[65];            /* hex SHA-256 of the file's bytes */
+    net_network *net;           /* owned */
+    hw_config hw;               /* the accelerator with its fixed attributes */
+    sw_compression cmp;         /* compression with its fixed attributes */
+    size_t n_sweeps;            /* entries in sweeps, in file order */
+    sq_sweep *sweeps;           /* owned */
+    size_t n_constraints;       /* entries in constraints */
+    sq_constraint *constraints; /* owned */
+    size_t n_objectives;        /* entries in objectives, >= 2 */
+    sq_objective *objectives;   /* owned */
+    uint64_t space_size;        /* product of the sweeps' n_values (points) */
+} sq_experiment;
+
+/* Loads and validates an experiment file (references resolve relative to its folder). */
+int sq_experiment_load(sq_experiment **out, const char *path, sq_error *err);
+/* Same from a buffer; path names it in messages and gives the folder for references. */
+int sq_experiment_load_buffer(sq_experiment **out, const char *text, size_t len, const char *path,
+                              sq_error *err);
+void sq_experiment_free(sq_experiment *xp);
+
+/* The built-in default experiment (`squash sweep` with no file). */
+extern const char sq_default_experiment_xml[];
+
+/* ---- the design space: a point is an index, decoded in mixed radix ---- */
+
+/* The point's value index in each sweep (digits[n_sweeps]); the LAST sweep varies fastest, so
+ * the id order is the nested-loop order of the file. id < space_size. */
+void sq_space_decode(const sq_experiment *xp, uint64_t id, uint32_t *digits);
+/* Fills hw and cmp with the point's design: the experiment's fixed values, then each sweep's.
+ * Returns 0, or -1 with a reason in msg when the combination is invalid (an infeasible point,
+ * not an error: hw_config_prepare or net_compression_check refused it). */
+int sq_space_point(const sq_experiment *xp, uint64_t id, hw_config *hw, sw_compression *cmp,
+                   char *msg, size_t msg_len);
+
+/* SHA-256 of a buffer as 64 lowercase hex digits and a NUL. */
+void sq_sha256_hex(const void *data, size_t len, char out[65]);
+
+/* ---- evaluation of points ---- */
+
+typedef struct sq_point {
+    uint64_t id;            /* index in the design space */
+    double m[SQ_N_METRICS]; /* metrics; all finite */
+    int feasible;           /* 1 if the design is valid and meets every constraint */
+} sq_point;
+
+/* Per-thread evaluation state: the experiment's distinct layer shapes and scratch space, so that
+ * evaluating a point allocates nothing. */
+typedef struct sq_evaluator sq_evaluator;
+sq_evaluator *sq_evaluator_new(const sq_experiment *xp);
+void sq_evaluator_free(sq_evaluator *ev);
+/* Evaluates point id. With full = 0, a point that fails a cheap check (invalid design, area or
+ * accuracy constraint) is returned infeasible with only the cheap metrics filled (others 0);
+ * with full = 1 every metric of a valid design is computed. Pure given the experiment. */
+void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out);
+
+/* ---- Pareto archive: the non-dominated feasible points seen so far ---- */
+
+typedef struct sq_archive sq_archive;
+/* An archive for the experiment's objectives (copied); NULL when out of memory. */
+sq_archive *sq_archive_new(const sq_objective *objectives, size_t n_objectives);
+void sq_archive_free(sq_archive *a);
+/* Offers a point: kept unless some archived point dominates it (no worse in every objective,
+ * better in one); archived points it dominates are dropped. Points with equal objective vectors
+ * are all kept. Returns 1 kept, 0 dominated, SQ_ERUNTIME out of memory. Memory is proportional
+ * to the front, not to the points offered. */
+int sq_archive_insert(sq_archive *a, const sq_point *p);
+/* Offers every point of from to into. */
+int sq_archive_merge(sq_archive *into, const sq_archive *from);
+size_t sq_archive_size(const sq_archive *a);
+/* The front sorted by the first objective (best first), then the next objectives, then id:
+ * the same order whatever order the points came in. Valid until the next insert. */
+const sq_point *sq_archive_sorted(sq_archive *a);
+/* Hypervolume dominated by the front within the box bounded by ref (one raw metric value per
+ * objective, the worst corner), in the product of the objectives' units. Exact. */
+double sq_archive_hypervolume(sq_archive *a, const double *ref);
+
+/* ---- the sweep driver (search/sweep.c: the one file with OpenMP) ---- */
+
+typedef struct sq_sweep_opts {
+    const char *out_dir; /* output directory, created if missing */
+    int threads;         /* OpenMP threads; 0 = all cores */
+    uint64_t shard_i;    /* this run is part shard_i (1-based) ... */
+    uint64_t shard_n;    /* ... of shard_n contiguous parts of the space; 1/1 = whole */
+    int resume;          /* continue from the checkpoint in out_dir */
+    double checkpoint_s; /* seconds between checkpoints */
+    int all;             /* also write points.csv */
+    int quiet;           /* no progress on stderr */
+} sq_sweep_opts;
+
+/* Runs (part of) the experiment and writes front.csv, summary.json, points.csv (all) and the
+ * run state (squash.state: checkpoint while running, record for merge when done) to out_dir. */
+int sq_sweep_run(const sq_experiment *xp, const sq_sweep_opts *opts, sq_error *err);
+
+/* `squash merge`: combines the states of shard directories that together cover one experiment's
+ * space into the outputs one run over the whole space gives. */
+int sq_merge_run(const char *out_dir, char *const *shard_dirs, size_t n_shards, int threads,
+                 sq_error *err);
+
+/* ---- sweep outputs and run state (search/output.c) ---- */
+
+/* What a run has done so far: progress, counts, the front. Saved as DIR/squash.state. */
+typedef struct sq_state {
+    char sha256[65];            /* experiment's SHA-256 */
+    char xp_path[4096];         /* experiment's path as given */
+    uint64_t shard_i;           /* part (1-based) */
+    uint64_t shard_n;           /* of parts */
+    uint64_t lo, hi;            /* the part's id range [lo, hi) */
+    uint64_t next;              /* ids [lo, next) are done */
+    uint64_t evaluated;         /* points evaluated (points) */
+    uint64_t feasible;          /* feasible points among them (points) */
+    double wall_s;              /* wall time spent so far, over all attempts (s) */
+    long long points_bytes;     /* bytes of points.csv written so far, -1 without --all */
+    int has_nadir;              /* 1 once a feasible point was seen */
+    double nadir[SQ_N_METRICS]; /* worst feasible value per objective, objective order */
+    sq_archive *front;          /* owned: the non-dominated feasible points */
+} sq_state;
+
+void sq_state_free(sq_state *st); /* frees st->front; st itself is the caller's */
+int sq_state_write(const sq_state *st, const char *dir, sq_error *err);
+/* Reads DIR/squash.state into st (front built for xp's objectives). SQ_EINPUT if absent (with
+ * *missing = 1) or malformed. */
+int sq_state_read(sq_state *st, const sq_experiment *xp, const char *dir, int *missing,
+                  sq_error *err);
+
+/* CSV header and rows of front.csv / points.csv (with_feasible adds the `feasible` column). */
+void sq_points_header(FILE *f, const sq_experiment *xp, int with_feasible);
+void sq_points_row(FILE *f, const sq_experiment *xp, const sq_point *p, int with_feasible);
+/* Creates dir if it does not exist (one level); SQ_EINPUT if it is a file. */
+int sq_mkdir(const char *dir, sq_error *err);
+/* Reads a whole file into a NUL-terminated buffer (owned). *missing = 1 when it does not exist. */
+int sq_read_file(char **out, size_t *len, const char *path, int *missing, sq_error *err);
+/* Writes front.csv and summary.json for a finished state, atomically. */
+int sq_write_outputs(const sq_experiment *xp, sq_state *st, const char *dir, int threads, int ranks,
+                     sq_error *err);
+
 #endif

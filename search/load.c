@@ -38,8 +38,10 @@
  * override its values (name and template default to the preset's). Without a preset, name
  * and template are required.
  *
- * Experiment file: `squash check` validates it completely (xp_ section at the end), building
- * the fixed design, the sweeps' value lists, the constraints and objectives.
+ * Experiment file (CONTRACT.md, "Experiment XML"; xp_ section at the end): loaded into an
+ * sq_experiment — the network, the fixed design and compression, the sweeps' value lists, the
+ * constraints and objectives, the size of the design space, and the SHA-256 of the file's
+ * bytes. `squash check` builds the same and throws it away.
  *
  * References:
  *   [1] ZigZag, zigzag/parser/ — parse, validate with defaults, build model objects.
@@ -1008,7 +1010,7 @@ int sq_set_apply(hw_config *hw, sw_compression *cmp, const char *assignment, sq_
     return SQ_OK;
 }
 
-/* ================================================================== experiments (validation)
+/* ================================================================== experiments
  *
  * <experiment name>
  *   <network ref/>                   exactly one: zoo name, or path relative to this file
@@ -1019,53 +1021,20 @@ int sq_set_apply(hw_config *hw, sw_compression *cmp, const char *assignment, sq_
  *     <sweep .../>
  *   </compression>
  *   <constraint metric min max/>     any number; at least one of min, max
- *   <objective metric goal="min|max"/>  at least one; a metric at most once
+ *   <objective metric goal="min|max"/>  at least two; a metric at most once
  * </experiment>
  *
- * xp_from_doc builds the whole description (xp_experiment) so that the sweep driver can take
- * it over; for now only `squash check` calls it and throws it away.
+ * Metric names are sq_metrics' (params.c). The design space is the product of the sweeps'
+ * value counts, computed in uint64_t and capped at 2^53 so that every point id is also exact
+ * in a double (space.c).
  */
 
-static const char *const xp_metrics[] = {"energy_uj", "latency_ms", "area_mm2",   "accuracy",
-                                         "power_mw",  "edp",        "tops_per_w", NULL};
+#define XP_SWEEP_VALUES_MAX 1000000      /* values in one sweep */
+#define XP_SPACE_MAX ((uint64_t)1 << 53) /* points: ids stay exact in a double */
+#define XP_OBJECTIVES_MIN 2              /* a front needs two objectives to be one */
 
-#define XP_SWEEP_VALUES_MAX 1000000     /* values in one sweep */
-#define XP_SPACE_MAX 9007199254740992.0 /* 2^53: point ids stay exact in a double */
-
-typedef struct xp_sweep {
-    const hw_param *param; /* in the template's table or sq_compression_params */
-    int is_hw;             /* 1: accelerator parameter, 0: compression parameter */
-    size_t n_values;       /* entries in values, >= 1 */
-    double *values;        /* owned: values in sweep order (enum: indices) */
-    long line;             /* line of the <sweep> element */
-} xp_sweep;
-
-typedef struct xp_constraint {
-    int metric; /* index into xp_metrics */
-    double min; /* lower bound, -HUGE_VAL if none */
-    double max; /* upper bound, HUGE_VAL if none */
-} xp_constraint;
-
-typedef struct xp_objective {
-    int metric;   /* index into xp_metrics */
-    int maximize; /* 1: goal="max", 0: goal="min" */
-} xp_objective;
-
-typedef struct xp_experiment {
-    char name[64];              /* experiment name ("" if none) */
-    net_network *net;           /* owned */
-    hw_config hw;               /* the accelerator with its fixed attributes */
-    sw_compression cmp;         /* compression with its fixed attributes */
-    size_t n_sweeps;            /* entries in sweeps, in file order */
-    xp_sweep *sweeps;           /* owned */
-    size_t n_constraints;       /* entries in constraints */
-    xp_constraint *constraints; /* owned */
-    size_t n_objectives;        /* entries in objectives */
-    xp_objective *objectives;   /* owned */
-    double space_size;          /* product of the sweeps' n_values */
-} xp_experiment;
-
-static void xp_free(xp_experiment *xp)
+/* Frees what xp owns and zeroes it (xp itself is the caller's). */
+static void xp_clear(sq_experiment *xp)
 {
     for (size_t i = 0; i < xp->n_sweeps; i++)
         free(xp->sweeps[i].values);
@@ -1085,20 +1054,17 @@ static int xp_metric(int *out, const xmlNode *n, const char *path, sq_error *err
         return rc;
     if (rc == 0)
         return fail_at(err, path, n, "missing required attribute 'metric' on <%s>", node_name(n));
-    for (int i = 0; xp_metrics[i] != NULL; i++) {
-        if (strcmp(xp_metrics[i], text) == 0) {
-            *out = i;
-            return 0;
-        }
-    }
+    *out = sq_metric_find(text);
+    if (*out >= 0)
+        return 0;
     char known[256] = "";
-    for (size_t i = 0; xp_metrics[i] != NULL; i++)
-        buf_append(known, sizeof known, "%s%s", i ? ", " : "", xp_metrics[i]);
+    for (size_t i = 0; i < SQ_N_METRICS; i++)
+        buf_append(known, sizeof known, "%s%s", i ? ", " : "", sq_metrics[i].name);
     return fail_at(err, path, n, "unknown metric '%s' (known: %s)", text, known);
 }
 
 /* Appends v to a growing value list (sweep construction). */
-static int xp_push(xp_sweep *s, size_t *cap, double v, const xmlNode *n, const char *path,
+static int xp_push(sq_sweep *s, size_t *cap, double v, const xmlNode *n, const char *path,
                    sq_error *err)
 {
     if (s->n_values >= XP_SWEEP_VALUES_MAX)
@@ -1125,7 +1091,7 @@ static double xp_snap(double v)
 }
 
 /* Builds one <sweep> over table (the parent's parameter table). */
-static int xp_sweep_from_node(xp_sweep *s, const xmlNode *n, const hw_param *table, size_t n_table,
+static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const hw_param *table, size_t n_table,
                               const char *parent, const char *path, sq_error *err)
 {
     static const char *const attrs[] = {"param", "values", "from", "to", "step", "factor", NULL};
@@ -1259,7 +1225,7 @@ out:
 }
 
 /* Reads the fixed attributes and sweeps of <accelerator> or <compression>. */
-static int xp_group(xp_experiment *xp, const xmlNode *n, int is_hw, const char *path, sq_error *err)
+static int xp_group(sq_experiment *xp, const xmlNode *n, int is_hw, const char *path, sq_error *err)
 {
     static const char *const hw_fixed[] = {"ref", NULL};
     const hw_param *table = is_hw ? xp->hw.tpl->params : sq_compression_params;
@@ -1283,10 +1249,10 @@ static int xp_group(xp_experiment *xp, const xmlNode *n, int is_hw, const char *
         if (!elem_is(c, "sweep"))
             return fail_at(err, path, c, "unknown element <%s> in <%s> (expected sweep)",
                            node_name(c), node_name(n));
-        xp_sweep *s = &xp->sweeps[xp->n_sweeps];
+        sq_sweep *s = &xp->sweeps[xp->n_sweeps];
         s->is_hw = is_hw;
         rc = xp_sweep_from_node(s, c, table, n_table, node_name(n), path, err);
-        xp->n_sweeps++; /* counted even on failure so that xp_free frees its values */
+        xp->n_sweeps++; /* counted even on failure so that xp_clear frees its values */
         if (rc != 0)
             return rc;
         if (xmlHasNsProp(n, (const xmlChar *)s->param->name, NULL) != NULL)
@@ -1332,7 +1298,7 @@ static int xp_ref(char *ref, size_t len, const xmlNode *n, const char *path, sq_
     return 0;
 }
 
-static int xp_from_doc(xp_experiment *xp, const xmlDoc *doc, const char *path, sq_error *err)
+static int xp_from_doc(sq_experiment *xp, const xmlDoc *doc, const char *path, sq_error *err)
 {
     static const char *const root_attrs[] = {"name", NULL};
     static const char *const network_attrs[] = {"ref", NULL};
@@ -1361,6 +1327,7 @@ static int xp_from_doc(xp_experiment *xp, const xmlDoc *doc, const char *path, s
 
     /* First pass: structure, and an upper bound for each list. */
     size_t n_sweeps = 0, n_constraints = 0, n_objectives = 0;
+    int cmp_first = 0; /* <compression> comes before <accelerator> */
     for (const xmlNode *c = root->children; c != NULL; c = c->next) {
         int k = child_kind(c, root, path, err);
         if (k < 0)
@@ -1376,6 +1343,7 @@ static int xp_from_doc(xp_experiment *xp, const xmlDoc *doc, const char *path, s
                            node_line(*slot));
         if (slot != NULL) {
             *slot = c;
+            cmp_first |= slot == &cmp_node && hw_node == NULL;
             for (const xmlNode *g = c->children; g != NULL; g = g->next)
                 n_sweeps += g->type == XML_ELEMENT_NODE;
         } else if (elem_is(c, "constraint")) {
@@ -1393,9 +1361,11 @@ static int xp_from_doc(xp_experiment *xp, const xmlDoc *doc, const char *path, s
         return fail_at(err, path, root, "experiment has no <network ref=\"...\"/>");
     if (hw_node == NULL)
         return fail_at(err, path, root, "experiment has no <accelerator ref=\"...\"/>");
-    if (n_objectives == 0)
+    if (n_objectives < XP_OBJECTIVES_MIN)
         return fail_at(err, path, root,
-                       "experiment has no <objective metric=\"...\" goal=\"min|max\"/>");
+                       "experiment has %zu <objective> (needs at least %d: <objective "
+                       "metric=\"...\" goal=\"min|max\"/>)",
+                       n_objectives, XP_OBJECTIVES_MIN);
     xp->sweeps = calloc(n_sweeps + 1, sizeof *xp->sweeps);
     xp->constraints = calloc(n_constraints + 1, sizeof *xp->constraints);
     xp->objectives = calloc(n_objectives + 1, sizeof *xp->objectives);
@@ -1415,7 +1385,8 @@ static int xp_from_doc(xp_experiment *xp, const xmlDoc *doc, const char *path, s
     if (rc != 0)
         return rc;
 
-    /* The accelerator, then the compression. */
+    /* The accelerator's design, then the fixed values and sweeps of <accelerator> and
+     * <compression> in file order, so that the sweeps (and the id digits) are in file order. */
     if ((rc = xp_ref(ref, sizeof ref, hw_node, path, err)) != 0)
         return rc;
     rc = hw_load_ref(&xp->hw, ref, dir, err);
@@ -1424,15 +1395,19 @@ static int xp_from_doc(xp_experiment *xp, const xmlDoc *doc, const char *path, s
                        "unknown accelerator '%s' (not a preset name or a readable file relative "
                        "to %s)",
                        ref, dir);
-    if (rc != 0 || (rc = xp_group(xp, hw_node, 1, path, err)) != 0)
+    if (rc != 0)
         return rc;
-    if (cmp_node != NULL && (rc = xp_group(xp, cmp_node, 0, path, err)) != 0)
+    if (cmp_first && (rc = xp_group(xp, cmp_node, 0, path, err)) != 0)
+        return rc;
+    if ((rc = xp_group(xp, hw_node, 1, path, err)) != 0)
+        return rc;
+    if (cmp_node != NULL && !cmp_first && (rc = xp_group(xp, cmp_node, 0, path, err)) != 0)
         return rc;
 
     /* Constraints and objectives. */
     for (const xmlNode *c = root->children; c != NULL; c = c->next) {
         if (elem_is(c, "constraint")) {
-            xp_constraint *k = &xp->constraints[xp->n_constraints++];
+            sq_constraint *k = &xp->constraints[xp->n_constraints++];
             if ((rc = check_attrs(c, constraint_attrs, NULL, 0, path, err)) != 0 ||
                 (rc = check_leaf(c, path, err)) != 0 ||
                 (rc = xp_metric(&k->metric, c, path, err)) != 0 ||
@@ -1446,7 +1421,7 @@ static int xp_from_doc(xp_experiment *xp, const xmlDoc *doc, const char *path, s
             if (k->min > k->max)
                 return fail_at(err, path, c, "<constraint> has 'min' greater than 'max'");
         } else if (elem_is(c, "objective")) {
-            xp_objective *o = &xp->objectives[xp->n_objectives];
+            sq_objective *o = &xp->objectives[xp->n_objectives];
             static const char *const goals[] = {"min", "max", NULL};
             const hw_param goal = {"goal", "", HW_P_ENUM, 0, 0, 0, goals, 0, NULL};
             if ((rc = check_attrs(c, objective_attrs, NULL, 0, path, err)) != 0 ||
@@ -1460,19 +1435,91 @@ static int xp_from_doc(xp_experiment *xp, const xmlDoc *doc, const char *path, s
             for (size_t i = 0; i < xp->n_objectives; i++) {
                 if (xp->objectives[i].metric == o->metric)
                     return fail_at(err, path, c, "metric '%s' has more than one <objective>",
-                                   xp_metrics[o->metric]);
+                                   sq_metrics[o->metric].name);
             }
             xp->n_objectives++;
         }
     }
 
-    xp->space_size = 1.0;
-    for (size_t i = 0; i < xp->n_sweeps; i++)
-        xp->space_size *= (double)xp->sweeps[i].n_values;
-    if (xp->space_size > XP_SPACE_MAX)
-        return fail_at(err, path, root, "the design space has %.3g points, more than 2^53",
-                       xp->space_size);
+    /* The product, checked before each multiplication so that it never wraps. */
+    xp->space_size = 1;
+    double size_approx = 1.0; /* for the message only */
+    int too_big = 0;
+    for (size_t i = 0; i < xp->n_sweeps; i++) {
+        uint64_t n = xp->sweeps[i].n_values;
+        size_approx *= (double)n;
+        if (too_big || xp->space_size > XP_SPACE_MAX / n) {
+            too_big = 1;
+            continue;
+        }
+        xp->space_size *= n;
+    }
+    if (too_big)
+        return fail_at(err, path, root,
+                       "the design space has %.3g points, more than 2^53 (point ids must stay "
+                       "exact in a double)",
+                       size_approx);
     return SQ_OK;
+}
+
+/* Builds an owned experiment from a parsed document of text (the file's bytes). */
+static int xp_build(sq_experiment **out, const xmlDoc *doc, const char *text, size_t len,
+                    const char *path, sq_error *err)
+{
+    *out = NULL;
+    sq_experiment *xp = malloc(sizeof *xp);
+    if (xp == NULL)
+        return sq_fail(err, SQ_ERUNTIME, "squash: out of memory loading '%s'", path);
+    int rc = xp_from_doc(xp, doc, path, err); /* zeroes xp first */
+    if (rc == SQ_OK && strlen(path) >= sizeof xp->path)
+        rc = sq_fail(err, SQ_EINPUT, "squash: path '%.64s...' is longer than %zu characters", path,
+                     sizeof xp->path - 1);
+    if (rc != SQ_OK) {
+        sq_experiment_free(xp);
+        return rc;
+    }
+    memcpy(xp->path, path, strlen(path) + 1);
+    sq_sha256_hex(text, len, xp->sha256);
+    *out = xp;
+    return SQ_OK;
+}
+
+int sq_experiment_load_buffer(sq_experiment **out, const char *text, size_t len, const char *path,
+                              sq_error *err)
+{
+    assert(out != NULL && text != NULL && path != NULL);
+    xmlDoc *doc = NULL;
+    *out = NULL;
+    int rc = xml_parse(&doc, text, len, path, err);
+    if (rc == SQ_OK)
+        rc = xp_build(out, doc, text, len, path, err);
+    if (doc != NULL)
+        xmlFreeDoc(doc);
+    return rc;
+}
+
+int sq_experiment_load(sq_experiment **out, const char *path, sq_error *err)
+{
+    assert(out != NULL && path != NULL);
+    sq_source src;
+    *out = NULL;
+    int rc = source_open(&src, NULL, 0, path, NULL, err);
+    if (rc == 1)
+        return sq_fail(err, SQ_EINPUT, "squash: cannot read '%s': %s", path,
+                       strerror(src.open_errno));
+    if (rc != SQ_OK)
+        return rc;
+    rc = sq_experiment_load_buffer(out, src.text, src.len, src.path, err);
+    source_close(&src);
+    return rc;
+}
+
+void sq_experiment_free(sq_experiment *xp)
+{
+    if (xp == NULL)
+        return;
+    xp_clear(xp);
+    free(xp);
 }
 
 /* ================================================================== squash check */
@@ -1500,9 +1547,9 @@ int sq_check_file(const char *path, sq_error *err)
         hw_config cfg;
         rc = hw_from_doc(&cfg, doc, src.path, 0, err);
     } else if (elem_is(root, "experiment")) {
-        xp_experiment xp;
-        rc = xp_from_doc(&xp, doc, src.path, err);
-        xp_free(&xp);
+        sq_experiment *xp = NULL;
+        rc = xp_build(&xp, doc, src.text, src.len, src.path, err);
+        sq_experiment_free(xp);
     } else {
         rc = fail_at(err, src.path, root,
                      "unknown root element <%s> (expected network, accelerator or experiment)",

@@ -3,6 +3,8 @@
  * library (dse.h); this file only turns command lines into calls and errors into exit codes:
  * 0 success, 1 run-time failure (I/O, memory), 2 bad usage or bad input (CONTRACT.md).
  */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +27,14 @@ static const char cli_usage_text[] =
     "        parameters, output metrics)\n"
     "  check FILE.xml...\n"
     "        validate network, accelerator or experiment files without running them\n"
-    "  sweep, merge, label\n"
-    "        design-space exploration, shard merging and energy labels (not in this version)\n"
+    "  sweep [EXPERIMENT.xml] [-o DIR] [-j THREADS] [--shard I/N] [--resume]\n"
+    "        [--checkpoint-every SECONDS] [--all] [-q]\n"
+    "        explore a design space and write its Pareto front (no file: the built-in\n"
+    "        default experiment)\n"
+    "  merge -o DIR SHARD_DIR...\n"
+    "        combine the outputs of sweep --shard runs into the whole space's\n"
+    "  label\n"
+    "        energy labels (not in this version)\n"
     "\n"
     "  squash --version | --help | COMMAND --help\n"
     "\n"
@@ -57,6 +65,33 @@ static const char cli_check_help[] =
     "Validates each file as what its root element says (network, accelerator, experiment).\n"
     "Prints 'FILE: ok' per valid file; errors go to stderr as FILE:LINE: message. Exits 2 if\n"
     "any file is invalid.\n";
+
+static const char cli_sweep_help[] =
+    "usage: squash sweep [EXPERIMENT.xml] [-o DIR] [-j THREADS] [--shard I/N] [--resume]\n"
+    "                    [--checkpoint-every SECONDS] [--all] [-q]\n"
+    "\n"
+    "Evaluates every point of the experiment's design space and writes to DIR:\n"
+    "  front.csv     the Pareto front of the feasible points under the objectives\n"
+    "  points.csv    every point with a feasible column (with --all)\n"
+    "  summary.json  counts, time, hypervolume and its reference point\n"
+    "  squash.state  checkpoint while running; what merge and --resume read\n"
+    "\n"
+    "  -o DIR                  output directory (default: the experiment file's folder;\n"
+    "                          for the built-in default experiment ./squash-default)\n"
+    "  -j THREADS              OpenMP threads (default: all cores); results do not depend on it\n"
+    "  --shard I/N             evaluate only part I (1..N) of N contiguous parts of the space;\n"
+    "                          combine the parts with squash merge\n"
+    "  --resume                continue a killed run from DIR's checkpoint\n"
+    "  --checkpoint-every S    seconds between checkpoints (default 60)\n"
+    "  --all                   also write points.csv\n"
+    "  -q                      no progress line (it is shown only on a terminal anyway)\n";
+
+static const char cli_merge_help[] =
+    "usage: squash merge -o DIR SHARD_DIR...\n"
+    "\n"
+    "Combines the outputs of squash sweep --shard I/N runs (all N parts, finished) into the\n"
+    "front.csv, summary.json and (if every shard has one) points.csv that one run over the\n"
+    "whole space gives.\n";
 
 static int cli_exit_code(int rc)
 {
@@ -184,6 +219,146 @@ static int cli_eval(int argc, char **argv)
     return cli_report(rc, &err);
 }
 
+/* Parses a whole decimal unsigned number in [lo, hi]; 0 or -1. */
+static int cli_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    char *end;
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int cli_sweep(int argc, char **argv)
+{
+    sq_sweep_opts o = {NULL, 0, 1, 1, 0, 60.0, 0, 0};
+    const char *xp_path = NULL;
+    char what[512];
+    for (int i = 2; i < argc; i++) {
+        const char *v = NULL;
+        int missing = 0;
+        uint64_t u;
+        if (cli_is_help(argv[i])) {
+            fputs(cli_sweep_help, stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--resume") == 0) {
+            o.resume = 1;
+        } else if (strcmp(argv[i], "--all") == 0) {
+            o.all = 1;
+        } else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
+            o.quiet = 1;
+        } else if (cli_opt(argc, argv, &i, "-o", &v, &missing) ||
+                   cli_opt(argc, argv, &i, "--output", &v, &missing)) {
+            o.out_dir = v;
+        } else if (cli_opt(argc, argv, &i, "-j", &v, &missing) ||
+                   cli_opt(argc, argv, &i, "--threads", &v, &missing)) {
+            if (!missing && cli_u64(v, 1, 4096, &u) != 0) {
+                snprintf(what, sizeof what, "sweep: -j needs a thread count 1..4096, not '%s'", v);
+                return cli_bad_usage(what, cli_sweep_help);
+            }
+            o.threads = missing ? 0 : (int)u;
+        } else if (cli_opt(argc, argv, &i, "--shard", &v, &missing)) {
+            const char *slash = missing ? NULL : strchr(v, '/');
+            char left[32];
+            uint64_t si = 0, sn = 0;
+            if (!missing && (!slash || (size_t)(slash - v) >= sizeof left ||
+                             (memcpy(left, v, (size_t)(slash - v)), left[slash - v] = '\0',
+                              cli_u64(left, 1, UINT64_MAX, &si) != 0) ||
+                             cli_u64(slash + 1, 1, UINT64_MAX, &sn) != 0 || si > sn)) {
+                snprintf(what, sizeof what,
+                         "sweep: --shard needs I/N with 1 <= I <= N (e.g. 2/8), not '%s'", v);
+                return cli_bad_usage(what, cli_sweep_help);
+            }
+            o.shard_i = si;
+            o.shard_n = sn;
+        } else if (cli_opt(argc, argv, &i, "--checkpoint-every", &v, &missing)) {
+            char *end;
+            double sec = missing ? 0 : strtod(v, &end);
+            if (!missing && (end == v || *end || !(sec > 0.0) || sec > 1e9)) {
+                snprintf(what, sizeof what,
+                         "sweep: --checkpoint-every needs a positive number of seconds, not '%s'",
+                         v);
+                return cli_bad_usage(what, cli_sweep_help);
+            }
+            o.checkpoint_s = sec;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            snprintf(what, sizeof what, "sweep: unknown option '%s'", argv[i]);
+            return cli_bad_usage(what, cli_sweep_help);
+        } else if (!xp_path) {
+            xp_path = argv[i];
+        } else {
+            snprintf(what, sizeof what, "sweep: more than one experiment file ('%s')", argv[i]);
+            return cli_bad_usage(what, cli_sweep_help);
+        }
+        if (missing) {
+            snprintf(what, sizeof what, "sweep: option '%s' needs a value", argv[i]);
+            return cli_bad_usage(what, cli_sweep_help);
+        }
+    }
+
+    sq_error err = {{0}};
+    sq_experiment *xp = NULL;
+    int rc = xp_path ? sq_experiment_load(&xp, xp_path, &err)
+                     : sq_experiment_load_buffer(&xp, sq_default_experiment_xml,
+                                                 strlen(sq_default_experiment_xml),
+                                                 "(built-in default)", &err);
+    char dir[4096];
+    if (rc == SQ_OK && !o.out_dir) {
+        if (!xp_path) {
+            snprintf(dir, sizeof dir, "squash-default");
+        } else {
+            const char *slash = strrchr(xp_path, '/');
+            if (!slash)
+                snprintf(dir, sizeof dir, ".");
+            else
+                snprintf(dir, sizeof dir, "%.*s", slash == xp_path ? 1 : (int)(slash - xp_path),
+                         xp_path);
+        }
+        o.out_dir = dir;
+    }
+    if (rc == SQ_OK)
+        rc = sq_sweep_run(xp, &o, &err);
+    sq_experiment_free(xp);
+    return cli_report(rc, &err);
+}
+
+static int cli_merge(int argc, char **argv)
+{
+    const char *out_dir = NULL;
+    char *dirs[4096];
+    size_t n = 0;
+    char what[512];
+    for (int i = 2; i < argc; i++) {
+        const char *v = NULL;
+        int missing = 0;
+        if (cli_is_help(argv[i])) {
+            fputs(cli_merge_help, stdout);
+            return 0;
+        } else if (cli_opt(argc, argv, &i, "-o", &v, &missing) ||
+                   cli_opt(argc, argv, &i, "--output", &v, &missing)) {
+            if (missing)
+                return cli_bad_usage("merge: -o needs a directory", cli_merge_help);
+            out_dir = v;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            snprintf(what, sizeof what, "merge: unknown option '%s'", argv[i]);
+            return cli_bad_usage(what, cli_merge_help);
+        } else if (n == sizeof dirs / sizeof dirs[0]) {
+            return cli_bad_usage("merge: too many shard directories", cli_merge_help);
+        } else {
+            dirs[n++] = argv[i];
+        }
+    }
+    if (!out_dir || n == 0)
+        return cli_bad_usage("merge: -o DIR and at least one shard directory are required",
+                             cli_merge_help);
+    sq_error err = {{0}};
+    return cli_report(sq_merge_run(out_dir, dirs, n, 1, &err), &err);
+}
+
 static void cli_list_params(const hw_param *table, size_t n)
 {
     char def[64], lo[64], hi[64];
@@ -248,17 +423,8 @@ static int cli_list(int argc, char **argv)
                "<accelerator>, --set NAME=VALUE):\n");
         cli_list_params(hw_tech_params, hw_tech_n_params);
     } else if (strcmp(what, "metrics") == 0) {
-        static const char *const metrics[][2] = {
-            {"energy_uj", "energy per inference of one batch (µJ)"},
-            {"latency_ms", "latency of one batch (ms)"},
-            {"area_mm2", "chip area of the design (mm²)"},
-            {"accuracy", "top-1 accuracy (%), baseline of the network in this version"},
-            {"power_mw", "average power over the inference (mW)"},
-            {"edp", "energy-delay product (µJ·ms)"},
-            {"tops_per_w", "effective tera-operations per second per watt (2 ops per MAC)"},
-        };
-        for (size_t i = 0; i < sizeof metrics / sizeof metrics[0]; i++)
-            printf("%-12s %s\n", metrics[i][0], metrics[i][1]);
+        for (int i = 0; i < SQ_N_METRICS; i++)
+            printf("%-12s %-8s %s\n", sq_metrics[i].name, sq_metrics[i].unit, sq_metrics[i].help);
     } else {
         char msg[256];
         snprintf(msg, sizeof msg, "list: unknown list '%s'", what);
@@ -311,7 +477,11 @@ int main(int argc, char **argv)
         return cli_list(argc, argv);
     if (strcmp(cmd, "check") == 0)
         return cli_check(argc, argv);
-    if (strcmp(cmd, "sweep") == 0 || strcmp(cmd, "merge") == 0 || strcmp(cmd, "label") == 0) {
+    if (strcmp(cmd, "sweep") == 0)
+        return cli_sweep(argc, argv);
+    if (strcmp(cmd, "merge") == 0)
+        return cli_merge(argc, argv);
+    if (strcmp(cmd, "label") == 0) {
         fprintf(stderr, "squash: '%s' is not implemented in squash %s yet\n", cmd, SQUASH_VERSION);
         return 2;
     }

@@ -476,6 +476,7 @@ static void test_load__check_bad_files(void **state)
         {"xp_sweep_unknown_param.xml", 5, "unknown parameter 'wbits' for <accelerator>"},
         {"xp_unknown_metric.xml", 6, "unknown metric 'happiness'"},
         {"xp_unknown_network.xml", 3, "unknown network 'resnet1800'"},
+        {"xp_one_objective.xml", 2, "has 1 <objective> (needs at least 2"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[512], prefix[600];
@@ -497,7 +498,8 @@ static void test_load__experiment_rules(void **state)
 {
     (void)state;
     static const struct {
-        const char *body; /* lines after the <network> and <accelerator> lines (line 3 on) */
+        const char *body; /* lines after the <network> and <accelerator> lines (line 3 on),
+                             before two objectives (energy_uj, latency_ms) */
         int line;         /* expected line */
         const char *fragment;
     } cases[] = {
@@ -532,7 +534,7 @@ static void test_load__experiment_rules(void **state)
         snprintf(text, sizeof text,
                  "<experiment name=\"t\">\n<network ref=\"resnet8\"/><accelerator "
                  "ref=\"edge-systolic\"/>\n%s<objective metric=\"energy_uj\" goal=\"min\"/>\n"
-                 "</experiment>\n",
+                 "<objective metric=\"latency_ms\" goal=\"min\"/>\n</experiment>\n",
                  cases[i].body);
         char path[] = "/tmp/squash_test_load_XXXXXX";
         int fd = mkstemp(path);

@@ -1,7 +1,8 @@
 /*
  * test_systolic.c — the systolic template (hwmodels/systolic.c) and the design life cycle of
  * hwmodels/templates.c: hand-computed SCALE-Sim v2 cycles per dataflow, DRAM traffic, peak and
- * area, and properties (monotone in pruning, bits and buffer size; energy adds up).
+ * area, a one-layer energy worked out term by term from tech.c's 45 nm table, the accumulator
+ * SRAM, and properties (monotone in pruning, bits and buffer size; energy adds up).
  */
 #include "test_helpers.h"
 
@@ -303,13 +304,15 @@ static void test_systolic__more_pruning_with_skip_never_costs_more(void **state)
     (void)state;
     const net_layer layers[] = {conv(64, 64, 28, 28, 3, 1, 1), conv(512, 1000, 1, 1, 1, 1, 0)};
     const char *const glbs[] = {"16", "512"};
+    const char *const accs[] = {"0", "4", "64"}; /* none; spilling; holding every fold's sums */
     for (size_t li = 0; li < 2; li++) {
         for (int d = 0; d < 3; d++) {
-            for (size_t gi = 0; gi < 2; gi++) {
+            for (size_t gi = 0; gi < 2 * 3; gi++) {
                 hw_config cfg;
                 make_cfg(&cfg, "32", "32", dataflows[d]);
                 set_param(&cfg, "sparsity", "skip");
-                set_param(&cfg, "glb_kb", glbs[gi]);
+                set_param(&cfg, "glb_kb", glbs[gi % 2]);
+                set_param(&cfg, "acc_kb", accs[gi / 2]);
                 prepare(&cfg);
                 sw_compression cmp = net_compression_default();
                 uint64_t prev_cycles = UINT64_MAX;
@@ -404,17 +407,18 @@ static void test_systolic__bigger_buffer_never_raises_dram_traffic(void **state)
     (void)state;
     const net_layer layers[] = {conv(256, 256, 56, 56, 3, 1, 1), conv(4096, 4096, 1, 1, 1, 1, 0),
                                 conv(3, 64, 224, 224, 7, 2, 3)};
-    for (size_t li = 0; li < 3; li++) {
+    for (size_t li = 0; li < 3 * 2; li++) {
         sw_compression cmp = net_compression_default();
         hw_config cfg;
         make_cfg(&cfg, "32", "32", "ws");
+        set_param(&cfg, "acc_kb", li < 3 ? "0" : "256"); /* psums never reach DRAM */
         uint64_t prev = UINT64_MAX, first = 0, last = 0;
         for (uint32_t kb = 1; kb <= 65536; kb *= 2) {
             char text[16];
             snprintf(text, sizeof text, "%u", kb);
             set_param(&cfg, "glb_kb", text);
             prepare(&cfg);
-            hw_layer_cost c = eval(&cfg, &layers[li], &cmp);
+            hw_layer_cost c = eval(&cfg, &layers[li % 3], &cmp);
             assert_true(c.dram_bytes <= prev);
             prev = c.dram_bytes;
             if (kb == 1)
@@ -453,6 +457,203 @@ static void test_systolic__energy_is_the_sum_of_its_terms(void **state)
     }
 }
 
+/* The small layer on a 4×4 array at 45 nm (every scale factor 1, so tech.c's 45 nm table applies
+ * as is), int8 dense, 32 KB GLB, LPDDR4 at 25.6 GB/s, 800 MHz. */
+static void make_45nm_cfg(hw_config *cfg, const char *dataflow, const char *acc_kb)
+{
+    make_cfg(cfg, "4", "4", dataflow);
+    set_param(cfg, "tech_nm", "45");
+    set_param(cfg, "glb_kb", "32");
+    set_param(cfg, "acc_kb", acc_kb);
+    prepare(cfg);
+    assert_close_rel(cfg->tech.energy_scale, 1.0, 0.0);
+    assert_close_rel(cfg->tech.area_scale, 1.0, 0.0);
+}
+
+static void test_systolic__one_layer_energy_from_tables(void **state)
+{
+    (void)state;
+    /* small_layer: M = 10, F = 6, W = 5, 300 MACs, int8, dense. The 45 nm constants (tech.c):
+     *   int multiply 0.003125 pJ/bit² → 8×8 = 0.2 pJ; accumulator min(8 + 8 + 16, 32) = 32 bits
+     *   at 0.003125 pJ/bit = 0.1 pJ; one MAC = 0.3 pJ.
+     *   SRAM: 10 pJ per 64 bits at 8 KB, exponent 0.477: 32 KB → 10·4^0.477 = 19.372364 pJ per
+     *   64 bits = 2.4215455 pJ per byte.
+     *   register hop 0.009 pJ/bit; LPDDR4 5 pJ/bit; leakage 10 mW/mm².
+     *   Area: 16 PEs · 49.8 µm²/bit² · 64 bit² = 0.0509952 mm² + 32 KB · 0.0103 mm²/KB
+     *   = 0.3296 mm² → 0.3805952 mm²; leakage 3.805952 mW.
+     *   DRAM (all of it fits 32 KB): weights 30 B + inputs 50 B + outputs 60 B = 140 B;
+     *   at 32 B/cycle → 5 memory cycles; dram_pj = 140 · 8 · 5 = 5600 pJ.
+     *
+     * ws (Sr = W = 5, Sc = F = 6, T = M = 10; fr = fc = 2):
+     *   cycles = 4 folds · (2·4 + 4 + 10 − 2) = 80 = max(80, 5); 80 / 800 MHz = 100 ns.
+     *   mac_pj    = 300 MACs · 0.3 pJ = 90 pJ.
+     *   noc_pj    = (300 MACs · (8 activation + 32 psum bits) + 5·6·8 weight bits loaded)
+     *               · 0.009 pJ/bit = 12240 bits · 0.009 = 110.16 pJ.
+     *   sram_pj   = (100 B inputs + 30 B weights + 60 B outputs + 480 B psums) = 670 B
+     *               · 2.4215455 pJ/B = 1622.4355 pJ.
+     *   dram_pj   = 5600 pJ.
+     *   static_pj = 3.805952 mW · 100 ns = 380.5952 pJ.
+     *   energy_pj = 90 + 110.16 + 1622.4355 + 5600 + 380.5952 = 7803.1907 pJ. */
+    net_layer l = small_layer();
+    sw_compression cmp = net_compression_default();
+    const double e32_per_byte = 10.0 * pow(32.0 / 8.0, 0.477) / 8.0;
+    assert_close_rel(e32_per_byte, 2.4215455, 1e-7);
+    hw_config cfg;
+    make_45nm_cfg(&cfg, "ws", "0");
+    hw_layer_cost c = eval(&cfg, &l, &cmp);
+    assert_close_rel(hw_area_mm2(&cfg), 0.3805952, 1e-9);
+    assert_int_equal(c.cycles, 80);
+    assert_int_equal(c.memory_cycles, 5);
+    assert_int_equal(c.sram_bytes, 670);
+    assert_int_equal(c.dram_bytes, 140);
+    assert_close_rel(c.mac_pj, 90.0, 1e-9);
+    assert_close_rel(c.noc_pj, 110.16, 1e-9);
+    assert_close_rel(c.sram_pj, 670.0 * e32_per_byte, 1e-9);
+    assert_close_rel(c.sram_pj, 1622.4355, 1e-7);
+    assert_close_rel(c.dram_pj, 5600.0, 1e-9);
+    assert_close_rel(c.static_pj, 380.5952, 1e-9);
+    assert_close_rel(c.energy_pj, 90.0 + 110.16 + 670.0 * e32_per_byte + 5600.0 + 380.5952, 1e-9);
+    assert_close_rel(c.energy_pj, 7803.1907, 1e-7);
+
+    /* os (Sr = M = 10, Sc = F = 6, T = W = 5; fr = 3, fc = 2), no partial sums leave the PEs:
+     *   cycles = 6 folds · (4 + 4 + 5 − 2) = 66; 66 / 800 MHz = 82.5 ns.
+     *   mac_pj    = 90 pJ.
+     *   noc_pj    = (300 · (8 + 8) + 60 outputs · 32 bits drained) · 0.009 = 6720 · 0.009
+     *             = 60.48 pJ.
+     *   sram_pj   = (inputs 50 B · fc 2 = 100 B + weights 30 B · fr 3 = 90 B + outputs 60 B)
+     *               = 250 B · 2.4215455 = 605.38637 pJ.
+     *   dram_pj   = 5600 pJ.
+     *   static_pj = 3.805952 mW · 82.5 ns = 313.99104 pJ.
+     *   energy_pj = 90 + 60.48 + 605.38637 + 5600 + 313.99104 = 6669.8574 pJ. */
+    make_45nm_cfg(&cfg, "os", "0");
+    c = eval(&cfg, &l, &cmp);
+    assert_int_equal(c.cycles, 66);
+    assert_int_equal(c.sram_bytes, 250);
+    assert_close_rel(c.mac_pj, 90.0, 1e-9);
+    assert_close_rel(c.noc_pj, 60.48, 1e-9);
+    assert_close_rel(c.sram_pj, 250.0 * e32_per_byte, 1e-9);
+    assert_close_rel(c.dram_pj, 5600.0, 1e-9);
+    assert_close_rel(c.static_pj, 313.99104, 1e-9);
+    assert_close_rel(c.energy_pj, 90.0 + 60.48 + 250.0 * e32_per_byte + 5600.0 + 313.99104, 1e-9);
+    assert_close_rel(c.energy_pj, 6669.8574, 1e-7);
+
+    /* ws with an 8 KB accumulator SRAM: a column fold keeps min(6, 4) · 10 · 32 bits = 160 B of
+     * sums live, which fits, so the 480 B of psums go to it at the reference 10 pJ per 64 bits
+     * = 1.25 pJ/B; the other 190 B stay in the GLB.
+     *   sram_pj   = 190 B · 2.4215455 + 480 B · 1.25 = 460.09364 + 600 = 1060.0936 pJ
+     *               (sram_bytes is still 670).
+     *   area      = 0.3805952 + 8 · 0.0103 = 0.4629952 mm² → static 4.629952 mW · 100 ns
+     *             = 462.9952 pJ.
+     *   energy_pj = 90 + 110.16 + 1060.0936 + 5600 + 462.9952 = 7323.2488 pJ. */
+    make_45nm_cfg(&cfg, "ws", "8");
+    c = eval(&cfg, &l, &cmp);
+    assert_int_equal(c.cycles, 80);
+    assert_int_equal(c.sram_bytes, 670);
+    assert_close_rel(c.mac_pj, 90.0, 1e-9);
+    assert_close_rel(c.noc_pj, 110.16, 1e-9);
+    assert_close_rel(c.sram_pj, 190.0 * e32_per_byte + 480.0 * 1.25, 1e-9);
+    assert_close_rel(c.dram_pj, 5600.0, 1e-9);
+    assert_close_rel(c.static_pj, 462.9952, 1e-9);
+    assert_close_rel(c.energy_pj, 7323.2488, 1e-7);
+}
+
+static void test_systolic__accumulator_takes_psums_off_the_glb(void **state)
+{
+    (void)state;
+    /* 3×3 conv 256 → 256 at 14×14 (a ResNet layer4-like shape), ws on 32×32, 512 KB GLB, 28 nm:
+     * M = 196, F = 256, W = 2304; fr = 72 window folds, fc = 8.
+     *   psums P = 196·256 outputs · 71 · 2 · 4 B = 28499968 B; the rest of the SRAM traffic
+     *   (inputs 196·2304·8 = 3612672 B, weights 589824 B, outputs 50176 B) is 4252672 B, so
+     *   psums are 87 % of the 32752640 B.
+     *   A column fold keeps 32 filters · 196 pixels · 4 B = 25088 B live.
+     * acc_kb = 32 holds them all: sram_pj falls by P · (E(512 KB) − E(32 KB)) per byte, with
+     *   E(kb) = 0.51 · 10 pJ · (kb/8)^0.477 / 8 per byte at 28 nm; E(32)/E(512) = 16^−0.477 =
+     *   0.266, so sram_pj(32) / sram_pj(0) = (4252672 + 0.266 · 28499968) / 32752640 = 0.362.
+     * acc_kb = 8 holds 8192 / 25088 = 0.3265 of them; the rest spills to the GLB. */
+    net_layer l = conv(256, 256, 14, 14, 3, 1, 1);
+    sw_compression cmp = net_compression_default();
+    hw_config cfg;
+    make_cfg(&cfg, "32", "32", "ws");
+    prepare(&cfg);
+    hw_layer_cost c0 = eval(&cfg, &l, &cmp);
+    double area0 = hw_area_mm2(&cfg);
+    assert_int_equal(c0.sram_bytes, 32752640);
+
+    const double e512 = 0.51 * 10.0 * pow(512.0 / 8.0, 0.477) / 8.0;
+    const double e32 = 0.51 * 10.0 * pow(32.0 / 8.0, 0.477) / 8.0;
+    const double e8 = 0.51 * 10.0 / 8.0;
+    const double psum_b = 28499968.0;
+    assert_close_rel(c0.sram_pj, 32752640.0 * e512, 1e-12);
+
+    set_param(&cfg, "acc_kb", "32");
+    prepare(&cfg);
+    hw_layer_cost c32 = eval(&cfg, &l, &cmp);
+    assert_int_equal(c32.sram_bytes, c0.sram_bytes);
+    assert_int_equal(c32.dram_bytes, c0.dram_bytes);
+    assert_int_equal(c32.cycles, c0.cycles);
+    assert_close_rel(c32.sram_pj, (32752640.0 - psum_b) * e512 + psum_b * e32, 1e-12);
+    assert_close_rel(c32.sram_pj / c0.sram_pj, 0.3617, 1e-3);
+    assert_true(c32.energy_pj < c0.energy_pj);
+    /* Area: + 32 KB · 0.0103 mm²/KB · 0.38 (28 nm). */
+    assert_close_rel(hw_area_mm2(&cfg) - area0, 32 * 0.0103 * 0.38, 1e-9);
+
+    set_param(&cfg, "acc_kb", "8");
+    prepare(&cfg);
+    hw_layer_cost c8 = eval(&cfg, &l, &cmp);
+    const double fit = 8192.0 / 25088.0;
+    assert_int_equal(c8.sram_bytes, c0.sram_bytes);
+    assert_close_rel(c8.sram_pj, (32752640.0 - fit * psum_b) * e512 + fit * psum_b * e8, 1e-9);
+    assert_true(c8.sram_pj < c0.sram_pj);
+
+    /* os keeps its sums in the PEs: an accumulator changes nothing but area and leakage. */
+    make_cfg(&cfg, "32", "32", "os");
+    prepare(&cfg);
+    hw_layer_cost os0 = eval(&cfg, &l, &cmp);
+    set_param(&cfg, "acc_kb", "32");
+    prepare(&cfg);
+    hw_layer_cost os32 = eval(&cfg, &l, &cmp);
+    assert_close_rel(os32.sram_pj, os0.sram_pj, 0.0);
+    assert_true(os32.static_pj > os0.static_pj);
+}
+
+static void test_systolic__accumulator_no_bigger_than_glb_never_raises_sram_energy(void **state)
+{
+    (void)state;
+    /* sram_bytes does not depend on acc_kb; moving P_acc bytes from the GLB to the accumulator
+     * changes sram_pj by P_acc · (E(acc_kb) − E(glb_kb)) per byte, ≤ 0 while acc_kb ≤ glb_kb
+     * because SRAM energy per access grows with capacity (at acc_kb = glb_kb equal up to
+     * floating-point rounding, hence the 1e-12). A bigger accumulator is not always
+     * cheaper (it costs more per access), so that is not asserted. */
+    const net_layer layers[] = {conv(256, 256, 14, 14, 3, 1, 1), conv(64, 64, 56, 56, 3, 1, 1),
+                                conv(3, 64, 224, 224, 7, 2, 3), conv(512, 1000, 1, 1, 1, 1, 0)};
+    const uint32_t glbs_kb[] = {64, 512};
+    sw_compression cmp = net_compression_default();
+    for (size_t li = 0; li < 4; li++) {
+        for (int d = 0; d < 3; d++) {
+            for (size_t gi = 0; gi < 2; gi++) {
+                hw_config cfg;
+                char text[16];
+                make_cfg(&cfg, "32", "16", dataflows[d]);
+                snprintf(text, sizeof text, "%u", glbs_kb[gi]);
+                set_param(&cfg, "glb_kb", text);
+                prepare(&cfg);
+                hw_layer_cost c0 = eval(&cfg, &layers[li], &cmp);
+                for (uint32_t kb = 1; kb <= glbs_kb[gi]; kb *= 2) {
+                    snprintf(text, sizeof text, "%u", kb);
+                    set_param(&cfg, "acc_kb", text);
+                    prepare(&cfg);
+                    hw_layer_cost c = eval(&cfg, &layers[li], &cmp);
+                    assert_int_equal(c.sram_bytes, c0.sram_bytes);
+                    assert_int_equal(c.cycles, c0.cycles);
+                    if (!(c.sram_pj <= c0.sram_pj * (1.0 + 1e-12)))
+                        fail_msg("layer %zu dataflow %d glb %u acc %u: %.17g > %.17g", li, d,
+                                 glbs_kb[gi], kb, c.sram_pj, c0.sram_pj);
+                }
+            }
+        }
+    }
+}
+
 /* ---------------------------------------------------------------- design level */
 
 static void test_systolic__tpu_v1_peak_is_91_75_tops(void **state)
@@ -486,6 +687,10 @@ static void test_systolic__edge_area_and_defaults(void **state)
     assert_close_rel(hw_area_mm2(&cfg), 1024 * 49.8 * 64 * 0.38e-6 + 512 * 0.0103 * 0.38, 1e-9);
     assert_close_rel(hw_peak_tops(&cfg), 1.6384, 1e-12);
     assert_close_rel(cfg.tpl->freq_mhz(&cfg), 800.0, 0.0);
+    /* No accumulator SRAM unless asked for: psums go to the GLB. */
+    const hw_param *acc = hw_param_find(cfg.tpl->params, cfg.tpl->n_params, "acc_kb");
+    assert_non_null(acc);
+    assert_close_rel(hw_param_get(acc, cfg.params), 0.0, 0.0);
     assert_ptr_equal(hw_template_find("systolic"), &hw_systolic_template);
     assert_null(hw_template_find("nope"));
     assert_null(hw_template_find(NULL));
@@ -541,6 +746,9 @@ int main(void)
         cmocka_unit_test(test_systolic__small_layer_dram_each_once),
         cmocka_unit_test(test_systolic__bigger_buffer_never_raises_dram_traffic),
         cmocka_unit_test(test_systolic__energy_is_the_sum_of_its_terms),
+        cmocka_unit_test(test_systolic__one_layer_energy_from_tables),
+        cmocka_unit_test(test_systolic__accumulator_takes_psums_off_the_glb),
+        cmocka_unit_test(test_systolic__accumulator_no_bigger_than_glb_never_raises_sram_energy),
         cmocka_unit_test(test_systolic__tpu_v1_peak_is_91_75_tops),
         cmocka_unit_test(test_systolic__edge_area_and_defaults),
         cmocka_unit_test(test_systolic__prepare_rejects_bad_designs),

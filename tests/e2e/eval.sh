@@ -2,8 +2,8 @@
 # End-to-end checks of `squash eval`, `list`, `check`, `--help`, `--version` on the built binary.
 #   bash eval.sh SQUASH_BINARY SOURCE_DIR
 set -u
-squash=$1
-src=$2
+squash=$(realpath "$1")
+src=$(realpath "$2")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0

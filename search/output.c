@@ -1,0 +1,443 @@
+/*
+ * output.c — what a sweep leaves in its directory:
+ *   front.csv     the Pareto front, sorted by the first objective (CONTRACT.md columns)
+ *   points.csv    every evaluated point in id order (--all), plus `feasible`
+ *   summary.json  counts, time, hypervolume with its reference point, provenance
+ *   squash.state  the run state: the checkpoint while running, the record `squash merge` reads
+ *                 when done
+ * Every file is written to a temporary name and renamed, so a reader never sees half a file.
+ *
+ * squash.state is line-oriented text. Doubles are written as C99 hexadecimal floats (%a), so a
+ * resumed or merged run continues from exactly the values it stopped at and its outputs are
+ * byte-identical to an uninterrupted run's:
+ *   squash-state 1
+ *   experiment_sha256 HEX / experiment_path PATH / shard I N / range LO HI / next ID
+ *   evaluated N / feasible N / wall_s X / points_bytes N / nadir 0|1 X... / front N
+ *   ID M0 M1 ... M6      (one line per front point, the SQ_N_METRICS metrics)
+ *   end
+ *
+ * Hypervolume. The reference point is the nadir of the feasible points evaluated: for each
+ * objective the worst value any feasible point had. The volume is then the part of the box
+ * between the front and that corner, in the product of the objectives' units; it is 0 when the
+ * front is one point. The reference is written beside the value.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dse.h"
+
+#define SQ_STATE_NAME "squash.state"
+#define SQ_STATE_MAGIC "squash-state 1"
+
+void sq_state_free(sq_state *st)
+{
+    if (!st)
+        return;
+    sq_archive_free(st->front);
+    st->front = NULL;
+}
+
+static int sq_join(char *out, size_t len, const char *dir, const char *name, sq_error *err)
+{
+    int n = snprintf(out, len, "%s/%s", dir, name);
+    if (n < 0 || (size_t)n >= len)
+        return sq_fail(err, SQ_EINPUT, "squash: path too long: %s/%s", dir, name);
+    return SQ_OK;
+}
+
+int sq_state_write(const sq_state *st, const char *dir, sq_error *err)
+{
+    char path[4096];
+    sq_outfile o;
+    int rc = sq_join(path, sizeof path, dir, SQ_STATE_NAME, err);
+    if (rc == SQ_OK)
+        rc = sq_outfile_open(&o, path, err);
+    if (rc != SQ_OK)
+        return rc;
+    FILE *f = o.f;
+    fprintf(f, "%s\nexperiment_sha256 %s\nexperiment_path %s\n", SQ_STATE_MAGIC, st->sha256,
+            st->xp_path);
+    fprintf(f, "shard %" PRIu64 " %" PRIu64 "\nrange %" PRIu64 " %" PRIu64 "\nnext %" PRIu64 "\n",
+            st->shard_i, st->shard_n, st->lo, st->hi, st->next);
+    fprintf(f, "evaluated %" PRIu64 "\nfeasible %" PRIu64 "\nwall_s %a\npoints_bytes %lld\n",
+            st->evaluated, st->feasible, st->wall_s, st->points_bytes);
+    fprintf(f, "nadir %d", st->has_nadir);
+    for (int k = 0; k < SQ_N_METRICS; k++)
+        fprintf(f, " %a", st->nadir[k]);
+    size_t n = sq_archive_size(st->front);
+    const sq_point *pts = sq_archive_sorted(st->front);
+    fprintf(f, "\nfront %zu\n", n);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(f, "%" PRIu64, pts[i].id);
+        for (int k = 0; k < SQ_N_METRICS; k++)
+            fprintf(f, " %a", pts[i].m[k]);
+        fputc('\n', f);
+    }
+    fputs("end\n", f);
+    return sq_outfile_commit(&o, err);
+}
+
+/* ---- reading the state back: a tiny tokenizer over the file's text ---- */
+
+typedef struct sq_reader {
+    char *p;          /* next character */
+    const char *path; /* for messages */
+    long line;        /* current line (1-based) */
+} sq_reader;
+
+/* Skips to the start of the next line. */
+static void sq_next_line(sq_reader *r)
+{
+    while (*r->p && *r->p != '\n')
+        r->p++;
+    if (*r->p == '\n')
+        r->p++;
+}
+
+static int sq_bad_state(sq_reader *r, sq_error *err, const char *what)
+{
+    return sq_fail(err, SQ_EINPUT, "%s:%ld: malformed run state: %s", r->path, r->line, what);
+}
+
+/* Expects KEY at the start of a line and returns the rest of the line (trimmed) in place. */
+static char *sq_key_line(sq_reader *r, const char *key)
+{
+    size_t n = strlen(key);
+    if (strncmp(r->p, key, n) != 0 || (r->p[n] != ' ' && r->p[n] != '\n'))
+        return NULL;
+    char *v = r->p + n;
+    while (*v == ' ')
+        v++;
+    char *end = strchr(v, '\n');
+    if (end) {
+        *end = '\0';
+        r->p = end + 1;
+    } else {
+        r->p = v + strlen(v);
+    }
+    r->line++;
+    return v;
+}
+
+static int sq_parse_u64(const char *s, uint64_t *out)
+{
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return -1;
+    *out = v;
+    return (int)(end - s);
+}
+
+static int sq_parse_f64(const char *s, double *out)
+{
+    if (!s || !*s)
+        return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || !isfinite(v))
+        return -1;
+    *out = v;
+    return (int)(end - s);
+}
+
+/* Parses "A B C ..." (space-separated) into n uint64_t; 0 or -1. */
+static int sq_parse_u64s(char *s, uint64_t *out, int n)
+{
+    for (int i = 0; i < n; i++) {
+        while (*s == ' ')
+            s++;
+        int used = sq_parse_u64(s, &out[i]);
+        if (used < 0)
+            return -1;
+        s += used;
+    }
+    while (*s == ' ')
+        s++;
+    return *s ? -1 : 0;
+}
+
+static int sq_parse_f64s(char *s, double *out, int n)
+{
+    for (int i = 0; i < n; i++) {
+        while (*s == ' ')
+            s++;
+        int used = sq_parse_f64(s, &out[i]);
+        if (used < 0)
+            return -1;
+        s += used;
+    }
+    while (*s == ' ')
+        s++;
+    return *s ? -1 : 0;
+}
+
+int sq_read_file(char **out, size_t *len, const char *path, int *missing, sq_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    *out = NULL;
+    if (!f) {
+        if (errno == ENOENT && missing)
+            *missing = 1;
+        return sq_fail(err, errno == ENOENT ? SQ_EINPUT : SQ_ERUNTIME, "squash: cannot read %s: %s",
+                       path, strerror(errno));
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap)
+            break;
+        cap *= 2;
+        char *nb = realloc(buf, cap + 1);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+        }
+        buf = nb;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf || bad) {
+        free(buf);
+        return sq_fail(err, SQ_ERUNTIME, "squash: cannot read %s", path);
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return SQ_OK;
+}
+
+int sq_state_read(sq_state *st, const sq_experiment *xp, const char *dir, int *missing,
+                  sq_error *err)
+{
+    char path[4096];
+    char *text = NULL;
+    size_t len = 0;
+    int rc;
+    memset(st, 0, sizeof *st);
+    if (missing)
+        *missing = 0;
+    if ((rc = sq_join(path, sizeof path, dir, SQ_STATE_NAME, err)) != SQ_OK ||
+        (rc = sq_read_file(&text, &len, path, missing, err)) != SQ_OK)
+        return rc;
+    st->front = sq_archive_new(xp->objectives, xp->n_objectives);
+    if (!st->front) {
+        free(text);
+        return sq_fail(err, SQ_ERUNTIME, "squash: out of memory");
+    }
+    sq_reader r = {text, path, 1};
+    char *v;
+    uint64_t u[2];
+    long long pb = 0;
+    if (strncmp(r.p, SQ_STATE_MAGIC "\n", strlen(SQ_STATE_MAGIC) + 1) != 0) {
+        rc = sq_bad_state(&r, err, "not a squash run state");
+        goto out;
+    }
+    sq_next_line(&r);
+    r.line++;
+#define SQ_NEED(cond, what)                                                                        \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            rc = sq_bad_state(&r, err, what);                                                      \
+            goto out;                                                                              \
+        }                                                                                          \
+    } while (0)
+    SQ_NEED((v = sq_key_line(&r, "experiment_sha256")) && strlen(v) == 64, "experiment_sha256");
+    memcpy(st->sha256, v, 65);
+    SQ_NEED((v = sq_key_line(&r, "experiment_path")) && strlen(v) < sizeof st->xp_path,
+            "experiment_path");
+    memcpy(st->xp_path, v, strlen(v) + 1);
+    SQ_NEED((v = sq_key_line(&r, "shard")) && sq_parse_u64s(v, u, 2) == 0, "shard");
+    st->shard_i = u[0];
+    st->shard_n = u[1];
+    SQ_NEED((v = sq_key_line(&r, "range")) && sq_parse_u64s(v, u, 2) == 0, "range");
+    st->lo = u[0];
+    st->hi = u[1];
+    SQ_NEED((v = sq_key_line(&r, "next")) && sq_parse_u64s(v, &st->next, 1) == 0, "next");
+    SQ_NEED((v = sq_key_line(&r, "evaluated")) && sq_parse_u64s(v, &st->evaluated, 1) == 0,
+            "evaluated");
+    SQ_NEED((v = sq_key_line(&r, "feasible")) && sq_parse_u64s(v, &st->feasible, 1) == 0,
+            "feasible");
+    SQ_NEED((v = sq_key_line(&r, "wall_s")) && sq_parse_f64s(v, &st->wall_s, 1) == 0, "wall_s");
+    SQ_NEED((v = sq_key_line(&r, "points_bytes")), "points_bytes");
+    {
+        char *end;
+        errno = 0;
+        pb = strtoll(v, &end, 10);
+        SQ_NEED(!errno && end != v && *end == '\0' && pb >= -1, "points_bytes");
+        st->points_bytes = pb;
+    }
+    SQ_NEED((v = sq_key_line(&r, "nadir")) && (v[0] == '0' || v[0] == '1') && v[1] == ' ', "nadir");
+    st->has_nadir = v[0] == '1';
+    SQ_NEED(sq_parse_f64s(v + 2, st->nadir, SQ_N_METRICS) == 0, "nadir");
+    SQ_NEED((v = sq_key_line(&r, "front")) && sq_parse_u64s(v, u, 1) == 0, "front");
+    SQ_NEED(st->lo <= st->next && st->next <= st->hi && st->hi <= xp->space_size &&
+                st->shard_i >= 1 && st->shard_i <= st->shard_n && st->feasible <= st->evaluated,
+            "inconsistent progress");
+    for (uint64_t i = 0; i < u[0]; i++) {
+        sq_point p;
+        memset(&p, 0, sizeof p);
+        char *end = strchr(r.p, '\n');
+        SQ_NEED(end != NULL, "truncated front");
+        *end = '\0';
+        char *s = r.p;
+        int used = sq_parse_u64(s, &p.id);
+        SQ_NEED(used > 0 && p.id < xp->space_size, "front point id");
+        SQ_NEED(sq_parse_f64s(s + used, p.m, SQ_N_METRICS) == 0, "front point metrics");
+        p.feasible = 1;
+        r.p = end + 1;
+        r.line++;
+        if (sq_archive_insert(st->front, &p) < 0) {
+            rc = sq_fail(err, SQ_ERUNTIME, "squash: out of memory");
+            goto out;
+        }
+    }
+    SQ_NEED(strcmp(r.p, "end\n") == 0, "missing end line (truncated file)");
+#undef SQ_NEED
+    rc = SQ_OK;
+out:
+    free(text);
+    if (rc != SQ_OK)
+        sq_state_free(st);
+    return rc;
+}
+
+/* ---- CSV rows ---- */
+
+void sq_points_header(FILE *f, const sq_experiment *xp, int with_feasible)
+{
+    fputs("id", f);
+    for (size_t i = 0; i < xp->n_sweeps; i++)
+        fprintf(f, ",%s", xp->sweeps[i].param->name);
+    for (int k = 0; k < SQ_N_METRICS; k++)
+        fprintf(f, ",%s", sq_metrics[k].name);
+    fputs(with_feasible ? ",feasible\n" : "\n", f);
+}
+
+void sq_points_row(FILE *f, const sq_experiment *xp, const sq_point *p, int with_feasible)
+{
+    uint32_t digits[64];
+    char buf[64];
+    sq_space_decode(xp, p->id, digits);
+    fprintf(f, "%" PRIu64, p->id);
+    for (size_t i = 0; i < xp->n_sweeps; i++) {
+        const sq_sweep *s = &xp->sweeps[i];
+        hw_param_format(s->param, s->values[digits[i]], buf, sizeof buf);
+        fprintf(f, ",%s", buf);
+    }
+    for (int k = 0; k < SQ_N_METRICS; k++) {
+        sq_fmt_double(buf, sizeof buf, p->m[k]);
+        fprintf(f, ",%s", buf);
+    }
+    fputs(with_feasible ? (p->feasible ? ",1\n" : ",0\n") : "\n", f);
+}
+
+/* ---- front.csv and summary.json ---- */
+
+static void sq_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(f, "\\u%04x", ch);
+        else
+            fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+int sq_write_outputs(const sq_experiment *xp, sq_state *st, const char *dir, int threads, int ranks,
+                     sq_error *err)
+{
+    char path[4096], buf[64];
+    sq_outfile o;
+    int rc;
+
+    /* front.csv */
+    if ((rc = sq_join(path, sizeof path, dir, "front.csv", err)) != SQ_OK ||
+        (rc = sq_outfile_open(&o, path, err)) != SQ_OK)
+        return rc;
+    size_t n = sq_archive_size(st->front);
+    const sq_point *pts = sq_archive_sorted(st->front);
+    sq_points_header(o.f, xp, 0);
+    for (size_t i = 0; i < n; i++)
+        sq_points_row(o.f, xp, &pts[i], 0);
+    if ((rc = sq_outfile_commit(&o, err)) != SQ_OK)
+        return rc;
+
+    /* summary.json */
+    double ref[SQ_N_METRICS] = {0};
+    for (size_t i = 0; i < xp->n_objectives; i++)
+        ref[i] = st->nadir[i];
+    double hv = st->has_nadir ? sq_archive_hypervolume(st->front, ref) : 0.0;
+    if (!isfinite(hv))
+        hv = 0.0;
+    if ((rc = sq_join(path, sizeof path, dir, "summary.json", err)) != SQ_OK ||
+        (rc = sq_outfile_open(&o, path, err)) != SQ_OK)
+        return rc;
+    FILE *f = o.f;
+    fputs("{\n  \"experiment\": ", f);
+    sq_json_string(f, xp->name);
+    fputs(",\n  \"experiment_path\": ", f);
+    sq_json_string(f, st->xp_path);
+    fprintf(f, ",\n  \"experiment_sha256\": \"%s\",\n", st->sha256);
+    fputs("  \"network\": ", f);
+    sq_json_string(f, xp->net->name);
+    fputs(",\n  \"accelerator\": ", f);
+    sq_json_string(f, xp->hw.name);
+    fprintf(f, ",\n  \"space_size\": %" PRIu64 ",\n", xp->space_size);
+    fprintf(f, "  \"shard\": \"%" PRIu64 "/%" PRIu64 "\",\n", st->shard_i, st->shard_n);
+    fprintf(f, "  \"range\": [%" PRIu64 ", %" PRIu64 "],\n", st->lo, st->hi);
+    fprintf(f, "  \"points_evaluated\": %" PRIu64 ",\n", st->evaluated);
+    fprintf(f, "  \"feasible\": %" PRIu64 ",\n", st->feasible);
+    fprintf(f, "  \"front_size\": %zu,\n", n);
+    sq_fmt_double(buf, sizeof buf, st->wall_s);
+    fprintf(f, "  \"wall_s\": %s,\n", buf);
+    fprintf(f, "  \"threads\": %d,\n  \"ranks\": %d,\n", threads, ranks);
+    fprintf(f, "  \"version\": \"%s\",\n", SQUASH_VERSION);
+    fputs("  \"objectives\": [", f);
+    for (size_t i = 0; i < xp->n_objectives; i++)
+        fprintf(f, "%s{\"metric\": \"%s\", \"goal\": \"%s\"}", i ? ", " : "",
+                sq_metrics[xp->objectives[i].metric].name,
+                xp->objectives[i].maximize ? "max" : "min");
+    fputs("],\n  \"hypervolume\": {\n    \"value\": ", f);
+    sq_fmt_double(buf, sizeof buf, hv);
+    fputs(buf, f);
+    fputs(",\n    \"reference\": {", f);
+    for (size_t i = 0; i < xp->n_objectives; i++) {
+        sq_fmt_double(buf, sizeof buf, st->has_nadir ? ref[i] : 0.0);
+        fprintf(f, "%s\"%s\": %s", i ? ", " : "", sq_metrics[xp->objectives[i].metric].name, buf);
+    }
+    fputs("},\n    \"reference_is\": \"the worst value of each objective among the feasible "
+          "points evaluated (nadir)\",\n    \"unit\": \"product of the objectives' units\"\n  "
+          "}\n}\n",
+          f);
+    return sq_outfile_commit(&o, err);
+}
+
+int sq_mkdir(const char *dir, sq_error *err)
+{
+    struct stat sb;
+    if (stat(dir, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode))
+            return SQ_OK;
+        return sq_fail(err, SQ_EINPUT, "squash: %s exists and is not a directory", dir);
+    }
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return sq_fail(err, SQ_ERUNTIME, "squash: cannot create directory %s: %s", dir,
+                       strerror(errno));
+    return SQ_OK;
+}

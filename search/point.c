@@ -1,0 +1,169 @@
+/*
+ * point.c — evaluation of one design point of an experiment: decode the id into a design and a
+ * compression setting, run the models over the network, derive the metrics, apply constraints.
+ *
+ * Speed. A sweep evaluates millions of points, so the evaluator prepares once per thread:
+ *   - Distinct layers. Networks repeat shapes (ResNet-50 has 54 layers but 23 distinct ones, when
+ *     the first/last position that channel pruning respects is counted in). Each point evaluates
+ *     every distinct (shape, position) once and reuses the cost for its repeats.
+ *   - No allocation. The compressed layers and costs live in arrays sized at creation.
+ *   - Cheap checks first. The design's validity, its area and its accuracy do not depend on the
+ *     layers; a point that fails an area or accuracy constraint is rejected before any layer runs
+ *     (unless the caller asks for every metric, as `--all` does).
+ * Exactness. The totals are summed over the network's layers in file order, as `squash eval`
+ * does, so a point's metrics equal eval's TOTAL for the same design to the last bit.
+ *
+ * Metrics (per inference of one batch):
+ *   energy_uj  = Σ energy_pj · 1e-6          latency_ms = Σ latency_ms
+ *   power_mw   = energy_pj / latency_ms · 1e-6   (pJ/ms = 1e-9 W = 1e-6 mW)
+ *   edp        = energy_uj · latency_ms        (µJ·ms)
+ *   tops_per_w = 2 · Σ macs / Σ energy_pj      (ops per pJ = 1e12 ops/J = TOPS/W)
+ *   area_mm2   = the template's area;  accuracy = the network's baseline top-1 (the accuracy
+ *   model of a later version replaces this).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dse.h"
+
+struct sq_evaluator {
+    const sq_experiment *xp; /* borrowed */
+    size_t n_layers;         /* layers of the network */
+    size_t n_unique;         /* distinct (shape, position) entries */
+    size_t *unique_of;       /* n_layers: index of each layer's distinct entry */
+    net_layer *unique;       /* n_unique: the distinct uncompressed layers */
+    unsigned char *is_first; /* n_unique: entry is the network's first layer */
+    unsigned char *is_last;  /* n_unique: entry is the network's last layer */
+    net_layer *compressed;   /* n_unique: scratch, compressed layers of the current point */
+    hw_layer_cost *cost;     /* n_unique: scratch, their costs */
+};
+
+/* Do two layers have the same shape and sparsity (every field but the name)? */
+static int sq_same_shape(const net_layer *a, const net_layer *b)
+{
+    return a->kind == b->kind && a->n == b->n && a->k == b->k && a->c == b->c && a->h == b->h &&
+           a->w == b->w && a->p == b->p && a->q == b->q && a->r == b->r && a->s == b->s &&
+           a->stride == b->stride && a->pad == b->pad && a->groups == b->groups &&
+           a->count == b->count && a->b_is_weight == b->b_is_weight && a->density == b->density &&
+           a->meta_bits == b->meta_bits && a->nm_structured == b->nm_structured;
+}
+
+void sq_evaluator_free(sq_evaluator *ev)
+{
+    if (!ev)
+        return;
+    free(ev->unique_of);
+    free(ev->unique);
+    free(ev->is_first);
+    free(ev->is_last);
+    free(ev->compressed);
+    free(ev->cost);
+    free(ev);
+}
+
+sq_evaluator *sq_evaluator_new(const sq_experiment *xp)
+{
+    const net_network *net = xp->net;
+    size_t n = net->n_layers ? net->n_layers : 1;
+    sq_evaluator *ev = calloc(1, sizeof *ev);
+    if (!ev)
+        return NULL;
+    ev->xp = xp;
+    ev->n_layers = net->n_layers;
+    ev->unique_of = calloc(n, sizeof *ev->unique_of);
+    ev->unique = calloc(n, sizeof *ev->unique);
+    ev->is_first = calloc(n, 1);
+    ev->is_last = calloc(n, 1);
+    ev->compressed = calloc(n, sizeof *ev->compressed);
+    ev->cost = calloc(n, sizeof *ev->cost);
+    if (!ev->unique_of || !ev->unique || !ev->is_first || !ev->is_last || !ev->compressed ||
+        !ev->cost) {
+        sq_evaluator_free(ev);
+        return NULL;
+    }
+    for (size_t i = 0; i < net->n_layers; i++) {
+        const net_layer *l = &net->layers[i];
+        unsigned char first = i == 0, last = i + 1 == net->n_layers;
+        size_t u = 0;
+        while (u < ev->n_unique && !(ev->is_first[u] == first && ev->is_last[u] == last &&
+                                     sq_same_shape(&ev->unique[u], l)))
+            u++;
+        if (u == ev->n_unique) {
+            ev->unique[u] = *l;
+            ev->is_first[u] = first;
+            ev->is_last[u] = last;
+            ev->n_unique++;
+        }
+        ev->unique_of[i] = u;
+    }
+    return ev;
+}
+
+/* Does value v meet constraint c? */
+static int sq_meets(const sq_constraint *c, double v)
+{
+    return v >= c->min && v <= c->max;
+}
+
+/* Do the metrics in m meet every constraint on a metric for which have[metric] is set? */
+static int sq_meets_all(const sq_experiment *xp, const double *m, const int *have)
+{
+    for (size_t i = 0; i < xp->n_constraints; i++) {
+        const sq_constraint *c = &xp->constraints[i];
+        if (have[c->metric] && !sq_meets(c, m[c->metric]))
+            return 0;
+    }
+    return 1;
+}
+
+void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
+{
+    const sq_experiment *xp = ev->xp;
+    hw_config hw;
+    sw_compression cmp;
+    char msg[256];
+    memset(out, 0, sizeof *out);
+    out->id = id;
+    if (sq_space_point(xp, id, &hw, &cmp, msg, sizeof msg) != 0)
+        return; /* invalid combination: infeasible, metrics 0 */
+
+    /* Cheap metrics and checks. */
+    int have[SQ_N_METRICS] = {0};
+    out->m[SQ_AREA_MM2] = hw_area_mm2(&hw);
+    out->m[SQ_ACCURACY] = xp->net->top1;
+    have[SQ_AREA_MM2] = have[SQ_ACCURACY] = 1;
+    int cheap_ok = sq_meets_all(xp, out->m, have);
+    if (!cheap_ok && !full)
+        return;
+
+    /* The layers: each distinct one once. */
+    for (size_t u = 0; u < ev->n_unique; u++) {
+        net_compress_layer(&ev->unique[u], ev->is_first[u], ev->is_last[u], &cmp,
+                           &ev->compressed[u]);
+        if (hw_eval_layer(&hw, &ev->compressed[u], &cmp, &ev->cost[u]) != 0) {
+            memset(out->m, 0, sizeof out->m);
+            return; /* a layer the design cannot run: infeasible */
+        }
+    }
+    double energy_pj = 0.0, latency_ms = 0.0, macs = 0.0;
+    for (size_t i = 0; i < ev->n_layers; i++) {
+        const hw_layer_cost *c = &ev->cost[ev->unique_of[i]];
+        energy_pj += c->energy_pj;
+        latency_ms += c->latency_ms;
+        macs += (double)c->macs;
+    }
+    out->m[SQ_ENERGY_UJ] = energy_pj * 1e-6;
+    out->m[SQ_LATENCY_MS] = latency_ms;
+    out->m[SQ_POWER_MW] = latency_ms > 0.0 ? energy_pj / latency_ms * 1e-6 : 0.0;
+    out->m[SQ_EDP] = out->m[SQ_ENERGY_UJ] * latency_ms;
+    out->m[SQ_TOPS_PER_W] = energy_pj > 0.0 ? 2.0 * macs / energy_pj : 0.0;
+    for (int k = 0; k < SQ_N_METRICS; k++) {
+        if (!isfinite(out->m[k])) { /* defensive: a model bug must not reach an output */
+            memset(out->m, 0, sizeof out->m);
+            return;
+        }
+        have[k] = 1;
+    }
+    out->feasible = cheap_ok && sq_meets_all(xp, out->m, have);
+}

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# End-to-end checks of `squash sweep` and `squash merge` on the built binary:
+#   - on a random experiment (seed printed; SQUASH_TEST_SEED=N repeats one), front.csv is exactly
+#     the set of feasible non-dominated rows of points.csv;
+#   - the front is byte-identical for -j 1, -j 2, 3 shards merged, and a run killed with SIGKILL
+#     then resumed;
+#   - the default experiment runs; bad sweep usage exits 2 and leaves no output.
+#   bash sweep.sh SQUASH_BINARY SOURCE_DIR
+set -u
+squash=$(realpath "$1")
+src=$(realpath "$2")
+tmp=$(mktemp -d)
+trap 'kill -9 $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+same() { if cmp -s "$2" "$3"; then ok "$1"; else bad "$1"; diff "$2" "$3" | head -5; fi; }
+
+seed=${SQUASH_TEST_SEED:-$(( $(date +%s) % 100000 ))}
+echo "seed $seed"
+
+# ---- 1. A random experiment: front.csv = feasible non-dominated rows of points.csv.
+python3 - "$seed" "$tmp/rand.xml" <<'PY'
+import random, sys
+r = random.Random(int(sys.argv[1]))
+net = r.choice(["resnet8", "ds_cnn", "mobilenet_v1_025", "autoencoder"])
+def pick(values, k):
+    return " ".join(str(v) for v in sorted(r.sample(values, k)))
+hw = [
+    f'<sweep param="rows" values="{pick([4, 8, 16, 32, 64], r.randint(1, 3))}"/>',
+    f'<sweep param="cols" values="{pick([4, 8, 16, 32, 64], r.randint(1, 3))}"/>',
+    f'<sweep param="glb_kb" from="{r.choice([8, 16, 32])}" to="{r.choice([256, 512])}" factor="4"/>',
+    f'<sweep param="dataflow" values="{" ".join(r.sample(["ws", "os", "is"], r.randint(1, 3)))}"/>',
+    f'<sweep param="sparsity" values="{" ".join(r.sample(["none", "gate", "skip"], r.randint(1, 3)))}"/>',
+]
+cmp = [
+    f'<sweep param="prune" from="0" to="{r.choice([0.5, 0.8, 0.9])}" step="{r.choice([0.1, 0.25])}"/>',
+    f'<sweep param="wbits" values="{pick([2, 4, 8, 16], r.randint(1, 3))}"/>',
+    f'<sweep param="abits" values="{pick([4, 8, 16], r.randint(1, 2))}"/>',
+]
+metrics = ["energy_uj", "latency_ms", "area_mm2", "power_mw", "edp", "tops_per_w"]
+objs = r.sample(metrics, r.randint(2, 3))
+goals = {m: ("max" if m == "tops_per_w" else r.choice(["min", "min", "max"])) for m in objs}
+cons = []
+if r.random() < 0.7:
+    cons.append(f'<constraint metric="area_mm2" max="{r.choice([0.5, 1, 2, 5])}"/>')
+if r.random() < 0.5:
+    cons.append(f'<constraint metric="latency_ms" max="{r.choice([0.1, 1, 10])}"/>')
+with open(sys.argv[2], "w") as f:
+    f.write(f'<experiment name="random-{sys.argv[1]}">\n  <network ref="{net}"/>\n')
+    f.write('  <accelerator ref="edge-systolic">\n    ' + "\n    ".join(hw) + '\n  </accelerator>\n')
+    f.write('  <compression>\n    ' + "\n    ".join(cmp) + '\n  </compression>\n')
+    for c in cons:
+        f.write(f"  {c}\n")
+    for m in objs:
+        f.write(f'  <objective metric="{m}" goal="{goals[m]}"/>\n')
+    f.write("</experiment>\n")
+PY
+cat "$tmp/rand.xml"
+mkdir -p "$tmp/r1"
+if "$squash" sweep "$tmp/rand.xml" -o "$tmp/r1" --all -j 2 -q 2>"$tmp/err"; then
+  ok "random sweep runs"
+else
+  bad "random sweep runs: $(head -3 "$tmp/err")"
+fi
+python3 - "$tmp/rand.xml" "$tmp/r1" <<'PY' && ok "front.csv = feasible non-dominated rows of points.csv" || bad "front/points consistency"
+import csv, json, re, sys, xml.etree.ElementTree as ET
+xp = ET.parse(sys.argv[1]).getroot()
+objs = [(o.get("metric"), o.get("goal")) for o in xp.findall("objective")]
+cons = [(c.get("metric"), float(c.get("min", "-inf")), float(c.get("max", "inf"))) for c in xp.findall("constraint")]
+pts = list(csv.DictReader(open(sys.argv[2] + "/points.csv")))
+front = list(csv.DictReader(open(sys.argv[2] + "/front.csv")))
+summary = json.load(open(sys.argv[2] + "/summary.json"))
+assert summary["space_size"] == len(pts) == summary["points_evaluated"], (summary, len(pts))
+assert [int(p["id"]) for p in pts] == list(range(len(pts)))
+def vec(p):
+    return tuple(float(p[m]) if g == "min" else -float(p[m]) for m, g in objs)
+feas = [p for p in pts if p["feasible"] == "1"]
+for p in feas:  # the feasible flag agrees with the constraints
+    for m, lo, hi in cons:
+        assert lo <= float(p[m]) <= hi, (p["id"], m)
+assert summary["feasible"] == len(feas)
+def dominates(a, b):
+    return all(x <= y for x, y in zip(a, b)) and any(x < y for x, y in zip(a, b))
+vs = [(vec(p), p) for p in feas]
+# Non-dominated set by a sort-and-scan with an exact pairwise check against kept points.
+vs.sort(key=lambda t: t[0])
+nd = []
+for v, p in vs:
+    if not any(dominates(w, v) for w, _ in nd):
+        nd.append((v, p))
+expect = sorted(int(p["id"]) for _, p in nd)
+got = sorted(int(p["id"]) for p in front)
+assert got == expect, (len(got), len(expect), set(got) ^ set(expect))
+# front rows equal the points rows (same values, fewer columns) and are sorted by objective 1.
+byid = {p["id"]: p for p in pts}
+for p in front:
+    q = byid[p["id"]]
+    assert all(q[k] == v for k, v in p.items()), p["id"]
+firsts = [vec(p)[0] for p in front]
+assert firsts == sorted(firsts)
+assert summary["front_size"] == len(front)
+print(f"{len(pts)} points, {len(feas)} feasible, front {len(front)}")
+PY
+
+# ---- 2. The same front for -j 1, -j 2, shards merged, and kill + resume.
+xp="$src/tests/data/good/sweep_resnet8.xml"
+"$squash" sweep "$xp" -o "$tmp/j1" -j 1 -q && ok "-j 1 runs" || bad "-j 1 runs"
+"$squash" sweep "$xp" -o "$tmp/j2" -j 2 -q && ok "-j 2 runs" || bad "-j 2 runs"
+same "front identical for -j 1 and -j 2" "$tmp/j1/front.csv" "$tmp/j2/front.csv"
+for i in 1 2 3; do "$squash" sweep "$xp" -o "$tmp/s$i" --shard $i/3 -j 1 -q; done
+"$squash" merge -o "$tmp/merged" "$tmp/s3" "$tmp/s1" "$tmp/s2" && ok "merge of 3 shards runs" || bad "merge runs"
+same "front identical for 3 shards merged" "$tmp/j1/front.csv" "$tmp/merged/front.csv"
+python3 - "$tmp/j1/summary.json" "$tmp/merged/summary.json" <<'PY' && ok "merged summary counts equal the whole run's" || bad "merged summary"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+for k in ("space_size", "points_evaluated", "feasible", "front_size", "hypervolume"):
+    assert a[k] == b[k], (k, a[k], b[k])
+PY
+"$squash" merge -o "$tmp/m2" "$tmp/s1" "$tmp/s2" >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "missing" "$tmp/err" && [ ! -e "$tmp/m2/front.csv" ]; then ok "merge with a shard missing is refused (2)"; else bad "merge with a missing shard: rc=$rc $(cat "$tmp/err")"; fi
+
+big="$src/tests/data/good/sweep_killable.xml"
+"$squash" sweep "$big" -o "$tmp/whole" -j 2 -q || bad "uninterrupted run"
+mkdir -p "$tmp/killed"
+"$squash" sweep "$big" -o "$tmp/killed" -j 2 -q --checkpoint-every 0.05 &
+pid=$!
+for _ in $(seq 1 200); do [ -e "$tmp/killed/squash.state" ] && break; sleep 0.02; done
+sleep 0.2
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+if [ -e "$tmp/killed/front.csv" ]; then
+  bad "the run was killed before it finished (it finished first: make sweep_killable.xml bigger)"
+else
+  ok "the run was killed part-way ($(grep '^next' "$tmp/killed/squash.state"))"
+fi
+"$squash" sweep "$big" -o "$tmp/killed" -j 2 -q --resume && ok "--resume finishes" || bad "--resume"
+same "front identical after SIGKILL and --resume" "$tmp/whole/front.csv" "$tmp/killed/front.csv"
+
+# ---- 3. The default experiment, and bad usage.
+(cd "$tmp" && "$squash" sweep -q -j 2) && [ -s "$tmp/squash-default/front.csv" ] && ok "the default experiment runs" || bad "default experiment"
+python3 - "$tmp/squash-default/summary.json" <<'PY' && ok "default experiment: tens of thousands of points, a front" || bad "default size"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert 10000 <= s["space_size"] <= 100000 and s["front_size"] >= 2, s
+PY
+for args in "--shard 0/3" "--shard 4/3" "--shard x" "-j 0" "--checkpoint-every -1" "--bogus"; do
+  "$squash" sweep "$xp" -o "$tmp/bad" $args >/dev/null 2>&1
+  rc=$?
+  if [ $rc -eq 2 ] && [ ! -e "$tmp/bad/front.csv" ]; then ok "sweep $args exits 2"; else bad "sweep $args: rc=$rc"; fi
+done
+"$squash" sweep "$src/tests/data/bad/xp_prune_1.xml" -o "$tmp/bad2" >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "xp_prune_1.xml:[0-9]*:" "$tmp/err" && [ ! -e "$tmp/bad2/front.csv" ]; then ok "bad experiment: FILE:LINE, exit 2, no output"; else bad "bad experiment: rc=$rc $(cat "$tmp/err")"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
