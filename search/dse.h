@@ -215,6 +215,8 @@ void sq_evaluator_free(sq_evaluator *ev);
  * accuracy constraint) is returned infeasible with only the cheap metrics filled (others 0);
  * with full = 1 every metric of a valid design is computed. Pure given the experiment. */
 void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out);
+/* Layer evaluations (model calls) this evaluator has made so far (count). */
+uint64_t sq_evaluator_layer_evals(const sq_evaluator *ev);
 
 /* ---- Pareto archive: the non-dominated feasible points seen so far ---- */
 
@@ -271,6 +273,7 @@ typedef struct sq_state {
     uint64_t next;              /* ids [lo, next) are done */
     uint64_t evaluated;         /* points evaluated (points) */
     uint64_t feasible;          /* feasible points among them (points) */
+    uint64_t layer_evals;       /* model calls, distinct layers once per point (count) */
     double wall_s;              /* wall time spent so far, over all attempts (s) */
     long long points_bytes;     /* bytes of points.csv written so far, -1 without --all */
     int has_nadir;              /* 1 once a feasible point was seen */

@@ -158,6 +158,7 @@ int sq_merge_run(const char *out_dir, char *const *dirs, size_t n, int threads, 
         const sq_state *s = &sh[i].st;
         all.evaluated += s->evaluated;
         all.feasible += s->feasible;
+        all.layer_evals += s->layer_evals;
         all.wall_s += s->wall_s;
         if (s->points_bytes < 0)
             all.points_bytes = -1;

@@ -12,7 +12,7 @@
  * byte-identical to an uninterrupted run's:
  *   squash-state 1
  *   experiment_sha256 HEX / experiment_path PATH / shard I N / range LO HI / next ID
- *   evaluated N / feasible N / wall_s X / points_bytes N / nadir 0|1 X... / front N
+ *   evaluated N / feasible N / layer_evals N / wall_s X / points_bytes N / nadir 0|1 X... / front N
  *   ID M0 M1 ... M6      (one line per front point, the SQ_N_METRICS metrics)
  *   end
  *
@@ -63,8 +63,10 @@ int sq_state_write(const sq_state *st, const char *dir, sq_error *err)
             st->xp_path);
     fprintf(f, "shard %" PRIu64 " %" PRIu64 "\nrange %" PRIu64 " %" PRIu64 "\nnext %" PRIu64 "\n",
             st->shard_i, st->shard_n, st->lo, st->hi, st->next);
-    fprintf(f, "evaluated %" PRIu64 "\nfeasible %" PRIu64 "\nwall_s %a\npoints_bytes %lld\n",
-            st->evaluated, st->feasible, st->wall_s, st->points_bytes);
+    fprintf(f,
+            "evaluated %" PRIu64 "\nfeasible %" PRIu64 "\nlayer_evals %" PRIu64
+            "\nwall_s %a\npoints_bytes %lld\n",
+            st->evaluated, st->feasible, st->layer_evals, st->wall_s, st->points_bytes);
     fprintf(f, "nadir %d", st->has_nadir);
     for (int k = 0; k < SQ_N_METRICS; k++)
         fprintf(f, " %a", st->nadir[k]);
@@ -268,6 +270,8 @@ int sq_state_read(sq_state *st, const sq_experiment *xp, const char *dir, int *m
             "evaluated");
     SQ_NEED((v = sq_key_line(&r, "feasible")) && sq_parse_u64s(v, &st->feasible, 1) == 0,
             "feasible");
+    SQ_NEED((v = sq_key_line(&r, "layer_evals")) && sq_parse_u64s(v, &st->layer_evals, 1) == 0,
+            "layer_evals");
     SQ_NEED((v = sq_key_line(&r, "wall_s")) && sq_parse_f64s(v, &st->wall_s, 1) == 0, "wall_s");
     SQ_NEED((v = sq_key_line(&r, "points_bytes")), "points_bytes");
     {
@@ -403,6 +407,7 @@ int sq_write_outputs(const sq_experiment *xp, sq_state *st, const char *dir, int
     fprintf(f, "  \"range\": [%" PRIu64 ", %" PRIu64 "],\n", st->lo, st->hi);
     fprintf(f, "  \"points_evaluated\": %" PRIu64 ",\n", st->evaluated);
     fprintf(f, "  \"feasible\": %" PRIu64 ",\n", st->feasible);
+    fprintf(f, "  \"layer_evaluations\": %" PRIu64 ",\n", st->layer_evals);
     fprintf(f, "  \"front_size\": %zu,\n", n);
     sq_fmt_double(buf, sizeof buf, st->wall_s);
     fprintf(f, "  \"wall_s\": %s,\n", buf);

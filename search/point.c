@@ -37,6 +37,7 @@ struct sq_evaluator {
     unsigned char *is_last;  /* n_unique: entry is the network's last layer */
     net_layer *compressed;   /* n_unique: scratch, compressed layers of the current point */
     hw_layer_cost *cost;     /* n_unique: scratch, their costs */
+    uint64_t layer_evals;    /* model calls made so far (count) */
 };
 
 /* Do two layers have the same shape and sparsity (every field but the name)? */
@@ -100,6 +101,11 @@ sq_evaluator *sq_evaluator_new(const sq_experiment *xp)
     return ev;
 }
 
+uint64_t sq_evaluator_layer_evals(const sq_evaluator *ev)
+{
+    return ev->layer_evals;
+}
+
 /* Does value v meet constraint c? */
 static int sq_meets(const sq_constraint *c, double v)
 {
@@ -138,6 +144,7 @@ void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
         return;
 
     /* The layers: each distinct one once. */
+    ev->layer_evals += ev->n_unique;
     for (size_t u = 0; u < ev->n_unique; u++) {
         net_compress_layer(&ev->unique[u], ev->is_first[u], ev->is_last[u], &cmp,
                            &ev->compressed[u]);

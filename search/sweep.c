@@ -115,7 +115,7 @@ static int sq_points_finish(FILE *f, const char *dir, sq_error *err)
 /* Evaluates ids [b0, b1) with the team's evaluators; merges into st. batch_pts (if not NULL)
  * receives every point, indexed by id − b0. */
 static int sq_batch(const sq_experiment *xp, sq_evaluator **evs, int threads, uint64_t b0,
-                    uint64_t b1, sq_point *batch_pts, sq_state *st)
+                    uint64_t b1, sq_point *batch_pts, uint64_t layer_evals_base, sq_state *st)
 {
     int oom = 0;
     const int full = batch_pts != NULL;
@@ -155,6 +155,9 @@ static int sq_batch(const sq_experiment *xp, sq_evaluator **evs, int threads, ui
     }
     st->evaluated += b1 - b0;
     st->next = b1;
+    st->layer_evals = layer_evals_base;
+    for (int t = 0; t < threads; t++)
+        st->layer_evals += sq_evaluator_layer_evals(evs[t]);
     return oom ? SQ_ERUNTIME : SQ_OK;
 }
 
@@ -236,13 +239,14 @@ int sq_sweep_run(const sq_experiment *xp, const sq_sweep_opts *o, sq_error *err)
     }
 
     const int show = !o->quiet && isatty(STDERR_FILENO);
+    const uint64_t evals_base = st.layer_evals; /* from earlier attempts (resume) */
     const double t_start = sq_now_s(), wall_before = st.wall_s;
     double t_ckpt = t_start, t_shown = 0.0, rate = 0.0;
     uint64_t batch = SQ_BATCH_MIN;
     while (st.next < st.hi) {
         uint64_t b0 = st.next, b1 = st.hi - b0 < batch ? st.hi : b0 + batch;
         double t0 = sq_now_s();
-        if ((rc = sq_batch(xp, evs, threads, b0, b1, batch_pts, &st)) != SQ_OK) {
+        if ((rc = sq_batch(xp, evs, threads, b0, b1, batch_pts, evals_base, &st)) != SQ_OK) {
             sq_fail(err, rc, "squash: out of memory during the sweep");
             goto out;
         }

@@ -151,8 +151,9 @@ static const sq_objective *objectives(size_t d)
 
 enum { GEN_GRID, GEN_UNIFORM, GEN_ANTI, GEN_COUNT };
 
-/* n random points: GEN_GRID on a 12-step grid (many equal values and equal vectors),
- * GEN_UNIFORM in [0,1)^d (small front), GEN_ANTI near the plane Σ = 1 (large front). */
+/* n random points: GEN_GRID on a 12-step grid, the last value roughly 11 minus the mean of the
+ * others (a staircase front with long runs of equal values and equal vectors), GEN_UNIFORM in
+ * [0,1)^d (small front), GEN_ANTI near the plane Σ = 1 (large front). */
 static void gen_points(sq_point *p, size_t n, size_t d, int gen, test_rng *r)
 {
     const sq_objective *obj = objectives(d);
@@ -161,6 +162,12 @@ static void gen_points(sq_point *p, size_t n, size_t d, int gen, test_rng *r)
         for (size_t k = 0; k < d; k++) {
             v[k] = gen == GEN_GRID ? (double)(rng_next(r) % 12) : rng_unit(r);
             sum += v[k];
+        }
+        if (gen == GEN_GRID) {
+            double rest = 0.0;
+            for (size_t k = 0; k + 1 < d; k++)
+                rest += 11.0 - v[k];
+            v[d - 1] = floor(rest / (double)(d - 1)) + (double)(rng_next(r) % 3);
         }
         for (size_t k = 0; k < d && gen == GEN_ANTI; k++)
             v[k] = v[k] / sum + 0.02 * rng_unit(r);
@@ -370,7 +377,7 @@ static void test_pareto__order_independent(void **state)
         const sq_objective *obj = objectives(d);
         double ref[4];
         for (size_t k = 0; k < d; k++)
-            ref[k] = obj[k].maximize ? 0.0 : 1.5; /* on the grid, most points lie outside */
+            ref[k] = obj[k].maximize ? -5.0 : 6.0; /* on the grid, some points lie outside */
         for (int gen = 0; gen < GEN_COUNT; gen++) {
             gen_points(p, N, d, gen, &r);
             size_t m = ref_front(obj, d, p, N, want);

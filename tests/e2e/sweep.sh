@@ -127,8 +127,7 @@ big="$src/tests/data/good/sweep_killable.xml"
 mkdir -p "$tmp/killed"
 "$squash" sweep "$big" -o "$tmp/killed" -j 2 -q --checkpoint-every 0.05 &
 pid=$!
-for _ in $(seq 1 200); do [ -e "$tmp/killed/squash.state" ] && break; sleep 0.02; done
-sleep 0.2
+for _ in $(seq 1 500); do [ -e "$tmp/killed/squash.state" ] && break; sleep 0.01; done
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
 if [ -e "$tmp/killed/front.csv" ]; then
