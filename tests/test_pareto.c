@@ -149,25 +149,30 @@ static const sq_objective *objectives(size_t d)
     return d == 2 ? obj2 : d == 3 ? obj3 : d == 4 ? obj4 : obj5;
 }
 
-enum { GEN_GRID, GEN_UNIFORM, GEN_ANTI, GEN_COUNT };
+enum { GEN_GRID, GEN_TIES, GEN_UNIFORM, GEN_ANTI, GEN_COUNT };
 
-/* n random points: GEN_GRID on a 12-step grid, the last value roughly 11 minus the mean of the
- * others (a staircase front with long runs of equal values and equal vectors), GEN_UNIFORM in
- * [0,1)^d (small front), GEN_ANTI near the plane Σ = 1 (large front). */
+/* n random points:
+ *   GEN_GRID    12 steps; the last value is 11 minus the mean of the others, plus 0..2: a
+ *               staircase front with long runs of equal vectors;
+ *   GEN_TIES    the same on 100 steps plus 0..19: a sparser staircase, so that front points
+ *               often share one value with a neighbour (equal f0 or equal f1, unequal vectors);
+ *   GEN_UNIFORM [0,1)^d: a small front;
+ *   GEN_ANTI    near the plane Σ = 1: a large front, many removals. */
 static void gen_points(sq_point *p, size_t n, size_t d, int gen, test_rng *r)
 {
     const sq_objective *obj = objectives(d);
+    const uint64_t steps = gen == GEN_GRID ? 12 : 100, spread = gen == GEN_GRID ? 3 : 20;
     for (size_t i = 0; i < n; i++) {
         double v[SQ_N_METRICS], sum = 0.0;
         for (size_t k = 0; k < d; k++) {
-            v[k] = gen == GEN_GRID ? (double)(rng_next(r) % 12) : rng_unit(r);
+            v[k] = gen <= GEN_TIES ? (double)(rng_next(r) % steps) : rng_unit(r);
             sum += v[k];
         }
-        if (gen == GEN_GRID) {
+        if (gen <= GEN_TIES) {
             double rest = 0.0;
             for (size_t k = 0; k + 1 < d; k++)
-                rest += 11.0 - v[k];
-            v[d - 1] = floor(rest / (double)(d - 1)) + (double)(rng_next(r) % 3);
+                rest += (double)(steps - 1) - v[k];
+            v[d - 1] = floor(rest / (double)(d - 1)) + (double)(rng_next(r) % spread);
         }
         for (size_t k = 0; k < d && gen == GEN_ANTI; k++)
             v[k] = v[k] / sum + 0.02 * rng_unit(r);
@@ -377,7 +382,7 @@ static void test_pareto__order_independent(void **state)
         const sq_objective *obj = objectives(d);
         double ref[4];
         for (size_t k = 0; k < d; k++)
-            ref[k] = obj[k].maximize ? -5.0 : 6.0; /* on the grid, some points lie outside */
+            ref[k] = obj[k].maximize ? -5.0 : 6.0; /* grid points partly outside */
         for (int gen = 0; gen < GEN_COUNT; gen++) {
             gen_points(p, N, d, gen, &r);
             size_t m = ref_front(obj, d, p, N, want);
