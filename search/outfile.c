@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dse.h"
@@ -21,6 +22,16 @@ int sq_outfile_open(sq_outfile *o, const char *path, sq_error *err)
     if (fd < 0)
         return sq_fail(err, SQ_ERUNTIME, "squash: cannot create %s: %s", o->tmp_path,
                        strerror(errno));
+    /* mkstemp creates 0600; an output is an ordinary file: 0666 less the umask. */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+        int e = errno;
+        close(fd);
+        unlink(o->tmp_path);
+        return sq_fail(err, SQ_ERUNTIME, "squash: cannot set the mode of %s: %s", o->tmp_path,
+                       strerror(e));
+    }
     o->f = fdopen(fd, "w");
     if (!o->f) {
         int e = errno;

@@ -16,10 +16,14 @@
  *   ID M0 M1 ... M6      (one line per front point, the SQ_N_METRICS metrics)
  *   end
  *
- * Hypervolume. The reference point is the nadir of the feasible points evaluated: for each
- * objective the worst value any feasible point had. The volume is then the part of the box
- * between the front and that corner, in the product of the objectives' units; it is 0 when the
- * front is one point. The reference is written beside the value.
+ * Hypervolume (normalized, as pymoo and most DSE papers report it). Each objective is scaled
+ * over the feasible points evaluated so that its best value (the ideal, found on the front) maps
+ * to 0 and its worst (the nadir, tracked over every feasible point) to 1; the volume the front
+ * dominates is measured up to the reference point 1.1 in every objective. So a front that is a
+ * single point dominating everything scores 1.1^k, and the value is unitless and comparable
+ * across runs of the same experiment. An objective that is constant over the feasible points
+ * (all at 0 after scaling) contributes its full 1.1. The ideal, the nadir and the reference are
+ * written beside the value.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -363,6 +367,60 @@ static void sq_json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* The normalized hypervolume of the front (see the top comment); also fills the ideal. */
+static int sq_normalized_hypervolume(double *hv_out, const sq_experiment *xp, const sq_state *st,
+                                     const sq_point *pts, size_t n, double *ideal, sq_error *err)
+{
+    *hv_out = 0.0;
+    if (!st->has_nadir || n == 0)
+        return SQ_OK;
+    /* Ideal: the best value of each objective on the front. */
+    for (size_t i = 0; i < xp->n_objectives; i++) {
+        const sq_objective *o = &xp->objectives[i];
+        ideal[i] = pts[0].m[o->metric];
+        for (size_t j = 1; j < n; j++) {
+            double v = pts[j].m[o->metric];
+            if (o->maximize ? v > ideal[i] : v < ideal[i])
+                ideal[i] = v;
+        }
+    }
+    /* Objectives that vary span (ideal, nadir); the others contribute a factor 1.1. */
+    sq_objective live[SQ_N_METRICS];
+    double ref[SQ_N_METRICS], scale = 1.0;
+    size_t n_live = 0;
+    for (size_t i = 0; i < xp->n_objectives; i++) {
+        const sq_objective *o = &xp->objectives[i];
+        double range = fabs(st->nadir[i] - ideal[i]);
+        if (!(range > 0.0) || !isfinite(range)) {
+            scale *= 1.1;
+            continue;
+        }
+        live[n_live] = *o;
+        ref[n_live] = ideal[i] + (o->maximize ? -1.1 : 1.1) * range;
+        scale /= range;
+        n_live++;
+    }
+    if (n_live == 0) {
+        *hv_out = scale;
+        return SQ_OK;
+    }
+    /* Constant objectives do not change dominance among feasible points: the front in the
+     * varying ones is the same set. */
+    sq_archive *a = sq_archive_new(live, n_live);
+    if (!a)
+        return sq_fail(err, SQ_ERUNTIME, "squash: out of memory");
+    for (size_t j = 0; j < n; j++) {
+        if (sq_archive_insert(a, &pts[j]) < 0) {
+            sq_archive_free(a);
+            return sq_fail(err, SQ_ERUNTIME, "squash: out of memory");
+        }
+    }
+    double hv = sq_archive_hypervolume(a, ref) * scale;
+    sq_archive_free(a);
+    *hv_out = isfinite(hv) ? hv : 0.0;
+    return SQ_OK;
+}
+
 int sq_write_outputs(const sq_experiment *xp, sq_state *st, const char *dir, int threads, int ranks,
                      sq_error *err)
 {
@@ -383,12 +441,10 @@ int sq_write_outputs(const sq_experiment *xp, sq_state *st, const char *dir, int
         return rc;
 
     /* summary.json */
-    double ref[SQ_N_METRICS] = {0};
-    for (size_t i = 0; i < xp->n_objectives; i++)
-        ref[i] = st->nadir[i];
-    double hv = st->has_nadir ? sq_archive_hypervolume(st->front, ref) : 0.0;
-    if (!isfinite(hv))
-        hv = 0.0;
+    double ideal[SQ_N_METRICS] = {0};
+    double hv = 0.0;
+    if ((rc = sq_normalized_hypervolume(&hv, xp, st, pts, n, ideal, err)) != SQ_OK)
+        return rc;
     if ((rc = sq_join(path, sizeof path, dir, "summary.json", err)) != SQ_OK ||
         (rc = sq_outfile_open(&o, path, err)) != SQ_OK)
         return rc;
@@ -422,13 +478,21 @@ int sq_write_outputs(const sq_experiment *xp, sq_state *st, const char *dir, int
     sq_fmt_double(buf, sizeof buf, hv);
     fputs(buf, f);
     fputs(",\n    \"reference\": {", f);
+    for (size_t i = 0; i < xp->n_objectives; i++)
+        fprintf(f, "%s\"%s\": 1.1", i ? ", " : "", sq_metrics[xp->objectives[i].metric].name);
+    fputs("},\n    \"ideal\": {", f);
     for (size_t i = 0; i < xp->n_objectives; i++) {
-        sq_fmt_double(buf, sizeof buf, st->has_nadir ? ref[i] : 0.0);
+        sq_fmt_double(buf, sizeof buf, ideal[i]);
         fprintf(f, "%s\"%s\": %s", i ? ", " : "", sq_metrics[xp->objectives[i].metric].name, buf);
     }
-    fputs("},\n    \"reference_is\": \"the worst value of each objective among the feasible "
-          "points evaluated (nadir)\",\n    \"unit\": \"product of the objectives' units\"\n  "
-          "}\n}\n",
+    fputs("},\n    \"nadir\": {", f);
+    for (size_t i = 0; i < xp->n_objectives; i++) {
+        sq_fmt_double(buf, sizeof buf, st->has_nadir ? st->nadir[i] : 0.0);
+        fprintf(f, "%s\"%s\": %s", i ? ", " : "", sq_metrics[xp->objectives[i].metric].name, buf);
+    }
+    fputs("},\n    \"normalization\": \"each objective scaled over the feasible points "
+          "evaluated: ideal (best, on the front) to 0, nadir (worst) to 1; the reference point "
+          "is 1.1 in every objective; unitless\"\n  }\n}\n",
           f);
     return sq_outfile_commit(&o, err);
 }

@@ -293,6 +293,16 @@ int sq_sweep_run(const sq_experiment *xp, const sq_sweep_opts *o, sq_error *err)
         if (rc != SQ_OK)
             goto out;
     }
+    if (!o->all) {
+        /* A points.csv of an earlier run with --all would no longer match front.csv. */
+        char stale[4096];
+        snprintf(stale, sizeof stale, "%s/points.csv", o->out_dir);
+        if (unlink(stale) != 0 && errno != ENOENT) {
+            rc = sq_fail(err, SQ_ERUNTIME, "squash: cannot remove the stale %s: %s", stale,
+                         strerror(errno));
+            goto out;
+        }
+    }
     if ((rc = sq_write_outputs(xp, &st, o->out_dir, threads, 1, err)) != SQ_OK ||
         (rc = sq_state_write(&st, o->out_dir, err)) != SQ_OK)
         goto out;
