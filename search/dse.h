@@ -160,7 +160,7 @@ typedef struct sq_objective {
 
 typedef struct sq_experiment {
     char name[64];              /* experiment name ("" if none) */
-    char path[4096];            /* file it came from ("(built-in)" for the default) */
+    char path[4096];            /* file it came from ("(built-in default)" for the default) */
     char sha256[65];            /* hex SHA-256 of the file's bytes */
     net_network *net;           /* owned */
     hw_config hw;               /* the accelerator with its fixed attributes */
@@ -226,8 +226,9 @@ sq_archive *sq_archive_new(const sq_objective *objectives, size_t n_objectives);
 void sq_archive_free(sq_archive *a);
 /* Offers a point: kept unless some archived point dominates it (no worse in every objective,
  * better in one); archived points it dominates are dropped. Points with equal objective vectors
- * are all kept. Returns 1 kept, 0 dominated, SQ_ERUNTIME out of memory. Memory is proportional
- * to the front, not to the points offered. */
+ * are all kept; the same point (same id) offered twice is kept once; infeasible points never.
+ * Returns 1 kept, 0 not kept, SQ_ERUNTIME out of memory (archive unchanged). Memory is
+ * proportional to the front, not to the points offered. */
 int sq_archive_insert(sq_archive *a, const sq_point *p);
 /* Offers every point of from to into. */
 int sq_archive_merge(sq_archive *into, const sq_archive *from);
@@ -236,7 +237,8 @@ size_t sq_archive_size(const sq_archive *a);
  * the same order whatever order the points came in. Valid until the next insert. */
 const sq_point *sq_archive_sorted(sq_archive *a);
 /* Hypervolume dominated by the front within the box bounded by ref (one raw metric value per
- * objective, the worst corner), in the product of the objectives' units. Exact. */
+ * objective, the worst corner), in the product of the objectives' units. Exact. Negative (-1)
+ * only when out of memory. */
 double sq_archive_hypervolume(sq_archive *a, const double *ref);
 
 /* ---- the sweep driver (search/sweep.c: the one file with OpenMP) ---- */

@@ -415,8 +415,11 @@ static int sq_normalized_hypervolume(double *hv_out, const sq_experiment *xp, co
             return sq_fail(err, SQ_ERUNTIME, "squash: out of memory");
         }
     }
-    double hv = sq_archive_hypervolume(a, ref) * scale;
+    double hv = sq_archive_hypervolume(a, ref); /* negative: out of memory */
     sq_archive_free(a);
+    if (hv < 0.0)
+        return sq_fail(err, SQ_ERUNTIME, "squash: out of memory computing the hypervolume");
+    hv *= scale;
     *hv_out = isfinite(hv) ? hv : 0.0;
     return SQ_OK;
 }

@@ -391,11 +391,13 @@ static void test_pareto__order_independent(void **state)
             assert_non_null(q);
             memcpy(q, p, N * sizeof *q);
             double hv0 = 0.0;
-            for (int s = 0; s < SHUFFLES; s++) {
+            /* the large 3D and 4D fronts of GEN_ANTI cost O(n·front) per pass: fewer passes */
+            int shuffles = gen == GEN_ANTI && d > 2 ? 10 : SHUFFLES;
+            for (int s = 0; s < shuffles; s++) {
                 shuffle(q, N, &r);
                 sq_archive *a = archive_of(obj, d, q, N);
                 assert_front(a, p, want, m);
-                if (d < 4 || s < 5) { /* a 4D hypervolume of ~1500 points takes ~0.1 s */
+                if (d < 4 || s < 2) { /* a 4D hypervolume of ~2000 points takes ~0.1 s */
                     double hv = sq_archive_hypervolume(a, ref);
                     if (s == 0)
                         hv0 = hv;
@@ -488,21 +490,25 @@ static void test_pareto__memory_bounded_by_front(void **state)
         /* Expected front of n uniform points: H(n) ≈ 14.4 in 2D, ≈ ln²n/2 ≈ 95 in 3D. */
         size_t m = sq_archive_size(a);
         assert_true(m >= 1 && biggest <= 1000);
-        /* It is the front: no stream point dominates a member, and every point outside the
-         * archive is dominated by a member. */
+        /* It is the front: the members do not dominate each other, and every other point is
+         * dominated by a member (then no point dominates a member: it would be dominated by
+         * another member, which would dominate the first). */
         const sq_point *f = sq_archive_sorted(a);
         char *member = calloc(N, 1);
         assert_non_null(member);
-        for (size_t j = 0; j < m; j++)
+        for (size_t j = 0; j < m; j++) {
             member[f[j].id] = 1;
+            for (size_t k = 0; k < m; k++)
+                assert_false(ref_dominates(obj, d, &f[j], &f[k]));
+        }
         for (uint64_t i = 0; i < N; i++) {
+            if (member[i])
+                continue;
             sq_point p = stream_point(d, i);
-            int dominated = 0;
-            for (size_t j = 0; j < m; j++) {
-                assert_false(ref_dominates(obj, d, &p, &f[j]));
-                dominated |= ref_dominates(obj, d, &f[j], &p);
-            }
-            assert_int_equal(dominated, !member[i]);
+            size_t j = 0;
+            while (j < m && !ref_dominates(obj, d, &f[j], &p))
+                j++;
+            assert_true(j < m);
         }
         free(member);
         sq_archive_free(a);
