@@ -39,10 +39,11 @@
 const char *const net_kind_names[] = {"conv", "fc", "matmul", NULL};
 const char *const net_prune_kind_names[] = {"unstructured", "channel", "nm", NULL};
 const char *const net_numfmt_names[] = {"int", "fp", "bf", NULL};
+const char *const net_quant_names[] = {"qat", "ptq", NULL};
 
 sw_compression net_compression_default(void)
 {
-    sw_compression c = {0.0, NET_PRUNE_UNSTRUCTURED, 8, 8, NET_FMT_INT};
+    sw_compression c = {0.0, NET_PRUNE_UNSTRUCTURED, 8, 8, NET_FMT_INT, NET_QUANT_QAT};
     return c;
 }
 
@@ -132,8 +133,9 @@ int net_compression_check(const sw_compression *cmp, char *msg, size_t msg_len)
                  cmp->abits);
         return -1;
     }
-    if ((unsigned)cmp->prune_kind > NET_PRUNE_NM || (unsigned)cmp->numfmt > NET_FMT_BF) {
-        snprintf(msg, msg_len, "unknown prune_kind or numfmt");
+    if ((unsigned)cmp->prune_kind > NET_PRUNE_NM || (unsigned)cmp->numfmt > NET_FMT_BF ||
+        (unsigned)cmp->quant > NET_QUANT_PTQ) {
+        snprintf(msg, msg_len, "unknown prune_kind, numfmt or quant");
         return -1;
     }
     if (cmp->prune_kind == NET_PRUNE_NM && cmp->prune != 0.0 && cmp->prune != 0.5) {
@@ -223,5 +225,6 @@ void net_network_free(net_network *net)
     if (!net)
         return;
     free(net->layers);
+    free(net->acc_points);
     free(net);
 }

@@ -57,13 +57,29 @@ typedef struct net_gemm {
     uint64_t reps; /* independent GEMMs: G·count */
 } net_gemm;
 
+typedef struct net_acc_point net_acc_point;
+
+/* The accuracy proxy's per-network parameters (nets/accuracy.c documents the model). A zoo
+ * network carries the values calibrated on the published results; `squash calibrate` refits
+ * them to a user's measured points and writes them into the network file's <accuracy>. */
+typedef struct net_acc_params {
+    double q_scale;   /* quantization sensitivity: top-1 points lost per unit of weighted noise */
+    double p_scale;   /* pruning sensitivity: top-1 points lost per unit of weighted pruning loss */
+    double ptq_scale; /* extra noise factor of post-training over quantization-aware (>= 1) */
+    double dw_factor; /* sensitivity multiplier of depthwise layers (>= 1) */
+    int set;          /* 1 when given (file or calibration); 0: use the model's defaults */
+} net_acc_params;
+
 typedef struct net_network {
-    char name[NET_NAME_MAX]; /* network name */
-    char source[128];        /* where the baseline accuracy comes from */
-    double top1;             /* baseline top-1 accuracy (%), dense float model */
-    uint32_t batch;          /* inputs per inference, applied to every layer's n */
-    size_t n_layers;         /* number of entries in layers */
-    net_layer *layers;       /* owned, n_layers entries, in execution order */
+    char name[NET_NAME_MAX];   /* network name */
+    char source[128];          /* where the baseline accuracy comes from */
+    double top1;               /* baseline top-1 accuracy (%), dense float model */
+    uint32_t batch;            /* inputs per inference, applied to every layer's n */
+    size_t n_layers;           /* number of entries in layers */
+    net_layer *layers;         /* owned, n_layers entries, in execution order */
+    size_t n_acc_points;       /* measured accuracy points from the file's <accuracy> */
+    net_acc_point *acc_points; /* owned, n_acc_points entries (NULL if none) */
+    net_acc_params acc;        /* proxy parameters from <accuracy ...> attributes, if any */
 } net_network;
 
 /* ---- compression settings (apply to every template) ---- */
@@ -80,13 +96,55 @@ typedef enum net_numfmt {
     NET_FMT_BF       /* bfloat16-style: 8-bit exponent, mantissa of the remaining bits */
 } net_numfmt;
 
+typedef enum net_quant {
+    NET_QUANT_QAT = 0, /* quantization-aware training (fine-tuned at the bit-width) */
+    NET_QUANT_PTQ      /* post-training quantization (no retraining) */
+} net_quant;
+
 typedef struct sw_compression {
     double prune;              /* fraction of weights removed, 0 <= prune < 1 */
     net_prune_kind prune_kind; /* how the weights are removed */
     uint32_t wbits;            /* weight bit-width, 1..32 */
     uint32_t abits;            /* activation bit-width, 1..32 */
     net_numfmt numfmt;         /* number format of weights and activations */
+    net_quant quant;           /* how the quantized model was obtained */
 } sw_compression;
+
+/* ---- accuracy (nets/accuracy.c) ---- */
+
+/* One measured result a user trained and evaluated (a <point> of the file's <accuracy>). */
+struct net_acc_point {
+    double prune;              /* fraction of weights removed */
+    net_prune_kind prune_kind; /* how */
+    uint32_t wbits, abits;     /* bit-widths (bits) */
+    net_quant method;          /* qat or ptq */
+    double top1;               /* measured top-1 (%) */
+};
+
+typedef enum net_acc_src {
+    NET_ACC_MEASURED = 0, /* a measured point of the network file, returned exactly */
+    NET_ACC_INTERPOLATED, /* between measured points of the file */
+    NET_ACC_ESTIMATED     /* the calibrated proxy model */
+} net_acc_src;
+
+extern const char *const net_quant_names[];   /* "qat", "ptq", NULL */
+extern const char *const net_acc_src_names[]; /* "measured", "interpolated", "estimated", NULL */
+
+/* Top-1 (%) of net under cmp, and where the number comes from. Measured points are returned
+ * exactly; between measured points of the same kind and method it interpolates; otherwise the
+ * proxy estimates (never a silent extrapolation from measured data). Pure, allocation-free,
+ * finite, within [0, net->top1]; non-increasing in prune, non-decreasing in wbits and abits,
+ * ptq never above qat. */
+double net_accuracy(const net_network *net, const sw_compression *cmp, net_acc_src *src);
+
+/* The proxy's default parameters for a network (by its name and layers), before calibration. */
+net_acc_params net_acc_defaults(const net_network *net);
+
+/* Fits net's proxy parameters to its measured points (least squares on top-1). Returns 0 and
+ * the fitted parameters and the RMS error (points) of the fit, or -1 with a message when the
+ * points cannot determine them (fewer than one point, ...). Pure. */
+int net_acc_calibrate(const net_network *net, net_acc_params *out, double *rms_err, char *msg,
+                      size_t msg_len);
 
 /* Names used in files and on the command line, indexed by the enums above; NULL-terminated. */
 extern const char *const net_kind_names[];       /* "conv", "fc", "matmul" */

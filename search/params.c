@@ -21,6 +21,7 @@
 
 static_assert(sizeof(net_prune_kind) == sizeof(int), "prune_kind is stored as an int");
 static_assert(sizeof(net_numfmt) == sizeof(int), "numfmt is stored as an int");
+static_assert(sizeof(net_quant) == sizeof(int), "quant is stored as an int");
 
 const hw_param sq_compression_params[] = {
     {"prune", "", HW_P_REAL, 0.0, 0.0, 0.999999, NULL, offsetof(sw_compression, prune),
@@ -34,6 +35,8 @@ const hw_param sq_compression_params[] = {
      "activation bit-width"},
     {"numfmt", "", HW_P_ENUM, NET_FMT_INT, 0, 0, net_numfmt_names, offsetof(sw_compression, numfmt),
      "number format: int, fp (IEEE float of wbits/abits), bf (bfloat16)"},
+    {"quant", "", HW_P_ENUM, NET_QUANT_QAT, 0, 0, net_quant_names, offsetof(sw_compression, quant),
+     "qat (quantization-aware training) or ptq (post-training quantization): accuracy only"},
 };
 
 const size_t sq_compression_n_params =
