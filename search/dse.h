@@ -75,13 +75,14 @@ int sq_check_file(const char *path, sq_error *err);
 /* ---- evaluation of one design point ---- */
 
 typedef struct sq_eval_result {
-    size_t n_layers;      /* rows */
-    net_layer *layers;    /* owned: the compressed layers as evaluated */
-    hw_layer_cost *costs; /* owned: one per layer */
-    hw_layer_cost total;  /* sums of the rows (utilization: MAC-weighted) */
-    double area_mm2;      /* design area */
-    double freq_mhz;      /* clock */
-    double accuracy;      /* top-1 (%); baseline until the accuracy model lands */
+    size_t n_layers;          /* rows */
+    net_layer *layers;        /* owned: the compressed layers as evaluated */
+    hw_layer_cost *costs;     /* owned: one per layer */
+    hw_layer_cost total;      /* sums of the rows (utilization: MAC-weighted) */
+    double area_mm2;          /* design area */
+    double freq_mhz;          /* clock */
+    double accuracy;          /* top-1 (%) of the compressed network (nets/accuracy.c) */
+    net_acc_src accuracy_src; /* measured, interpolated or estimated */
 } sq_eval_result;
 
 /* Evaluates every layer of net on hw under cmp. Returns 0, SQ_EINPUT (a setting the design
@@ -204,6 +205,7 @@ typedef struct sq_point {
     uint64_t id;            /* index in the design space */
     double m[SQ_N_METRICS]; /* metrics; all finite */
     int feasible;           /* 1 if the design is valid and meets every constraint */
+    int acc_src;            /* net_acc_src of m[SQ_ACCURACY] */
 } sq_point;
 
 /* Per-thread evaluation state: the experiment's distinct layer shapes and scratch space, so that

@@ -68,6 +68,6 @@ int sq_eval(const net_network *net, const hw_config *hw, const sw_compression *c
         out->total.compute_cycles ? util_cycles / (double)out->total.compute_cycles : 0.0;
     out->area_mm2 = hw_area_mm2(hw);
     out->freq_mhz = hw->tpl->freq_mhz(hw);
-    out->accuracy = net->top1; /* the accuracy model (a later issue) replaces this */
+    out->accuracy = net_accuracy(net, cmp, &out->accuracy_src);
     return SQ_OK;
 }

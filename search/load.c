@@ -649,6 +649,107 @@ static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const
 }
 
 /* Builds a network from a parsed document. */
+/* <accuracy q_scale p_scale ptq_scale dw_factor> with <point .../> children: measured top-1 of
+ * settings the user trained, and (optionally) the proxy's fitted parameters. The parameter
+ * tables drive parsing and the messages, as for the templates. */
+#define ACC_P(field, type, def, lo, hi, choices, help)                                             \
+    {                                                                                              \
+#field, "", type, def, lo, hi, choices, offsetof(net_acc_params, field), help              \
+    }
+static const hw_param acc_params_table[] = {
+    ACC_P(q_scale, HW_P_REAL, 1, 1e-9, 1e9, NULL, "quantization sensitivity"),
+    ACC_P(p_scale, HW_P_REAL, 1, 1e-9, 1e9, NULL, "pruning sensitivity"),
+    ACC_P(ptq_scale, HW_P_REAL, 1, 1, 1e9, NULL, "post-training noise factor"),
+    ACC_P(dw_factor, HW_P_REAL, 1, 1, 1e9, NULL, "depthwise sensitivity factor"),
+};
+#undef ACC_P
+#define ACC_PT(field, type, def, lo, hi, choices)                                                  \
+    {                                                                                              \
+#field, "", type, def, lo, hi, choices, offsetof(net_acc_point, field), NULL               \
+    }
+static const hw_param acc_point_table[] = {
+    ACC_PT(prune, HW_P_REAL, 0, 0, 0.999999, NULL),
+    ACC_PT(prune_kind, HW_P_ENUM, NET_PRUNE_UNSTRUCTURED, 0, 0, net_prune_kind_names),
+    ACC_PT(wbits, HW_P_INT, 8, 1, 32, NULL),
+    ACC_PT(abits, HW_P_INT, 8, 1, 32, NULL),
+    ACC_PT(method, HW_P_ENUM, NET_QUANT_QAT, 0, 0, net_quant_names),
+    ACC_PT(top1, HW_P_REAL, 0, 0, 100, NULL),
+};
+#undef ACC_PT
+static const char *const acc_point_required[] = {"wbits", "abits", "top1", NULL};
+
+static int acc_from_node(net_network *net, const xmlNode *n, const char *path, sq_error *err)
+{
+    const size_t n_params = sizeof acc_params_table / sizeof acc_params_table[0];
+    const size_t n_pt = sizeof acc_point_table / sizeof acc_point_table[0];
+    char msg[512];
+    int rc;
+    if ((rc = check_attrs(n, NULL, acc_params_table, n_params, path, err)) != 0)
+        return rc;
+    net->acc = net_acc_defaults(net);
+    for (size_t i = 0; i < n_params; i++) {
+        if (xmlHasNsProp(n, (const xmlChar *)acc_params_table[i].name, NULL) != NULL)
+            net->acc.set = 1;
+        if ((rc = attr_param(n, &acc_params_table[i], &net->acc, path, err)) != 0)
+            return rc;
+    }
+    size_t count = 0;
+    for (const xmlNode *c = n->children; c != NULL; c = c->next) {
+        int k = child_kind(c, n, path, err);
+        if (k < 0)
+            return k;
+        if (k == 0)
+            continue;
+        if (!elem_is(c, "point"))
+            return fail_at(err, path, c, "unknown element <%s> in <accuracy> (expected point)",
+                           node_name(c));
+        count++;
+    }
+    if (count == 0)
+        return SQ_OK;
+    net->acc_points = calloc(count, sizeof *net->acc_points);
+    if (!net->acc_points)
+        return sq_fail(err, SQ_ERUNTIME, "squash: out of memory loading '%s'", path);
+    for (const xmlNode *c = n->children; c != NULL; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        net_acc_point *pt = &net->acc_points[net->n_acc_points];
+        if ((rc = check_attrs(c, NULL, acc_point_table, n_pt, path, err)) != 0 ||
+            (rc = check_leaf(c, path, err)) != 0)
+            return rc;
+        for (const char *const *r = acc_point_required; *r; r++) {
+            if (xmlHasNsProp(c, (const xmlChar *)*r, NULL) == NULL)
+                return fail_at(err, path, c, "missing required attribute '%s' on <point>", *r);
+        }
+        for (size_t i = 0; i < n_pt; i++) {
+            hw_param_set(&acc_point_table[i], pt, acc_point_table[i].def);
+            if ((rc = attr_param(c, &acc_point_table[i], pt, path, err)) != 0)
+                return rc;
+        }
+        sw_compression cmp = net_compression_default();
+        cmp.prune = pt->prune;
+        cmp.prune_kind = pt->prune_kind;
+        cmp.wbits = pt->wbits;
+        cmp.abits = pt->abits;
+        cmp.quant = pt->method;
+        if (net_compression_check(&cmp, msg, sizeof msg) != 0)
+            return fail_at(err, path, c, "%s", msg);
+        if (pt->top1 > net->top1)
+            return fail_at(err, path, c,
+                           "top1=%g is above the network's baseline top1=%g (a compressed model "
+                           "is not expected to beat its dense baseline; raise the baseline)",
+                           pt->top1, net->top1);
+        for (size_t i = 0; i < net->n_acc_points; i++) {
+            const net_acc_point *q = &net->acc_points[i];
+            if (q->prune == pt->prune && q->prune_kind == pt->prune_kind && q->wbits == pt->wbits &&
+                q->abits == pt->abits && q->method == pt->method)
+                return fail_at(err, path, c, "a second <point> for the same setting");
+        }
+        net->n_acc_points++;
+    }
+    return SQ_OK;
+}
+
 static int net_from_doc(net_network **out, const xmlDoc *doc, const char *path, sq_error *err)
 {
     int rc = SQ_OK;
@@ -698,11 +799,21 @@ static int net_from_doc(net_network **out, const xmlDoc *doc, const char *path, 
         goto out;
 
     size_t n_elems = 0;
+    const xmlNode *acc_node = NULL;
     for (const xmlNode *c = root->children; c != NULL; c = c->next) {
         int k = child_kind(c, root, path, err);
         if (k < 0) {
             rc = k;
             goto out;
+        }
+        if (k && elem_is(c, "accuracy")) {
+            if (acc_node) {
+                rc = fail_at(err, path, c, "more than one <accuracy> (first at line %ld)",
+                             node_line(acc_node));
+                goto out;
+            }
+            acc_node = c;
+            continue;
         }
         n_elems += (size_t)k;
     }
@@ -717,7 +828,7 @@ static int net_from_doc(net_network **out, const xmlDoc *doc, const char *path, 
         goto out;
     }
     for (const xmlNode *c = root->children; c != NULL; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE)
+        if (c->type != XML_ELEMENT_NODE || c == acc_node)
             continue;
         net_layer *l = &net->layers[net->n_layers];
         if ((rc = layer_from_node(l, c, net->batch, path, err)) != 0)
@@ -732,6 +843,9 @@ static int net_from_doc(net_network **out, const xmlDoc *doc, const char *path, 
         lines[net->n_layers] = node_line(c);
         net->n_layers++;
     }
+    /* After the layers: the proxy's defaults depend on them. */
+    if (acc_node && (rc = acc_from_node(net, acc_node, path, err)) != 0)
+        goto out;
     *out = net;
     net = NULL;
 

@@ -13,7 +13,7 @@
  *   squash-state 1
  *   experiment_sha256 HEX / experiment_path PATH / shard I N / range LO HI / next ID
  *   evaluated N / feasible N / layer_evals N / wall_s X / points_bytes N / nadir 0|1 X... / front N
- *   ID M0 M1 ... M6      (one line per front point, the SQ_N_METRICS metrics)
+ *   ID SRC M0 M1 ... M6  (one line per front point: accuracy source, the SQ_N_METRICS metrics)
  *   end
  *
  * Hypervolume (normalized, as pymoo and most DSE papers report it). Each objective is scaled
@@ -78,7 +78,7 @@ int sq_state_write(const sq_state *st, const char *dir, sq_error *err)
     const sq_point *pts = sq_archive_sorted(st->front);
     fprintf(f, "\nfront %zu\n", n);
     for (size_t i = 0; i < n; i++) {
-        fprintf(f, "%" PRIu64, pts[i].id);
+        fprintf(f, "%" PRIu64 " %d", pts[i].id, pts[i].acc_src);
         for (int k = 0; k < SQ_N_METRICS; k++)
             fprintf(f, " %a", pts[i].m[k]);
         fputc('\n', f);
@@ -301,7 +301,11 @@ int sq_state_read(sq_state *st, const sq_experiment *xp, const char *dir, int *m
         char *s = r.p;
         int used = sq_parse_u64(s, &p.id);
         SQ_NEED(used > 0 && p.id < xp->space_size, "front point id");
-        SQ_NEED(sq_parse_f64s(s + used, p.m, SQ_N_METRICS) == 0, "front point metrics");
+        uint64_t src = 0;
+        int used2 = s[used] == ' ' ? sq_parse_u64(s + used + 1, &src) : -1;
+        SQ_NEED(used2 > 0 && src <= NET_ACC_ESTIMATED, "front point accuracy source");
+        p.acc_src = (int)src;
+        SQ_NEED(sq_parse_f64s(s + used + 1 + used2, p.m, SQ_N_METRICS) == 0, "front point metrics");
         p.feasible = 1;
         r.p = end + 1;
         r.line++;
@@ -329,7 +333,7 @@ void sq_points_header(FILE *f, const sq_experiment *xp, int with_feasible)
         fprintf(f, ",%s", xp->sweeps[i].param->name);
     for (int k = 0; k < SQ_N_METRICS; k++)
         fprintf(f, ",%s", sq_metrics[k].name);
-    fputs(with_feasible ? ",feasible\n" : "\n", f);
+    fputs(with_feasible ? ",accuracy_src,feasible\n" : ",accuracy_src\n", f);
 }
 
 void sq_points_row(FILE *f, const sq_experiment *xp, const sq_point *p, int with_feasible)
@@ -347,6 +351,10 @@ void sq_points_row(FILE *f, const sq_experiment *xp, const sq_point *p, int with
         sq_fmt_double(buf, sizeof buf, p->m[k]);
         fprintf(f, ",%s", buf);
     }
+    fprintf(
+        f, ",%s",
+        net_acc_src_names[p->acc_src >= 0 && p->acc_src <= NET_ACC_ESTIMATED ? p->acc_src
+                                                                             : NET_ACC_ESTIMATED]);
     fputs(with_feasible ? (p->feasible ? ",1\n" : ",0\n") : "\n", f);
 }
 

@@ -18,8 +18,8 @@
  *   power_mw   = energy_pj / latency_ms · 1e-6   (pJ/ms = 1e-9 W = 1e-6 mW)
  *   edp        = energy_uj · latency_ms        (µJ·ms)
  *   tops_per_w = 2 · Σ macs / Σ energy_pj      (ops per pJ = 1e12 ops/J = TOPS/W)
- *   area_mm2   = the template's area;  accuracy = the network's baseline top-1 (the accuracy
- *   model of a later version replaces this).
+ *   area_mm2   = the template's area;  accuracy = top-1 of the compressed network
+ *   (nets/accuracy.c: measured, interpolated or estimated, reported in accuracy_src).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -137,7 +137,9 @@ void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
     /* Cheap metrics and checks. */
     int have[SQ_N_METRICS] = {0};
     out->m[SQ_AREA_MM2] = hw_area_mm2(&hw);
-    out->m[SQ_ACCURACY] = xp->net->top1;
+    net_acc_src src;
+    out->m[SQ_ACCURACY] = net_accuracy(xp->net, &cmp, &src);
+    out->acc_src = (int)src;
     have[SQ_AREA_MM2] = have[SQ_ACCURACY] = 1;
     int cheap_ok = sq_meets_all(xp, out->m, have);
     if (!cheap_ok && !full)

@@ -87,8 +87,9 @@ static void sq_csv_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* acc: the network's accuracy and its source, on the TOTAL row only (NULL on layer rows). */
 static void sq_csv_row(FILE *f, const char *name, const char *kind, const hw_layer_cost *c,
-                       double density)
+                       double density, const sq_eval_result *acc)
 {
     char buf[64];
     sq_csv_field(f, name);
@@ -98,7 +99,13 @@ static void sq_csv_row(FILE *f, const char *name, const char *kind, const hw_lay
         fprintf(f, ",%s", buf);
     }
     sq_fmt_double(buf, sizeof buf, density);
-    fprintf(f, ",%s,%s\n", sq_bound(c), buf);
+    fprintf(f, ",%s,%s", sq_bound(c), buf);
+    if (acc) {
+        sq_fmt_double(buf, sizeof buf, acc->accuracy);
+        fprintf(f, ",%s,%s\n", buf, net_acc_src_names[acc->accuracy_src]);
+    } else {
+        fputs(",,\n", f);
+    }
 }
 
 int sq_write_eval_csv(FILE *f, const sq_eval_result *res)
@@ -106,17 +113,17 @@ int sq_write_eval_csv(FILE *f, const sq_eval_result *res)
     fputs("layer,kind", f);
     for (size_t i = 0; i < sq_n_cols; i++)
         fprintf(f, ",%s", sq_cols[i].name);
-    fputs(",bound,weight_density\n", f);
+    fputs(",bound,weight_density,accuracy,accuracy_src\n", f);
 
     double dense_w = 0.0, kept_w = 0.0;
     for (size_t i = 0; i < res->n_layers; i++) {
         const net_layer *l = &res->layers[i];
-        sq_csv_row(f, l->name, net_kind_names[l->kind], &res->costs[i], l->density);
+        sq_csv_row(f, l->name, net_kind_names[l->kind], &res->costs[i], l->density, NULL);
         double w = (double)net_layer_weights(l);
         dense_w += w;
         kept_w += w * l->density;
     }
-    sq_csv_row(f, "TOTAL", "total", &res->total, dense_w > 0 ? kept_w / dense_w : 1.0);
+    sq_csv_row(f, "TOTAL", "total", &res->total, dense_w > 0 ? kept_w / dense_w : 1.0, res);
     return ferror(f) ? SQ_ERUNTIME : SQ_OK;
 }
 
@@ -189,6 +196,7 @@ int sq_write_eval_json(FILE *f, const sq_eval_result *res, const net_network *ne
     sq_json_num(f, "latency_ms", t->latency_ms, 1);
     sq_json_num(f, "area_mm2", res->area_mm2, 1);
     sq_json_num(f, "accuracy", res->accuracy, 1);
+    fprintf(f, ", \"accuracy_src\": \"%s\"", net_acc_src_names[res->accuracy_src]);
     sq_json_num(f, "power_mw", power_mw, 1);
     sq_json_num(f, "peak_tops", hw_peak_tops(hw), 1);
     sq_json_num(f, "freq_mhz", res->freq_mhz, 1);

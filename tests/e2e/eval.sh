@@ -37,11 +37,16 @@ terms = sum(float(total[c]) for c in ("mac_pj", "noc_pj", "sram_pj", "dram_pj", 
 assert math.isclose(terms, float(total["energy_pj"]), rel_tol=1e-9)
 for r in rows:
     for k, v in r.items():
-        if k in ("layer", "kind", "bound"):
+        if k in ("layer", "kind", "bound", "accuracy_src"):
+            continue
+        if k == "accuracy" and r is not total:
+            assert v == "", (r["layer"], v)  # accuracy is a property of the network: TOTAL only
             continue
         x = float(v)
         assert math.isfinite(x) and x >= 0, (r["layer"], k, v)
     assert 0 <= float(r["utilization"]) <= 1, r
+assert total["accuracy_src"] in ("measured", "interpolated", "estimated")
+assert 0 < float(total["accuracy"]) <= 69.76
 # ResNet-18 is about 1.82 G MACs (REFERENCES.md).
 assert abs(int(total["macs"]) / 1.82e9 - 1) < 0.02, total["macs"]
 PY
