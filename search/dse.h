@@ -68,6 +68,11 @@ int sq_hw_load_buffer(hw_config *out, const char *text, size_t len, const char *
  * parameter. Re-prepares hw. Errors are SQ_EINPUT, message prefixed "--set NAME=VALUE: ". */
 int sq_set_apply(hw_config *hw, sw_compression *cmp, const char *assignment, sq_error *err);
 
+/* `squash calibrate`: writes p as the attributes of in_path's <accuracy> (created if absent) to
+ * out_path (may equal in_path), atomically; the rest of the file is kept as it was. */
+int sq_net_save_acc(const char *in_path, const char *out_path, const net_acc_params *p,
+                    sq_error *err);
+
 /* `squash check`: loads FILE.xml as whatever its root element says (network, accelerator,
  * experiment) and validates it completely. */
 int sq_check_file(const char *path, sq_error *err);

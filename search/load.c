@@ -1676,3 +1676,58 @@ out:
     source_close(&src);
     return rc;
 }
+
+/* ================================================================== squash calibrate */
+
+int sq_net_save_acc(const char *in_path, const char *out_path, const net_acc_params *p,
+                    sq_error *err)
+{
+    sq_source src;
+    xmlDoc *doc = NULL;
+    xmlChar *mem = NULL;
+    int size = 0, rc = source_open(&src, NULL, 0, in_path, NULL, err);
+    if (rc == 1)
+        return sq_fail(err, SQ_EINPUT, "squash: cannot read '%s': %s", in_path,
+                       strerror(src.open_errno));
+    if (rc != SQ_OK)
+        return rc;
+    if ((rc = xml_parse(&doc, src.text, src.len, src.path, err)) != SQ_OK)
+        goto out;
+    xmlNode *root = xmlDocGetRootElement(doc), *acc = NULL;
+    if (!elem_is(root, "network")) {
+        rc = fail_at(err, in_path, root, "expected <network> as the root element");
+        goto out;
+    }
+    for (xmlNode *c = root->children; c != NULL && acc == NULL; c = c->next) {
+        if (elem_is(c, "accuracy"))
+            acc = c;
+    }
+    if (acc == NULL && (acc = xmlNewChild(root, NULL, (const xmlChar *)"accuracy", NULL)) == NULL) {
+        rc = sq_fail(err, SQ_ERUNTIME, "squash: out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < sizeof acc_params_table / sizeof acc_params_table[0]; i++) {
+        char buf[64];
+        sq_fmt_double(buf, sizeof buf, hw_param_get(&acc_params_table[i], p));
+        if (xmlSetProp(acc, (const xmlChar *)acc_params_table[i].name, (const xmlChar *)buf) ==
+            NULL) {
+            rc = sq_fail(err, SQ_ERUNTIME, "squash: out of memory");
+            goto out;
+        }
+    }
+    xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
+    if (mem == NULL || size < 0) {
+        rc = sq_fail(err, SQ_ERUNTIME, "squash: out of memory");
+        goto out;
+    }
+    sq_outfile o;
+    if ((rc = sq_outfile_open(&o, out_path, err)) != SQ_OK)
+        goto out;
+    fwrite(mem, 1, (size_t)size, o.f);
+    rc = sq_outfile_commit(&o, err);
+out:
+    xmlFree(mem);
+    xmlFreeDoc(doc);
+    source_close(&src);
+    return rc;
+}

@@ -4,6 +4,7 @@
  * 0 success, 1 run-time failure (I/O, memory), 2 bad usage or bad input (CONTRACT.md).
  */
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,9 @@ static const char cli_usage_text[] =
     "        default experiment)\n"
     "  merge -o DIR SHARD_DIR...\n"
     "        combine the outputs of sweep --shard runs into the whole space's\n"
+    "  calibrate NET.xml [-o OUT.xml]\n"
+    "        fit the accuracy model to the measured points of a network file and write\n"
+    "        the fitted parameters into its <accuracy> (or into OUT.xml)\n"
     "  label\n"
     "        energy labels (not in this version)\n"
     "\n"
@@ -92,6 +96,15 @@ static const char cli_merge_help[] =
     "Combines the outputs of squash sweep --shard I/N runs (all N parts, finished) into the\n"
     "front.csv, summary.json and (if every shard has one) points.csv that one run over the\n"
     "whole space gives.\n";
+
+static const char cli_calibrate_help[] =
+    "usage: squash calibrate NET.xml [-o OUT.xml] [--dry-run]\n"
+    "\n"
+    "Fits the accuracy proxy's parameters (q_scale, p_scale, ptq_scale, dw_factor) to the\n"
+    "measured <point>s in NET.xml's <accuracy> by least squares, prints each point measured,\n"
+    "as estimated before and after, and writes the parameters as attributes of <accuracy>:\n"
+    "into NET.xml itself (atomically), or into OUT.xml with -o. --dry-run writes nothing.\n"
+    "Settings that are not measured are then estimated with the fitted parameters.\n";
 
 static int cli_exit_code(int rc)
 {
@@ -359,6 +372,97 @@ static int cli_merge(int argc, char **argv)
     return cli_report(sq_merge_run(out_dir, dirs, n, 1, &err), &err);
 }
 
+static int cli_calibrate(int argc, char **argv)
+{
+    const char *in = NULL, *out = NULL;
+    int dry = 0;
+    char what[512];
+    for (int i = 2; i < argc; i++) {
+        const char *v = NULL;
+        int missing = 0;
+        if (cli_is_help(argv[i])) {
+            fputs(cli_calibrate_help, stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--dry-run") == 0) {
+            dry = 1;
+        } else if (cli_opt(argc, argv, &i, "-o", &v, &missing) ||
+                   cli_opt(argc, argv, &i, "--output", &v, &missing)) {
+            if (missing)
+                return cli_bad_usage("calibrate: -o needs a file", cli_calibrate_help);
+            out = v;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            snprintf(what, sizeof what, "calibrate: unknown option '%s'", argv[i]);
+            return cli_bad_usage(what, cli_calibrate_help);
+        } else if (!in) {
+            in = argv[i];
+        } else {
+            return cli_bad_usage("calibrate: one network file at a time", cli_calibrate_help);
+        }
+    }
+    if (!in)
+        return cli_bad_usage("calibrate: name a network XML file", cli_calibrate_help);
+    if (sq_builtin_find(sq_zoo, sq_zoo_n, in) != NULL)
+        return cli_bad_usage("calibrate: a zoo network is built in; copy its file "
+                             "(nets/zoo/NAME.xml), add your measured points, and calibrate that",
+                             cli_calibrate_help);
+
+    sq_error err = {{0}};
+    net_network *net = NULL;
+    int rc = sq_net_load(&net, in, &err);
+    if (rc != SQ_OK)
+        return cli_report(rc, &err);
+    if (net->n_acc_points == 0) {
+        fprintf(stderr, "squash: %s has no measured <point> in an <accuracy> element to fit\n", in);
+        net_network_free(net);
+        return 2;
+    }
+    net_acc_params before = net->acc.set ? net->acc : net_acc_defaults(net), after;
+    double rms = 0.0, rms_before = 0.0;
+    char msg[512];
+    if (net_acc_calibrate(net, &after, &rms, msg, sizeof msg) != 0) {
+        fprintf(stderr, "squash: %s: %s\n", in, msg);
+        net_network_free(net);
+        return 2;
+    }
+    /* The points, measured against the proxy before and after (estimates, not lookups). */
+    net_network probe = *net;
+    probe.n_acc_points = 0;
+    printf("%-8s %-13s %5s %5s %-6s %9s %9s %9s\n", "prune", "prune_kind", "wbits", "abits",
+           "method", "measured", "before", "after");
+    for (size_t i = 0; i < net->n_acc_points; i++) {
+        const net_acc_point *pt = &net->acc_points[i];
+        sw_compression c = net_compression_default();
+        net_acc_src src;
+        c.prune = pt->prune;
+        c.prune_kind = pt->prune_kind;
+        c.wbits = pt->wbits;
+        c.abits = pt->abits;
+        c.quant = pt->method;
+        probe.acc = before;
+        probe.acc.set = 1;
+        double b = net_accuracy(&probe, &c, &src);
+        probe.acc = after;
+        probe.acc.set = 1;
+        double a = net_accuracy(&probe, &c, &src);
+        rms_before += (b - pt->top1) * (b - pt->top1);
+        printf("%-8g %-13s %5u %5u %-6s %9.2f %9.2f %9.2f\n", pt->prune,
+               net_prune_kind_names[pt->prune_kind], pt->wbits, pt->abits,
+               net_quant_names[pt->method], pt->top1, b, a);
+    }
+    rms_before = sqrt(rms_before / (double)net->n_acc_points);
+    printf("rms error: %.3f points before, %.3f after\n", rms_before, rms);
+    printf("q_scale=%.6g p_scale=%.6g ptq_scale=%.6g dw_factor=%.6g\n", after.q_scale,
+           after.p_scale, after.ptq_scale, after.dw_factor);
+    net_network_free(net);
+    if (dry)
+        return 0;
+    after.set = 1;
+    rc = sq_net_save_acc(in, out ? out : in, &after, &err);
+    if (rc == SQ_OK)
+        printf("wrote %s\n", out ? out : in);
+    return cli_report(rc, &err);
+}
+
 static void cli_list_params(const hw_param *table, size_t n)
 {
     char def[64], lo[64], hi[64];
@@ -481,6 +585,8 @@ int main(int argc, char **argv)
         return cli_sweep(argc, argv);
     if (strcmp(cmd, "merge") == 0)
         return cli_merge(argc, argv);
+    if (strcmp(cmd, "calibrate") == 0)
+        return cli_calibrate(argc, argv);
     if (strcmp(cmd, "label") == 0) {
         fprintf(stderr, "squash: '%s' is not implemented in squash %s yet\n", cmd, SQUASH_VERSION);
         return 2;
