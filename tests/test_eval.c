@@ -66,7 +66,11 @@ static void test_eval__total_is_sum_of_layers(void **state)
                          res.total.static_pj,
                      1e-12);
     assert_true(res.total.utilization > 0.0 && res.total.utilization <= 1.0);
-    assert_close_rel(res.accuracy, 50.0, 0);
+    /* Accuracy is the model's for this setting (int8: about lossless, below the 50 baseline). */
+    net_acc_src src;
+    assert_true(res.accuracy == net_accuracy(f->net, &cmp, &src));
+    assert_int_equal(res.accuracy_src, src);
+    assert_true(res.accuracy <= 50.0 && res.accuracy > 49.5);
     assert_true(res.area_mm2 > 0.0);
     sq_eval_result_free(&res);
 }
