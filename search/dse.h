@@ -114,6 +114,9 @@ int sq_outfile_open(sq_outfile *o, const char *path, sq_error *err);
 int sq_outfile_commit(sq_outfile *o, sq_error *err);
 void sq_outfile_abort(sq_outfile *o);
 
+/* Writes s as a JSON string, with the escapes RFC 8259 requires. */
+void sq_json_str(FILE *f, const char *s);
+
 /* Formats a double so that strtod gives it back exactly; never NaN or Inf (those become 0 and
  * are a bug upstream: assert in debug builds). */
 void sq_fmt_double(char *buf, size_t len, double v);

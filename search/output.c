@@ -360,21 +360,6 @@ void sq_points_row(FILE *f, const sq_experiment *xp, const sq_point *p, int with
 
 /* ---- front.csv and summary.json ---- */
 
-static void sq_json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(f, "\\u%04x", ch);
-        else
-            fputc(ch, f);
-    }
-    fputc('"', f);
-}
-
 /* The normalized hypervolume of the front (see the top comment); also fills the ideal. */
 static int sq_normalized_hypervolume(double *hv_out, const sq_experiment *xp, const sq_state *st,
                                      const sq_point *pts, size_t n, double *ideal, sq_error *err)
@@ -461,14 +446,14 @@ int sq_write_outputs(const sq_experiment *xp, sq_state *st, const char *dir, int
         return rc;
     FILE *f = o.f;
     fputs("{\n  \"experiment\": ", f);
-    sq_json_string(f, xp->name);
+    sq_json_str(f, xp->name);
     fputs(",\n  \"experiment_path\": ", f);
-    sq_json_string(f, st->xp_path);
+    sq_json_str(f, st->xp_path);
     fprintf(f, ",\n  \"experiment_sha256\": \"%s\",\n", st->sha256);
     fputs("  \"network\": ", f);
-    sq_json_string(f, xp->net->name);
+    sq_json_str(f, xp->net->name);
     fputs(",\n  \"accelerator\": ", f);
-    sq_json_string(f, xp->hw.name);
+    sq_json_str(f, xp->hw.name);
     fprintf(f, ",\n  \"space_size\": %" PRIu64 ",\n", xp->space_size);
     fprintf(f, "  \"shard\": \"%" PRIu64 "/%" PRIu64 "\",\n", st->shard_i, st->shard_n);
     fprintf(f, "  \"range\": [%" PRIu64 ", %" PRIu64 "],\n", st->lo, st->hi);

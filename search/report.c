@@ -127,8 +127,7 @@ int sq_write_eval_csv(FILE *f, const sq_eval_result *res)
     return ferror(f) ? SQ_ERUNTIME : SQ_OK;
 }
 
-/* JSON string with the escapes RFC 8259 requires. */
-static void sq_json_str(FILE *f, const char *s)
+void sq_json_str(FILE *f, const char *s)
 {
     fputc('"', f);
     for (; *s; s++) {
