@@ -38,7 +38,14 @@ struct sq_evaluator {
     net_layer *compressed;   /* n_unique: scratch, compressed layers of the current point */
     hw_layer_cost *cost;     /* n_unique: scratch, their costs */
     uint64_t layer_evals;    /* model calls made so far (count) */
+    size_t n_acc;            /* compression settings in the space, when cached (else 0) */
+    double *acc;             /* n_acc: accuracy of each compression setting, once computed */
+    signed char *acc_src;    /* n_acc: its net_acc_src, -1 until computed */
 };
+
+/* Accuracy depends only on the compression setting, and a space has few of those (the product
+ * of the compression sweeps), so each thread computes each setting's accuracy once. */
+#define SQ_ACC_CACHE_MAX 65536
 
 /* Do two layers have the same shape and sparsity (every field but the name)? */
 static int sq_same_shape(const net_layer *a, const net_layer *b)
@@ -60,6 +67,8 @@ void sq_evaluator_free(sq_evaluator *ev)
     free(ev->is_last);
     free(ev->compressed);
     free(ev->cost);
+    free(ev->acc);
+    free(ev->acc_src);
     free(ev);
 }
 
@@ -82,6 +91,21 @@ sq_evaluator *sq_evaluator_new(const sq_experiment *xp)
         !ev->cost) {
         sq_evaluator_free(ev);
         return NULL;
+    }
+    size_t n_acc = 1;
+    for (size_t s = 0; s < xp->n_sweeps && n_acc <= SQ_ACC_CACHE_MAX; s++) {
+        if (!xp->sweeps[s].is_hw)
+            n_acc *= xp->sweeps[s].n_values;
+    }
+    if (n_acc <= SQ_ACC_CACHE_MAX && xp->n_sweeps <= 64) {
+        ev->acc = calloc(n_acc, sizeof *ev->acc);
+        ev->acc_src = malloc(n_acc);
+        if (!ev->acc || !ev->acc_src) {
+            sq_evaluator_free(ev);
+            return NULL;
+        }
+        memset(ev->acc_src, -1, n_acc);
+        ev->n_acc = n_acc;
     }
     for (size_t i = 0; i < net->n_layers; i++) {
         const net_layer *l = &net->layers[i];
@@ -138,8 +162,25 @@ void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
     int have[SQ_N_METRICS] = {0};
     out->m[SQ_AREA_MM2] = hw_area_mm2(&hw);
     net_acc_src src;
-    out->m[SQ_ACCURACY] = net_accuracy(xp->net, &cmp, &src);
-    out->acc_src = (int)src;
+    if (ev->n_acc) {
+        /* The compression setting's index: the compression sweeps' digits in mixed radix. */
+        uint32_t digits[64];
+        size_t k = 0;
+        sq_space_decode(xp, id, digits);
+        for (size_t s = 0; s < xp->n_sweeps; s++) {
+            if (!xp->sweeps[s].is_hw)
+                k = k * xp->sweeps[s].n_values + digits[s];
+        }
+        if (ev->acc_src[k] < 0) {
+            ev->acc[k] = net_accuracy(xp->net, &cmp, &src);
+            ev->acc_src[k] = (signed char)src;
+        }
+        out->m[SQ_ACCURACY] = ev->acc[k];
+        out->acc_src = ev->acc_src[k];
+    } else {
+        out->m[SQ_ACCURACY] = net_accuracy(xp->net, &cmp, &src);
+        out->acc_src = (int)src;
+    }
     have[SQ_AREA_MM2] = have[SQ_ACCURACY] = 1;
     int cheap_ok = sq_meets_all(xp, out->m, have);
     if (!cheap_ok && !full)
