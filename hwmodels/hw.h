@@ -97,8 +97,10 @@ hw_tech hw_tech_scaled(const hw_tech *at45, double tech_nm);
 /* Energies at the constants given (already scaled). */
 double hw_tech_mult_pj(const hw_tech *t, uint32_t wbits, uint32_t abits, net_numfmt fmt);
 double hw_tech_add_pj(const hw_tech *t, uint32_t bits, net_numfmt fmt);
-/* One MAC: a multiply of the operands plus an accumulate at accumulator width. */
-double hw_tech_mac_pj(const hw_tech *t, uint32_t wbits, uint32_t abits, net_numfmt fmt);
+/* One MAC: a multiply of the operands plus an accumulate at min(wbits + abits + 16,
+ * acc_max_bits) bits (int) or in fp32 (fp, bf). */
+double hw_tech_mac_pj(const hw_tech *t, uint32_t wbits, uint32_t abits, net_numfmt fmt,
+                      uint32_t acc_max_bits);
 /* SRAM access of word_bits from an array of capacity_kb (pJ per access). */
 double hw_tech_sram_pj(const hw_tech *t, double capacity_kb, uint32_t word_bits);
 double hw_tech_dram_pj_per_bit(const hw_tech *t, hw_dram_kind kind);
@@ -124,7 +126,8 @@ typedef struct hw_layer_cost {
     uint64_t compute_cycles; /* array busy cycles incl. fill / drain / passes */
     uint64_t memory_cycles;  /* DRAM transfer time in cycles at the design's bandwidth */
     uint64_t cycles;         /* layer latency: max(compute, memory) under double buffering */
-    double utilization;      /* useful dense MACs / (PEs · compute_cycles), 0..1 */
+    double utilization;      /* busy MAC slots / (PEs · compute_cycles), 0..1: MACs performed
+                                (nonzero ones with skip) × PE-cycles each takes at its precision */
     double mac_pj;           /* multiply-accumulate energy */
     double noc_pj;           /* operand forwarding between PEs (register access per hop) */
     double sram_pj;          /* global buffer reads and writes */

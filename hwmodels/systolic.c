@@ -37,7 +37,8 @@
  *              cycle: passes = abits · ceil(wbits/mac_bits); peak throughput is 1/mac_bits of a
  *              fixed PE's (an 8-bit activation takes mac_bits=8 cycles), and a PE is mac_bits×1
  *              bits² of area.
- *   MAC energy follows the operand widths in every mode: hw_tech_mac_pj(wbits, abits, numfmt).
+ *   MAC energy follows the operand widths in every mode, with the accumulate no wider than
+ *   acc_bits: hw_tech_mac_pj(wbits, abits, numfmt, acc_bits).
  *
  * SPARSITY (d = layer->density, the nonzero fraction of the weights; act×act layers are dense):
  *   none: zeros are multiplied at full energy.
@@ -51,8 +52,9 @@
  *         (layer->nm_structured) has no imbalance: W_nz = ceil(W·d). Weights are stored in the
  *         smaller of dense (wbits per position) and compressed form (wbits·d + meta_bits per
  *         dense position, the metadata e.g. a bitmask), in SRAM and DRAM alike. The same
- *         compaction is applied in every dataflow (for is it is an idealization: it needs an
- *         input-select network that we do not cost).
+ *         compaction is applied in every dataflow, and it is an idealization in all of them:
+ *         the filters side by side keep different nonzeros, so each PE must select its own
+ *         input (Cambricon-X's indexing module [7]); that selection logic is not costed.
  *
  * SRAM TRAFFIC (buffers ↔ array, per GEMM; fr = ceil(Sr/rows), fc = ceil(Sc/cols) of the
  *   mapping):
@@ -106,9 +108,17 @@
  * PEAK: 2·rows·cols·freq_mhz/1e6 TOPS at mac_bits (bitserial: divided by mac_bits).
  *
  * LEFT OUT: SRAM bank conflicts and port limits, DRAM latency and row-buffer effects, inter-layer
- * fusion, accumulator banking and read-modify-write ports, a pass of every output through the
- * accumulators (TPU v1 does it even for single-fold windows), pooling / activation / normalization
- * units, control and host I/O power, im2col address generation. Valid for dense and pruned conv,
+ * fusion (every layer reads its inputs from DRAM and writes its outputs back, even where, as in
+ * TPU v1's 24 MiB unified buffer, activations could stay on chip: an upper bound on DRAM traffic
+ * for such designs), accumulator banking and read-modify-write ports, a pass of every output
+ * through the accumulators (TPU v1 does it even for single-fold windows), partial sums in the
+ * DRAM tile plan (with acc_kb = 0 they live in the global buffer without reducing its capacity for
+ * the tiles, and never spill to DRAM), the index / selection logic that zero skipping needs to
+ * route each nonzero weight's input to its PE (no energy or area is charged for it: skip is an
+ * upper bound on its savings), pooling / activation / normalization units, control and host I/O
+ * power, im2col address generation. The PE area scales as mac_bits² as a whole (the TPU-derived
+ * constant includes the accumulator and pipeline registers), which flatters narrow PEs in
+ * same-area comparisons. Capacities in KB are KiB (1024 bytes). Valid for dense and pruned conv,
  * fc and matmul layers; sparsity is modelled on weights only.
  *
  * References
@@ -207,8 +217,11 @@ static uint64_t ceil_u64(double x)
     if (!(x > 0.0))
         return 0;
     if (x >= 1.8e19)
-        return UINT64_MAX; /* defensive: out of range */
-    return (uint64_t)ceil(x - 1e-9 * (x > 1.0 ? x : 1.0));
+        return UINT64_MAX;   /* defensive: out of range */
+    double r = nearbyint(x); /* within rounding noise of an integer: that integer */
+    if (fabs(x - r) <= 1e-9 * (x > 1.0 ? x : 1.0))
+        return (uint64_t)r;
+    return (uint64_t)ceil(x);
 }
 
 static uint32_t next_pow2_u32(uint32_t v)
@@ -491,7 +504,7 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
     out->latency_ms = (double)out->cycles / (sp->freq_mhz * 1e3);
 
     /* ---- energy */
-    double mac_e = hw_tech_mac_pj(t, L.bbits, L.abits, cmp->numfmt);
+    double mac_e = hw_tech_mac_pj(t, L.bbits, L.abits, cmp->numfmt, sp->acc_bits);
     switch (sp->sparsity) {
     case SYS_SP_GATE:
         out->mac_pj = mac_e * ((double)L.macs_nz + sp->gate_frac * (double)(L.macs - L.macs_nz));

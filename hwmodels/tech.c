@@ -21,8 +21,9 @@
  *     so it never decreases with b. bf (8-bit exponent): b − 8 (≥ 1), bf16 → 8.
  *
  * ONE MAC (hw_tech_mac_pj) = multiply + one accumulate:
- *   int:   accumulator width min(wbits + abits + 16, 32) bits — the product plus 16 guard bits for
- *          sums of up to 65536 terms, capped at the 32-bit accumulators of TPU v1 [4] (8×8 → 32).
+ *   int:   accumulator width min(wbits + abits + 16, acc_max_bits) bits — the product plus 16
+ *          guard bits for sums of up to 65536 terms, capped at the design's accumulator width
+ *          (the systolic template's acc_bits; 32 in TPU v1 [4], so 8×8 → 32).
  *          8×8 MAC = 0.2 + 32·0.003125 = 0.3 pJ.
  *   fp/bf: accumulate in fp32 (mixed-precision practice: TPU bf16 units, GPU tensor cores), so the
  *          add is fp32_add_pj. fp16 MAC = 1.1 + 0.9 = 2.0 pJ; fp32 MAC = 4.6 pJ.
@@ -58,12 +59,15 @@
  *     CACTI gives ~0.009 mm²/KB for a 64 KB array at 45 nm, consistent).
  *
  * LEAKAGE: leak_mw_per_mm2 = 10 mW/mm² at 45 nm. Aladdin's 40 nm library [5] (hwcomponents-
- *   library aladdin.py): 32-bit multiplier 0.08 mW over 6350 µm² = 12.6 mW/mm²; 32-bit adder
- *   0.0024 mW over 278 µm² = 8.6 mW/mm²; we take 10 mW/mm² for logic and SRAM alike.
+ *   library aladdin.py): 32-bit multiplier 0.0779 mW over 6350 µm² = 12.3 mW/mm²; 32-bit adder
+ *   0.00225 mW over 278 µm² = 8.1 mW/mm²; we take 10 mW/mm² for logic and SRAM alike.
  *   Scaled by energy/area factor (power per device ∝ energy, devices per mm² ∝ 1/area).
  *
  * NODE SCALING from 45 nm — Stillmaker & Baas, Integration 2017 [2], as tabulated by Accelergy
- *   (0.8 V) [3]; 28 and 22 nm interpolated; 65 nm from Accelergy's techscaling [3]:
+ *   (0.8 V) [3]; 28 and 22 nm interpolated; 65 nm from Accelergy's techscaling [3]. The base
+ *   energies are Horowitz's at 0.9 V while the factors are ratios at 0.8 V: the factors are
+ *   applied as ratios between nodes, so the 45 nm values keep their 0.9 V and the scaled ones
+ *   assume each node's nominal voltage relative to that (energy_scale adjusts for another):
  *     nm        65    45   32    28    22    16    14    7
  *     energy ×  1.24  1    0.66  0.51  0.29  0.17  0.14  0.094
  *     area   ×  1.5   1    0.46  0.38  0.25  0.19  0.17  0.059
@@ -233,14 +237,15 @@ double hw_tech_add_pj(const hw_tech *t, uint32_t bits, net_numfmt fmt)
     return tech_fp_fit(t->fp16_add_pj, t->fp32_add_pj, tech_mantissa_bits(bits, fmt));
 }
 
-double hw_tech_mac_pj(const hw_tech *t, uint32_t wbits, uint32_t abits, net_numfmt fmt)
+double hw_tech_mac_pj(const hw_tech *t, uint32_t wbits, uint32_t abits, net_numfmt fmt,
+                      uint32_t acc_max_bits)
 {
     assert(t != NULL);
     double mult_pj = hw_tech_mult_pj(t, wbits, abits, fmt);
     if (fmt == NET_FMT_INT) {
         uint32_t acc_bits = wbits + abits + 16u;
-        if (acc_bits > 32u)
-            acc_bits = 32u;
+        if (acc_bits > acc_max_bits)
+            acc_bits = acc_max_bits;
         return mult_pj + hw_tech_add_pj(t, acc_bits, NET_FMT_INT);
     }
     return mult_pj + t->fp32_add_pj; /* fp32 accumulation */

@@ -24,8 +24,11 @@
  *   them from the sw_compression.
  *
  * LEAVES OUT: residual branches are not traced, so channel pruning scales every interior layer
- * alike (a pruned ResNet keeps matching shortcut widths by construction); pooling, adds,
- * normalisation and softmax carry no MACs and are not layers.
+ * alike (a pruned ResNet keeps matching shortcut widths by construction), and only the file's
+ * first layer keeps its input channels (in BERT, layer 0's K and V projections also read the
+ * embeddings, yet shrink); attention's activation × activation matmuls keep their head width
+ * while the Q/K/V projections around them shrink, so channel pruning of transformers is a rough
+ * approximation; pooling, adds, normalisation and softmax carry no MACs and are not layers.
  *
  * [1] Sparseloop (Wu et al., MICRO 2022) compares bitmask and run-length / coordinate formats.
  * [2] Mishra et al., "Accelerating Sparse Deep Neural Networks", arXiv 2104.08378 (NVIDIA 2:4).

@@ -29,10 +29,12 @@ static void test_tech__mac_is_mult_plus_accumulate(void **state)
     hw_tech t = hw_tech_default();
     /* int8 MAC: 0.2 pJ multiply + 32-bit accumulate (min(8+8+16, 32) = 32 bits · 0.003125
      * = 0.1 pJ) = 0.3 pJ. int4: 4·4·0.003125 = 0.05 + 24·0.003125 = 0.075 → 0.125 pJ. */
-    assert_close_rel(hw_tech_mac_pj(&t, 8, 8, NET_FMT_INT), 0.3, 1e-12);
-    assert_close_rel(hw_tech_mac_pj(&t, 4, 4, NET_FMT_INT), 0.125, 1e-12);
+    assert_close_rel(hw_tech_mac_pj(&t, 8, 8, NET_FMT_INT, 32), 0.3, 1e-12);
+    assert_close_rel(hw_tech_mac_pj(&t, 4, 4, NET_FMT_INT, 32), 0.125, 1e-12);
+    /* A 16-bit accumulator caps the add: 8×8 → 0.2 + 16·0.003125 = 0.25 pJ. */
+    assert_close_rel(hw_tech_mac_pj(&t, 8, 8, NET_FMT_INT, 16), 0.25, 1e-12);
     /* fp16 MAC: 1.1 pJ multiply + fp32 accumulate 0.9 pJ = 2.0 pJ. */
-    assert_close_rel(hw_tech_mac_pj(&t, 16, 16, NET_FMT_FP), 2.0, 1e-12);
+    assert_close_rel(hw_tech_mac_pj(&t, 16, 16, NET_FMT_FP, 32), 2.0, 1e-12);
 }
 
 static void test_tech__scaling_to_28nm(void **state)
@@ -75,7 +77,7 @@ static void test_tech__nodes(void **state)
     double prev = 1e9;
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         hw_tech t = hw_tech_scaled(&t45, ok[i]);
-        double e = hw_tech_mac_pj(&t, 8, 8, NET_FMT_INT);
+        double e = hw_tech_mac_pj(&t, 8, 8, NET_FMT_INT, 32);
         assert_true(e < prev);
         prev = e;
     }
@@ -89,15 +91,15 @@ static void test_tech__fewer_bits_never_cost_more(void **state)
     for (size_t f = 0; f < 3; f++) {
         for (uint32_t w = 1; w <= 32; w++) {
             for (uint32_t a = 1; a <= 32; a++) {
-                double e = hw_tech_mac_pj(&t, w, a, fmts[f]);
+                double e = hw_tech_mac_pj(&t, w, a, fmts[f], 32);
                 double m = hw_tech_mult_pj(&t, w, a, fmts[f]);
                 assert_true(isfinite(e) && e > 0.0);
                 if (w > 1) {
-                    assert_true(hw_tech_mac_pj(&t, w - 1, a, fmts[f]) <= e);
+                    assert_true(hw_tech_mac_pj(&t, w - 1, a, fmts[f], 32) <= e);
                     assert_true(hw_tech_mult_pj(&t, w - 1, a, fmts[f]) <= m);
                 }
                 if (a > 1) {
-                    assert_true(hw_tech_mac_pj(&t, w, a - 1, fmts[f]) <= e);
+                    assert_true(hw_tech_mac_pj(&t, w, a - 1, fmts[f], 32) <= e);
                     assert_true(hw_tech_mult_pj(&t, w, a - 1, fmts[f]) <= m);
                 }
             }
