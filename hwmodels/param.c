@@ -147,6 +147,8 @@ int hw_param_parse(const hw_param *p, const char *text, double *value, char *msg
     }
     if (errno == ERANGE)
         v = 0.0; /* underflow: a denormal or zero is what the user meant */
+    if (v == 0.0)
+        v = 0.0; /* "-0" is 0: it must not print or compare as a value of its own */
     if (p->type == HW_P_INT && v != floor(v)) {
         snprintf(msg, msg_len, "'%s' is not an integer", text);
         return -1;

@@ -67,6 +67,10 @@ int sq_hw_load_buffer(hw_config *out, const char *text, size_t len, const char *
 /* Applies one `--set NAME=VALUE`: a template parameter, a technology constant, or a compression
  * parameter. Re-prepares hw. Errors are SQ_EINPUT, message prefixed "--set NAME=VALUE: ". */
 int sq_set_apply(hw_config *hw, sw_compression *cmp, const char *assignment, sq_error *err);
+/* Applies several in order and prepares the design once at the end, so that their order does
+ * not matter (`--set acc_bits=4 --set mac_bits=4`). hw and cmp change only on success. */
+int sq_set_apply_all(hw_config *hw, sw_compression *cmp, const char *const *assignments, size_t n,
+                     sq_error *err);
 
 /* `squash calibrate`: writes p as the attributes of in_path's <accuracy> (created if absent) to
  * out_path (may equal in_path), atomically; the rest of the file is kept as it was. */
@@ -213,7 +217,7 @@ typedef struct sq_point {
     uint64_t id;            /* index in the design space */
     double m[SQ_N_METRICS]; /* metrics; all finite */
     int feasible;           /* 1 if the design is valid and meets every constraint */
-    int acc_src;            /* net_acc_src of m[SQ_ACCURACY] */
+    int acc_src;            /* net_acc_src of m[SQ_ACCURACY]; -1 for an invalid design */
 } sq_point;
 
 /* Per-thread evaluation state: the experiment's distinct layer shapes and scratch space, so that

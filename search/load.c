@@ -27,8 +27,8 @@
  *     <fc name in out/>                       N=batch, C=in, K=out, H=W=R=S=1
  *     <matmul name m n k count=1 b="weights|activations"/>
  *                                             P=H=m, Q=W=1, C=k, K=n, R=S=1
- * Sizes are 1..2^24 (pad 0..2^24); a layer of more than 2^62 MACs is refused so that no
- * count overflows downstream.
+ * Sizes are 1..2^24 (pad 0..2^24); a layer or network of more than 2^52 MACs is refused so
+ * that no count (MACs, cycles, bytes) overflows 64 bits downstream.
  *
  * Accelerator file (CONTRACT.md, "Accelerator XML"):
  *   <accelerator name template preset ...template parameters...>
@@ -63,13 +63,13 @@
 
 #include "dse.h"
 
-#define SQ_FILE_MAX_BYTES ((size_t)64 << 20)    /* larger files are refused unread */
-#define SQ_DIM_MAX 16777216.0                   /* 2^24: largest size, channel count, etc. */
-#define SQ_BATCH_MAX 65536.0                    /* largest network batch */
-#define SQ_LAYER_MACS_MAX 4.6116860184273879e18 /* 2^62 MACs in one layer */
-#define SQ_PRESET_DEPTH_MAX 4                   /* preset="..." chains (presets using presets) */
-#define SQ_ATTR_MAX 1024                        /* longest single-valued attribute (bytes) */
-#define SQ_PATH_MAX 4096                        /* longest resolved path (bytes) */
+#define SQ_FILE_MAX_BYTES ((size_t)64 << 20) /* larger files are refused unread */
+#define SQ_DIM_MAX 16777216.0                /* 2^24: largest size, channel count, etc. */
+#define SQ_BATCH_MAX 65536.0                 /* largest network batch */
+#define SQ_NET_MACS_MAX 4503599627370496.0   /* 2^52 MACs in a layer or a whole network */
+#define SQ_PRESET_DEPTH_MAX 4                /* preset="..." chains (presets using presets) */
+#define SQ_ATTR_MAX 1024                     /* longest single-valued attribute (bytes) */
+#define SQ_PATH_MAX 4096                     /* longest resolved path (bytes) */
 
 /* Parse options: no network, big line numbers, no stderr noise; and, by omission, no
  * XML_PARSE_NOENT (entity substitution) and no XML_PARSE_DTDLOAD / DTDATTR / DTDVALID. */
@@ -642,8 +642,8 @@ static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const
         return fail_at(err, path, n, "%s", msg); /* msg names the layer */
     double macs =
         (double)l->n * l->k * ((double)l->c / l->groups) * l->p * l->q * l->r * l->s * l->count;
-    if (macs > SQ_LAYER_MACS_MAX)
-        return fail_at(err, path, n, "layer '%s': %.3g MACs is more than squash counts (2^62)",
+    if (macs > SQ_NET_MACS_MAX)
+        return fail_at(err, path, n, "layer '%s': %.3g MACs is more than squash counts (2^52)",
                        l->name, macs);
     return 0;
 }
@@ -842,6 +842,17 @@ static int net_from_doc(net_network **out, const xmlDoc *doc, const char *path, 
         }
         lines[net->n_layers] = node_line(c);
         net->n_layers++;
+    }
+    /* Totals (and the byte counts that grow with them) must stay far from 2^64. */
+    double total_macs = 0.0; /* in double: a sum of many 2^52 layers would wrap in 64 bits */
+    for (size_t i = 0; i < net->n_layers; i++)
+        total_macs += (double)net_layer_macs(&net->layers[i]);
+    if (total_macs > SQ_NET_MACS_MAX) {
+        rc = fail_at(err, path, root,
+                     "network '%s' has more than 2^52 MACs, more than squash "
+                     "counts",
+                     net->name);
+        goto out;
     }
     /* After the layers: the proxy's defaults depend on them. */
     if (acc_node && (rc = acc_from_node(net, acc_node, path, err)) != 0)
@@ -1054,7 +1065,10 @@ int sq_hw_load(hw_config *out, const char *hw, sq_error *err)
 
 /* ================================================================== --set NAME=VALUE */
 
-int sq_set_apply(hw_config *hw, sw_compression *cmp, const char *assignment, sq_error *err)
+/* One --set; with prepare = 0 a design change is stored without re-preparing the design (the
+ * caller prepares once after the last one). */
+static int set_one(hw_config *hw, sw_compression *cmp, const char *assignment, int prepare,
+                   sq_error *err)
 {
     assert(assignment != NULL);
     const char *eq = strchr(assignment, '=');
@@ -1118,9 +1132,32 @@ int sq_set_apply(hw_config *hw, sw_compression *cmp, const char *assignment, sq_
         *cmp = c;
         return SQ_OK;
     }
-    if (hw_config_prepare(&cfg, msg, sizeof msg) != 0)
+    if (prepare && hw_config_prepare(&cfg, msg, sizeof msg) != 0)
         return sq_fail(err, SQ_EINPUT, "--set %s: %s", assignment, msg);
     *hw = cfg;
+    return SQ_OK;
+}
+
+int sq_set_apply(hw_config *hw, sw_compression *cmp, const char *assignment, sq_error *err)
+{
+    return set_one(hw, cmp, assignment, 1, err);
+}
+
+int sq_set_apply_all(hw_config *hw, sw_compression *cmp, const char *const *assignments, size_t n,
+                     sq_error *err)
+{
+    hw_config cfg = *hw;
+    sw_compression c = *cmp;
+    char msg[512];
+    int rc;
+    for (size_t i = 0; i < n; i++) {
+        if ((rc = set_one(&cfg, &c, assignments[i], 0, err)) != SQ_OK)
+            return rc;
+    }
+    if (hw_config_prepare(&cfg, msg, sizeof msg) != 0)
+        return sq_fail(err, SQ_EINPUT, "--set: the design with these settings is invalid: %s", msg);
+    *hw = cfg;
+    *cmp = c;
     return SQ_OK;
 }
 
@@ -1192,6 +1229,15 @@ static int xp_push(sq_sweep *s, size_t *cap, double v, const xmlNode *n, const c
         s->values = grown;
         *cap = new_cap;
     }
+    if (v == 0.0)
+        v = 0.0; /* "-0" would print as a distinct value */
+    /* from/to/step and factor sequences are monotone, so a repeat (a step below the resolution
+     * of the snapped values) is next to its twin; values= lists are checked by the caller. */
+    if (s->n_values > 0 && s->values[s->n_values - 1] == v)
+        return fail_at(err, path, n,
+                       "sweep of '%s' gives the value %.17g twice (its step is below the "
+                       "parameter's resolution)",
+                       s->param->name, v);
     s->values[s->n_values++] = v;
     return 0;
 }

@@ -141,9 +141,15 @@ static int cli_opt(int argc, char **argv, int *i, const char *name, const char *
         *value = a + n + 1;
         return 1;
     }
-    if (a[n] != '\0')
+    if (a[n] != '\0') {
+        /* Short options also take their value attached: -j4, -oDIR. */
+        if (n == 2 && name[0] == '-' && name[1] != '-') {
+            *value = a + n;
+            return 1;
+        }
         return 0;
-    if (*i + 1 >= argc) {
+    }
+    if (*i + 1 >= argc || argv[*i + 1][0] == '\0') { /* an empty value ("-o ''") is none */
         *missing = 1;
         return 1;
     }
@@ -203,8 +209,8 @@ static int cli_eval(int argc, char **argv)
     int rc = sq_net_load(&net, net_arg, &err);
     if (rc == SQ_OK)
         rc = sq_hw_load(&hw, hw_arg, &err);
-    for (size_t s = 0; rc == SQ_OK && s < n_sets; s++)
-        rc = sq_set_apply(&hw, &cmp, sets[s], &err);
+    if (rc == SQ_OK)
+        rc = sq_set_apply_all(&hw, &cmp, sets, n_sets, &err);
     if (rc == SQ_OK)
         rc = sq_eval(net, &hw, &cmp, &res, &err);
     if (rc == SQ_OK) {

@@ -12,7 +12,9 @@
  * shard wrote points.csv, their rows are concatenated in id order. The merged directory gets a
  * state of its own, so merged results can be merged again.
  */
+#include <errno.h>
 #include <limits.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -195,9 +197,19 @@ int sq_merge_run(const char *out_dir, char *const *dirs, size_t n, int threads, 
         if ((rc = sq_outfile_commit(&o, err)) != SQ_OK)
             goto out;
     }
-    if ((rc = sq_write_outputs(xp, &all, out_dir, threads, 1, err)) != SQ_OK)
+    if (all.points_bytes < 0) {
+        /* A points.csv of an earlier merge would no longer match front.csv. */
+        char stale[4096];
+        snprintf(stale, sizeof stale, "%s/points.csv", out_dir);
+        if (unlink(stale) != 0 && errno != ENOENT) {
+            rc = sq_fail(err, SQ_ERUNTIME, "squash: cannot remove the stale %s: %s", stale,
+                         strerror(errno));
+            goto out;
+        }
+    }
+    if ((rc = sq_state_write(&all, out_dir, err)) != SQ_OK)
         goto out;
-    rc = sq_state_write(&all, out_dir, err);
+    rc = sq_write_outputs(xp, &all, out_dir, threads, 1, err);
 out:
     if (sh) {
         for (size_t i = 0; i < n; i++)

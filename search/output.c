@@ -260,6 +260,13 @@ int sq_state_read(sq_state *st, const sq_experiment *xp, const char *dir, int *m
     } while (0)
     SQ_NEED((v = sq_key_line(&r, "experiment_sha256")) && strlen(v) == 64, "experiment_sha256");
     memcpy(st->sha256, v, 65);
+    if (strcmp(st->sha256, xp->sha256) != 0) {
+        rc = sq_fail(err, SQ_EINPUT,
+                     "%s: the run state is of another experiment (its SHA-256 differs from "
+                     "%s's); run without --resume to start over",
+                     path, xp->path);
+        goto out;
+    }
     SQ_NEED((v = sq_key_line(&r, "experiment_path")) && strlen(v) < sizeof st->xp_path,
             "experiment_path");
     memcpy(st->xp_path, v, strlen(v) + 1);
@@ -351,16 +358,19 @@ void sq_points_row(FILE *f, const sq_experiment *xp, const sq_point *p, int with
         sq_fmt_double(buf, sizeof buf, p->m[k]);
         fprintf(f, ",%s", buf);
     }
-    fprintf(
-        f, ",%s",
-        net_acc_src_names[p->acc_src >= 0 && p->acc_src <= NET_ACC_ESTIMATED ? p->acc_src
-                                                                             : NET_ACC_ESTIMATED]);
+    /* An invalid design (never evaluated) has no accuracy source: the cell stays empty. */
+    fprintf(f, ",%s",
+            p->acc_src >= 0 && p->acc_src <= NET_ACC_ESTIMATED ? net_acc_src_names[p->acc_src]
+                                                               : "");
     fputs(with_feasible ? (p->feasible ? ",1\n" : ",0\n") : "\n", f);
 }
 
 /* ---- front.csv and summary.json ---- */
 
-/* The normalized hypervolume of the front (see the top comment); also fills the ideal. */
+#define SQ_HV_WORK_MAX 1e9 /* largest n^(d−2) for which the exact hypervolume is computed */
+
+/* The normalized hypervolume of the front (see the top comment); also fills the ideal. Sets
+ * *hv_out to -1 when the front is too large for the exact computation. */
 static int sq_normalized_hypervolume(double *hv_out, const sq_experiment *xp, const sq_state *st,
                                      const sq_point *pts, size_t n, double *ideal, sq_error *err)
 {
@@ -395,6 +405,15 @@ static int sq_normalized_hypervolume(double *hv_out, const sq_experiment *xp, co
     }
     if (n_live == 0) {
         *hv_out = scale;
+        return SQ_OK;
+    }
+    /* The exact volume costs about n^(d−2)·log n for d >= 3 objectives: beyond ~10^9 steps it
+     * is not computed (a night's sweep must not hang on its summary). */
+    double work = 1.0;
+    for (size_t i = 2; i < n_live; i++)
+        work *= (double)n;
+    if (work > SQ_HV_WORK_MAX) {
+        *hv_out = -1.0;
         return SQ_OK;
     }
     /* Constant objectives do not change dominance among feasible points: the front in the
@@ -471,8 +490,15 @@ int sq_write_outputs(const sq_experiment *xp, sq_state *st, const char *dir, int
                 sq_metrics[xp->objectives[i].metric].name,
                 xp->objectives[i].maximize ? "max" : "min");
     fputs("],\n  \"hypervolume\": {\n    \"value\": ", f);
-    sq_fmt_double(buf, sizeof buf, hv);
-    fputs(buf, f);
+    if (hv < 0.0) {
+        fprintf(f,
+                "null,\n    \"not_computed\": \"the exact hypervolume of %zu points in %zu "
+                "objectives is too costly (about n^(d-2) steps)\"",
+                n, xp->n_objectives);
+    } else {
+        sq_fmt_double(buf, sizeof buf, hv);
+        fputs(buf, f);
+    }
     fputs(",\n    \"reference\": {", f);
     for (size_t i = 0; i < xp->n_objectives; i++)
         fprintf(f, "%s\"%s\": 1.1", i ? ", " : "", sq_metrics[xp->objectives[i].metric].name);

@@ -155,6 +155,7 @@ void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
     char msg[256];
     memset(out, 0, sizeof *out);
     out->id = id;
+    out->acc_src = -1; /* until the design is known to be valid */
     if (sq_space_point(xp, id, &hw, &cmp, msg, sizeof msg) != 0)
         return; /* invalid combination: infeasible, metrics 0 */
 

@@ -53,6 +53,8 @@
 #include "dse.h"
 #include "ranks.h"
 
+__extension__ typedef unsigned __int128 sq_u128; /* GCC and Clang: exact shard bounds */
+
 #define SQ_BATCH_MIN 1024u
 #define SQ_BATCH_MAX (1u << 20)
 #define SQ_CHUNK 256
@@ -105,6 +107,12 @@ static int sq_points_open(FILE **out, const sq_experiment *xp, sq_state *st, con
         return sq_fail(err, SQ_EINPUT, "squash: path too long: %s", dir);
     FILE *f;
     if (st->points_bytes > 0) {
+        /* Killed after points.csv.partial became points.csv but before the final state: the
+         * rows past the checkpoint are cut off below and written again. */
+        char done[4096];
+        snprintf(done, sizeof done, "%s/points.csv", dir);
+        if (access(path, F_OK) != 0 && access(done, F_OK) == 0 && rename(done, path) != 0)
+            return sq_fail(err, SQ_ERUNTIME, "squash: cannot resume %s: %s", done, strerror(errno));
         if (truncate(path, (off_t)st->points_bytes) != 0)
             return sq_fail(err, SQ_ERUNTIME, "squash: cannot resume %s: %s", path, strerror(errno));
         f = fopen(path, "ab");
@@ -250,18 +258,18 @@ static int sq_start(sq_run *run, sq_error *err)
         free(abs);
         st->shard_i = o->shard_i;
         st->shard_n = o->shard_n;
-        /* Contiguous parts: part i of n is [⌊(i−1)·S/n⌋, ⌊i·S/n⌋), exact in 128-bit arithmetic
-         * avoided by splitting S = q·n + r. */
-        uint64_t q = xp->space_size / o->shard_n, r = xp->space_size % o->shard_n;
-        st->lo = (o->shard_i - 1) * q + ((o->shard_i - 1) * r) / o->shard_n;
-        st->hi = o->shard_i * q + (o->shard_i * r) / o->shard_n;
+        /* Contiguous parts: part i of n is [⌊(i−1)·S/n⌋, ⌊i·S/n⌋), in 128-bit arithmetic (i·S
+         * needs up to 2^117 for S < 2^53 and n < 2^64). A part may be empty when n > S. */
+        st->lo = (uint64_t)((sq_u128)(o->shard_i - 1) * xp->space_size / o->shard_n);
+        st->hi = (uint64_t)((sq_u128)o->shard_i * xp->space_size / o->shard_n);
+        assert(st->lo <= st->hi && st->hi <= xp->space_size);
         st->next = st->lo;
         st->points_bytes = o->all ? 0 : -1;
         st->front = sq_archive_new(xp->objectives, xp->n_objectives);
         if (!st->front)
             return sq_fail(err, SQ_ERUNTIME, "squash: out of memory");
     }
-    if (o->all)
+    if (o->all && st->next < st->hi)
         return sq_points_open(&run->points, xp, st, o->out_dir, err);
     return SQ_OK;
 }
@@ -447,8 +455,8 @@ int sq_sweep_run(const sq_experiment *xp, const sq_sweep_opts *o, sq_error *err)
             goto out;
         }
     }
-    if ((rc = sq_write_outputs(xp, st, o->out_dir, run.threads, ranks, err)) != SQ_OK ||
-        (rc = sq_state_write(st, o->out_dir, err)) != SQ_OK)
+    if ((rc = sq_state_write(st, o->out_dir, err)) != SQ_OK ||
+        (rc = sq_write_outputs(xp, st, o->out_dir, run.threads, ranks, err)) != SQ_OK)
         goto out;
     rc = SQ_OK;
 out:

@@ -75,6 +75,11 @@ a = list(csv.DictReader(open(sys.argv[1])))[-1]
 b = list(csv.DictReader(open(sys.argv[2])))[-1]
 assert int(b["cycles"]) < int(a["cycles"]) and float(b["energy_pj"]) < float(a["energy_pj"]), (a, b)
 PY
+"$squash" eval --net resnet18 --hw edge-systolic --set acc_bits=4 --set mac_bits=4 >"$tmp/o1.csv" 2>/dev/null
+rc1=$?
+"$squash" eval --net resnet18 --hw edge-systolic --set mac_bits=4 --set acc_bits=4 >"$tmp/o2.csv" 2>/dev/null
+rc2=$?
+check "--set order does not matter (acc_bits before mac_bits)" '[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ]'
 "$squash" eval --net resnet18 --hw edge-systolic --set rows=64 --set cols=64 >"$tmp/big.csv"
 check "--set rows=64 cols=64 changes the result" '! cmp -s "$tmp/big.csv" "$tmp/r18.csv"'
 

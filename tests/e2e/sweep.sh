@@ -138,6 +138,26 @@ fi
 "$squash" sweep "$big" -o "$tmp/killed" -j 2 -q --resume && ok "--resume finishes" || bad "--resume"
 same "front identical after SIGKILL and --resume" "$tmp/whole/front.csv" "$tmp/killed/front.csv"
 
+# Resuming a finished run (with --all) rewrites the same outputs.
+cp "$tmp/r1/front.csv" "$tmp/front.before"
+cp "$tmp/r1/points.csv" "$tmp/points.before"
+"$squash" sweep "$tmp/rand.xml" -o "$tmp/r1" --all -j 2 -q --resume && ok "--resume of a finished --all run exits 0" || bad "--resume of a finished run"
+same "…and leaves front.csv as it was" "$tmp/front.before" "$tmp/r1/front.csv"
+same "…and points.csv as it was" "$tmp/points.before" "$tmp/r1/points.csv"
+# More shards than points: the parts are exact (128-bit bounds), some empty, and merge still
+# gives the whole front.
+n=$(python3 -c "import json; print(json.load(open('$tmp/j1/summary.json'))['space_size'])")
+big_n=$((n * 4 + 3))
+dirs=()
+for i in 1 $((big_n / 2)) $big_n; do "$squash" sweep "$xp" -o "$tmp/tiny$i" --shard "$i/$big_n" -j1 -q || bad "shard $i/$big_n"; done
+python3 - "$tmp" "$big_n" "$n" <<'PY' && ok "shards of a huge N have the exact ranges" || bad "huge-N shard ranges"
+import json, sys
+tmp, N, S = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+for i in (1, N // 2, N):
+    r = json.load(open(f"{tmp}/tiny{i}/summary.json"))["range"]
+    assert r == [(i - 1) * S // N, i * S // N], (i, r)
+PY
+
 # ---- 3. The default experiment, and bad usage.
 (cd "$tmp" && "$squash" sweep -q -j 2) && [ -s "$tmp/squash-default/front.csv" ] && ok "the default experiment runs" || bad "default experiment"
 python3 - "$tmp/squash-default/summary.json" <<'PY' && ok "default experiment: tens of thousands of points, a front" || bad "default size"
