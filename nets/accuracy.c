@@ -6,20 +6,63 @@
  *   measured      a <point> of the file with the same prune (within 1e-9), prune_kind, wbits,
  *                 abits and method (qat / ptq): its top-1, exactly. Points carry no number
  *                 format: they match any numfmt of the same bit-widths. 2:4 (nm) is one density,
- *                 so an nm point matches every nm setting of its bits and method.
- *   interpolated  only between points of the same kind and method, in the space where the model
- *                 below is smooth: x_w = 2^(−2·wbits), x_a = 2^(−2·abits) (quantization noise
- *                 power) and u = ln(1/(1 − prune)) (log of the compression ratio).
+ *                 so an nm point matches every nm setting of its bits and method. Prune 0 of a
+ *                 non-nm kind is kind-less ("dense": the same model whether the kind says
+ *                 unstructured or channel): a dense point matches, and interpolates with, the
+ *                 settings of every non-nm kind. Of two points of one setting the first wins.
+ *   interpolated  only between points of the same family (kind, with the dense points, and
+ *                 method), in the space where the model below is smooth: x_w = 2^(−2·wbits),
+ *                 x_a = 2^(−2·abits) (quantization noise power) and u = ln(1/(1 − prune)) (log
+ *                 of the compression ratio).
  *                 (a) on the segment between two points (one axis varying, or several varying
- *                     together, e.g. W2A2 → W4A4): linear in t; of several such segments the one
- *                     with fewest varying axes, then the shortest, wins (adjacent points).
- *                 (b) otherwise bilinear in a cell of two axes (third axis equal) whose four
- *                     corners are all measured.
+ *                     together, e.g. W2A2 → W4A4) with no third point of the family strictly
+ *                     inside: linear in t; of several such segments the one with fewest varying
+ *                     axes, then the shortest, wins (adjacent points).
+ *                 (b) otherwise bilinear in a cell of two axes (third axis equal) whose corners
+ *                     are the neighbouring coordinates on both axes and all measured (a plane in
+ *                     which a point shares q's coordinate on one of the two axes is not used).
  *                 Both are convex combinations: the value lies between the points used.
  *   estimated     everything else, including any setting outside the measured points' hull:
  *                 the proxy, with the file's <accuracy> parameters when given (net->acc.set),
  *                 else net_acc_defaults. There is no extrapolation from measured points; to bend
  *                 the proxy towards them, `squash calibrate` refits its parameters.
+ *   An interpolated or estimated value is then clamped into the bounds below (the label stays:
+ *   a clamped estimate is still "estimated", a clamped interpolation still "interpolated").
+ *
+ * MONOTONE WITH MEASURED POINTS (the clamp)
+ *   Without points the proxy alone is monotone (see THE PROXY). Measured values returned exactly
+ *   next to proxy values are not (a W6A8 estimate above a measured W8A8), hence:
+ *   Order. Setting s is at least as compressed as q (s ⪯ q) when s has no more wbits, no more
+ *     abits, s is ptq or q is qat, and on the pruning axis: q is dense, or s is of q's kind with
+ *     no less prune (2:4 is one setting, above dense only). A preorder on (wbits, abits, prune,
+ *     kind, method); the number format is not in it (points match every format).
+ *   Pieces. The measured points, the segments (a) and the cells (b) interpolation may use,
+ *     each with its values (linear, bilinear) on the continuous x-space between its points.
+ *   Bounds. lo(q) = max of piece values at settings s ⪯ q, hi(q) = min of piece values at
+ *     settings s ⪰ q (−inf / +inf when none). The part of a piece comparable to q is a box in
+ *     its parameters, and linear or bilinear values are extreme at the box's corners: a few
+ *     evaluations per piece. lo and hi are non-decreasing in the order (a larger q sees a larger
+ *     down-set and a smaller up-set).
+ *   Value. v(q) = min(max(r(q), lo(q)), hi(q)), r the interpolated or estimated value; measured
+ *     points return their value. When lo > hi (measurements that contradict one another, or an
+ *     interpolation that contradicts a point it must not beat) this is hi: no better than the
+ *     worst piece that is no more compressed.
+ *   Why monotone, for q1 ⪯ q2. Both estimated: r = proxy is monotone and max and min of monotone
+ *     functions are monotone. Interpolated q (its own piece evaluates to r(q), so lo(q) >= r(q)
+ *     >= hi(q) and v(q) = hi(q)) below an estimated or interpolated q2: v(q2) >= min(lo(q2),
+ *     hi(q2)) >= hi(q1) since lo(q2) >= r(q1) >= hi(q1) and hi(q2) >= hi(q1). Any q1 below an
+ *     interpolated q2: v(q1) <= hi(q1) <= hi(q2) = v(q2). Measured points: v = r = lo = hi when
+ *     the data are consistent (no piece above a point lower than it, none below it higher), so
+ *     they are the interpolated case. With inconsistent data measured values still win, and
+ *     monotonicity then holds between all other settings, and from below a measured point;
+ *     only a setting above a contradicted measured point may come out lower than it.
+ *     Comparisons that hit a piece exactly compute t as the interpolation does, so equalities
+ *     hold bit for bit; the 1e-9 tolerances (prune, several axes on one segment) make the
+ *     guarantee hold up to that rounding.
+ *   Cost. O(points²) pieces, each O(points) to qualify (no point inside a segment, neighbouring
+ *     cell corners): O(points³) per call, with at most six families (kind × method) and most
+ *     pairs dropped by the cheap comparability test first; coordinates cached on the stack, no
+ *     allocation. 7 points: 2.5 µs/call, 17 points: 8 µs/call (the proxy: ~1 µs).
  *
  * THE PROXY (top-1 in %, "points"; a loss of 1 point takes 76.1 to 75.1)
  *   Layers l = 1..n in file order; e_l = 2 for the first and last layer, else 1 (constant E).
@@ -50,14 +93,22 @@
  *     Zero up to 50 % unstructured ("about free" [2]); the cube of the log compression ratio
  *     past it gives ResNet-50 0.18 / 0.63 / 2.2 / 6.3 points at 75 / 82.6 / 90 / 95 % (DNS
  *     0.63 at 82.6 % [S, 2]; gradual magnitude pruning 90 %: 2–3, 95 %: ~6 [M: Gale et al.
- *     2019]). 2.75 makes half the weights (≈ half the FLOPs) by channels cost ResNet-50 ~1 point
- *     (rule of thumb [2]). The 2:4 equivalent is a small structured penalty: 0.01 point on
- *     ResNet-50 (2:4 with retraining is lossless on ResNets [M: Mishra et al. 2021]).
+ *     2019]). Known conflict: REFERENCES.md's rule of thumb says 75 % costs 1–2 points (Zhu &
+ *     Gupta 2017: InceptionV3 75 % −2.0, MobileNetV1 75 % −1.1 [M]), the model gives ResNet-50
+ *     0.18 there (MobileNetV2 0.38; the most sensitive zoo network, ds_cnn, 1.0). Chosen:
+ *     p_scale stays fitted to the one [S] pruning row (DNS on ResNet-50 itself; Gale et al.'s
+ *     90–95 % on ResNet-50 agree); the rule-of-thumb figures are other, more compact networks
+ *     and [M] only. A cube steep enough for 1–2 points at 75 % on ResNet-50 (p_scale × 8) would
+ *     put 90 % at ~16 points, against Gale et al.'s 2–3. Measure pruning points, or calibrate on
+ *     them, where it matters. 2.75 makes half the weights (≈ half the FLOPs) by channels cost
+ *     ResNet-50 ~1 point (rule of thumb [2]). The 2:4 equivalent is a small structured penalty:
+ * 0.01 point on ResNet-50 (2:4 with retraining is lossless on ResNets [M: Mishra et al. 2021]).
  *   Accuracy     L = q_scale·Q + p_scale·P,   top1_c = top1 · exp(−L / top1)      (points)
  *     The loss top1·(1 − e^(−L/top1)) ≈ L for small L and saturates at top1, so the value is
  *     finite and in [0, top1]. Every term is non-decreasing in prune and in 2^(−2b), and
  *     ptq_scale >= 1: non-increasing in prune, non-decreasing in wbits and abits, ptq <= qat,
- *     by construction (tests/test_accuracy.c checks all zoo networks on a full grid).
+ *     2:4 <= dense, by construction (tests/test_accuracy.c checks all zoo networks on a full
+ *     grid, and networks with measured points, consistent and not, on a grid of 16 bits).
  *   Cost: O(layers), one sqrt and one log1p per layer, no allocation: ResNet-50 1.7 µs/call.
  *
  * CALIBRATION ([S] rows of REFERENCES.md on zoo networks; drops, not absolute top-1, since each
@@ -292,12 +343,47 @@ static acc_pt acc_pt_make(uint32_t wbits, uint32_t abits, double prune, net_prun
     return p;
 }
 
+static acc_pt acc_pt_of(const net_acc_point *p)
+{
+    return acc_pt_make(p->wbits, p->abits, p->prune, p->prune_kind);
+}
+
+/* The network's points with their coordinates, computed once per call when they fit the stack
+ * cache (the bounds visit each point O(points²) times; log1p dominated otherwise). */
+#define ACC_PT_CACHE 64 /* points cached on the stack; more are computed on use */
+typedef struct acc_set {
+    const net_network *net; /* the network and its points */
+    const acc_pt *pt;       /* pt[i] = acc_pt_of(&net->acc_points[i]), or NULL */
+} acc_set;
+
+static acc_pt acc_at(const acc_set *S, size_t i)
+{
+    return S->pt ? S->pt[i] : acc_pt_of(&S->net->acc_points[i]);
+}
+
 /* 1 if a and b agree on axis k (0 wbits, 1 abits, 2 prune). */
 static int acc_axis_same(const acc_pt *a, const acc_pt *b, int k)
 {
     if (k < 2)
         return a->bits[k] == b->bits[k];
     return fabs(a->prune - b->prune) <= ACC_PRUNE_EPS;
+}
+
+/* 1 if the setting is dense: prune 0 of a non-nm kind, the same model whatever the kind. */
+static int acc_dense(double prune, net_prune_kind kind)
+{
+    return kind != NET_PRUNE_NM && prune <= ACC_PRUNE_EPS;
+}
+
+/* 1 if p belongs to the family (kind, method): the points a setting of that kind and method
+ * matches and interpolates between. Dense points belong to every non-nm family. */
+static int acc_in_family(const net_acc_point *p, net_prune_kind kind, net_quant method)
+{
+    if (p->method != method)
+        return 0;
+    if (kind == NET_PRUNE_NM)
+        return p->prune_kind == NET_PRUNE_NM;
+    return p->prune_kind == kind || acc_dense(p->prune, p->prune_kind);
 }
 
 /* 1 if q lies on the segment a–b in x-space: the axes on which a and b agree q shares, and the
@@ -329,27 +415,42 @@ static int acc_on_segment(const acc_pt *a, const acc_pt *b, const acc_pt *q, dou
     return 1;
 }
 
-static int acc_point_usable(const net_acc_point *p, const sw_compression *cmp)
+/* 1 if no other point of the family lies strictly inside the segment between points i and j
+ * (a and b). Such a chord is never the shortest segment through a setting, and as a bound it
+ * would contradict its two halves. O(points). */
+static int acc_segment_ok(const acc_set *S, net_prune_kind kind, net_quant method, size_t i,
+                          size_t j, const acc_pt *a, const acc_pt *b)
 {
-    return p->prune_kind == cmp->prune_kind && p->method == cmp->quant;
+    const net_network *net = S->net;
+    for (size_t m = 0; m < net->n_acc_points; m++) {
+        if (m == i || m == j || !acc_in_family(&net->acc_points[m], kind, method))
+            continue;
+        acc_pt c = acc_at(S, m);
+        double t;
+        int nv;
+        if (acc_on_segment(a, b, &c, &t, &nv) && t > 0.0 && t < 1.0)
+            return 0;
+    }
+    return 1;
 }
 
 /* Linear interpolation between the closest pair of measured points whose segment holds q. */
-static int acc_interp_segment(const net_network *net, const sw_compression *cmp, const acc_pt *q,
+static int acc_interp_segment(const acc_set *S, const sw_compression *cmp, const acc_pt *q,
                               double *value)
 {
+    const net_network *net = S->net;
     int found = 0, best_nv = 4;
     double best_span = 0.0;
     for (size_t i = 0; i < net->n_acc_points; i++) {
         const net_acc_point *pi = &net->acc_points[i];
-        if (!acc_point_usable(pi, cmp))
+        if (!acc_in_family(pi, cmp->prune_kind, cmp->quant))
             continue;
-        acc_pt a = acc_pt_make(pi->wbits, pi->abits, pi->prune, pi->prune_kind);
+        acc_pt a = acc_at(S, i);
         for (size_t j = i + 1; j < net->n_acc_points; j++) {
             const net_acc_point *pj = &net->acc_points[j];
-            if (!acc_point_usable(pj, cmp))
+            if (!acc_in_family(pj, cmp->prune_kind, cmp->quant))
                 continue;
-            acc_pt b = acc_pt_make(pj->wbits, pj->abits, pj->prune, pj->prune_kind);
+            acc_pt b = acc_at(S, j);
             double t;
             int nv;
             if (!acc_on_segment(&a, &b, q, &t, &nv))
@@ -357,54 +458,74 @@ static int acc_interp_segment(const net_network *net, const sw_compression *cmp,
             double span = 0.0;
             for (int k = 0; k < 3; k++)
                 span += fabs(b.x[k] - a.x[k]);
-            if (!found || nv < best_nv || (nv == best_nv && span < best_span)) {
-                found = 1;
-                best_nv = nv;
-                best_span = span;
-                *value = pi->top1 + t * (pj->top1 - pi->top1);
-            }
+            if (found && (nv > best_nv || (nv == best_nv && span >= best_span)))
+                continue;
+            if (!acc_segment_ok(S, cmp->prune_kind, cmp->quant, i, j, &a, &b))
+                continue;
+            found = 1;
+            best_nv = nv;
+            best_span = span;
+            *value = pi->top1 + t * (pj->top1 - pi->top1);
         }
     }
     return found;
 }
 
-/* Index of the usable point that agrees with `like` on axes k1 and k2 and with q on axis k3,
- * or -1. */
-static long acc_find_corner(const net_network *net, const sw_compression *cmp, const acc_pt *c1,
-                            int k1, const acc_pt *c2, int k2, const acc_pt *q, int k3)
+/* Index of the family's first point that agrees with c1 on axis k1, c2 on k2 and c3 on k3, or
+ * -1. */
+static long acc_find_corner(const acc_set *S, net_prune_kind kind, net_quant method,
+                            const acc_pt *c1, int k1, const acc_pt *c2, int k2, const acc_pt *c3,
+                            int k3)
 {
+    const net_network *net = S->net;
     for (size_t i = 0; i < net->n_acc_points; i++) {
         const net_acc_point *p = &net->acc_points[i];
-        if (!acc_point_usable(p, cmp))
+        if (!acc_in_family(p, kind, method))
             continue;
-        acc_pt a = acc_pt_make(p->wbits, p->abits, p->prune, p->prune_kind);
-        if (acc_axis_same(&a, c1, k1) && acc_axis_same(&a, c2, k2) && acc_axis_same(&a, q, k3))
+        acc_pt a = acc_at(S, i);
+        if (acc_axis_same(&a, c1, k1) && acc_axis_same(&a, c2, k2) && acc_axis_same(&a, c3, k3))
             return (long)i;
     }
     return -1;
 }
 
-/* Bilinear interpolation when the four corners around q exist in a plane of two axes. */
-static int acc_interp_bilinear(const net_network *net, const sw_compression *cmp, const acc_pt *q,
+/* The cell planes: two varying axes k1, k2 and the fixed one k3. */
+static const int acc_planes[3][3] = {{0, 1, 2}, {0, 2, 1}, {1, 2, 0}};
+
+/* The bilinear formula of a cell with corner values v (00, 01, 10, 11) at (t0, t1). */
+static double acc_bilinear(const double v[4], double t0, double t1)
+{
+    return (1.0 - t0) * ((1.0 - t1) * v[0] + t1 * v[1]) + t0 * ((1.0 - t1) * v[2] + t1 * v[3]);
+}
+
+/* Bilinear interpolation when q lies strictly inside a cell of two axes (third axis equal):
+ * the cell's corners are the neighbouring measured coordinates on both axes among the points
+ * that share q's third axis, and all four are measured. A plane in which a point shares q's
+ * coordinate on one of the two axes is not used (q lies on that point's line). */
+static int acc_interp_bilinear(const acc_set *S, const sw_compression *cmp, const acc_pt *q,
                                double *value)
 {
-    static const int planes[3][3] = {{0, 1, 2}, {0, 2, 1}, {1, 2, 0}}; /* k1, k2, fixed k3 */
+    const net_network *net = S->net;
+    const net_prune_kind kind = cmp->prune_kind;
+    const net_quant method = cmp->quant;
     for (int pl = 0; pl < 3; pl++) {
-        const int ks[2] = {planes[pl][0], planes[pl][1]};
-        const int k3 = planes[pl][2];
+        const int ks[2] = {acc_planes[pl][0], acc_planes[pl][1]};
+        const int k3 = acc_planes[pl][2];
         acc_pt lo[2], hi[2];
-        int has_lo[2] = {0, 0}, has_hi[2] = {0, 0};
-        for (size_t i = 0; i < net->n_acc_points; i++) {
+        int has_lo[2] = {0, 0}, has_hi[2] = {0, 0}, on_line = 0;
+        for (size_t i = 0; i < net->n_acc_points && !on_line; i++) {
             const net_acc_point *p = &net->acc_points[i];
-            if (!acc_point_usable(p, cmp))
+            if (!acc_in_family(p, kind, method))
                 continue;
-            acc_pt a = acc_pt_make(p->wbits, p->abits, p->prune, p->prune_kind);
+            acc_pt a = acc_at(S, i);
             if (!acc_axis_same(&a, q, k3))
                 continue;
             for (int d = 0; d < 2; d++) {
                 int k = ks[d];
-                if (acc_axis_same(&a, q, k))
-                    continue; /* on q's line: not a bracket of a 2-D cell */
+                if (acc_axis_same(&a, q, k)) {
+                    on_line = 1;
+                    break;
+                }
                 if (a.x[k] < q->x[k] && (!has_lo[d] || a.x[k] > lo[d].x[k])) {
                     lo[d] = a;
                     has_lo[d] = 1;
@@ -415,58 +536,279 @@ static int acc_interp_bilinear(const net_network *net, const sw_compression *cmp
                 }
             }
         }
-        if (!(has_lo[0] && has_hi[0] && has_lo[1] && has_hi[1]))
+        if (on_line || !(has_lo[0] && has_hi[0] && has_lo[1] && has_hi[1]))
             continue;
-        long c00 = acc_find_corner(net, cmp, &lo[0], ks[0], &lo[1], ks[1], q, k3);
-        long c01 = acc_find_corner(net, cmp, &lo[0], ks[0], &hi[1], ks[1], q, k3);
-        long c10 = acc_find_corner(net, cmp, &hi[0], ks[0], &lo[1], ks[1], q, k3);
-        long c11 = acc_find_corner(net, cmp, &hi[0], ks[0], &hi[1], ks[1], q, k3);
-        if (c00 < 0 || c01 < 0 || c10 < 0 || c11 < 0)
+        long c[4] = {acc_find_corner(S, kind, method, &lo[0], ks[0], &lo[1], ks[1], q, k3),
+                     acc_find_corner(S, kind, method, &lo[0], ks[0], &hi[1], ks[1], q, k3),
+                     acc_find_corner(S, kind, method, &hi[0], ks[0], &lo[1], ks[1], q, k3),
+                     acc_find_corner(S, kind, method, &hi[0], ks[0], &hi[1], ks[1], q, k3)};
+        if (c[0] < 0 || c[1] < 0 || c[2] < 0 || c[3] < 0)
             continue;
         double t0 = (q->x[ks[0]] - lo[0].x[ks[0]]) / (hi[0].x[ks[0]] - lo[0].x[ks[0]]);
         double t1 = (q->x[ks[1]] - lo[1].x[ks[1]]) / (hi[1].x[ks[1]] - lo[1].x[ks[1]]);
-        const net_acc_point *pts = net->acc_points;
-        *value = (1.0 - t0) * ((1.0 - t1) * pts[c00].top1 + t1 * pts[c01].top1) +
-                 t0 * ((1.0 - t1) * pts[c10].top1 + t1 * pts[c11].top1);
+        double v[4];
+        for (int k = 0; k < 4; k++)
+            v[k] = net->acc_points[c[k]].top1;
+        *value = acc_bilinear(v, t0, t1);
         return 1;
     }
     return 0;
 }
 
 /* Measured or interpolated top-1 of cmp, if the file's points give one. */
-static int acc_from_points(const net_network *net, const sw_compression *cmp, double *value,
+static int acc_from_points(const acc_set *S, const sw_compression *cmp, double *value,
                            net_acc_src *src)
 {
+    const net_network *net = S->net;
     const acc_pt q = acc_pt_make(cmp->wbits, cmp->abits, cmp->prune, cmp->prune_kind);
     for (size_t i = 0; i < net->n_acc_points; i++) {
         const net_acc_point *p = &net->acc_points[i];
-        if (!acc_point_usable(p, cmp))
+        if (!acc_in_family(p, cmp->prune_kind, cmp->quant))
             continue;
-        acc_pt a = acc_pt_make(p->wbits, p->abits, p->prune, p->prune_kind);
+        acc_pt a = acc_at(S, i);
         if (acc_axis_same(&a, &q, 0) && acc_axis_same(&a, &q, 1) && acc_axis_same(&a, &q, 2)) {
             *value = p->top1;
             *src = NET_ACC_MEASURED;
             return 1;
         }
     }
-    if (acc_interp_segment(net, cmp, &q, value) || acc_interp_bilinear(net, cmp, &q, value)) {
+    if (acc_interp_segment(S, cmp, &q, value) || acc_interp_bilinear(S, cmp, &q, value)) {
         *src = NET_ACC_INTERPOLATED;
         return 1;
     }
     return 0;
 }
 
+/* ---- bounds from the measured points (the monotone clamp of the header comment) ---- */
+
+/* One bound being gathered: lo (upper = 0) is the largest value of the pieces' settings that
+ * are at least as compressed as q, hi (upper = 1) the smallest of those no more compressed. */
+typedef struct acc_bnd {
+    acc_pt q;  /* the setting (prune 0 where only the pieces' dense parts compare; see below) */
+    int upper; /* 0: lo, 1: hi */
+    double v;  /* the bound so far (−inf for lo, +inf for hi when no piece compares) */
+} acc_bnd;
+
+static void acc_bnd_take(acc_bnd *bd, double v)
+{
+    bd->v = bd->upper ? fmin(bd->v, v) : fmax(bd->v, v);
+}
+
+/* 1 if coordinate k of a constant piece axis compares with q as the bound needs: for lo, a at
+ * least as compressed (no more bits, no less prune); for hi, no more compressed. */
+static int acc_axis_rel(const acc_pt *a, const acc_pt *q, int k, int upper)
+{
+    if (acc_axis_same(a, q, k))
+        return 1;
+    if (k < 2)
+        return upper ? a->bits[k] > q->bits[k] : a->bits[k] < q->bits[k];
+    return upper ? a->prune < q->prune : a->prune > q->prune;
+}
+
+/* Narrows [t0, t1] to the parameters t at which coordinate k of a piece running from a (t = 0)
+ * to b (t = 1), linear in x, compares with q as the bound needs (lo: x(t) >= x_q, more noise or
+ * more pruning; hi: x(t) <= x_q). τ is computed as the interpolation computes t, so a piece
+ * evaluated at q gives q's interpolated value. */
+static void acc_axis_range(const acc_pt *a, const acc_pt *b, const acc_pt *q, int k, int upper,
+                           double *t0, double *t1)
+{
+    double tau = acc_axis_same(a, q, k)   ? 0.0
+                 : acc_axis_same(b, q, k) ? 1.0
+                                          : (q->x[k] - a->x[k]) / (b->x[k] - a->x[k]);
+    int rising = b->x[k] > a->x[k]; /* more compressed towards b */
+    if (rising != upper)
+        *t0 = fmax(*t0, tau);
+    else
+        *t1 = fmin(*t1, tau);
+}
+
+/* The range [t0, t1] of the segment a–b (a point if a = b) that compares with bd's q; 0 if
+ * empty. */
+static int acc_seg_range(const acc_bnd *bd, const acc_pt *a, const acc_pt *b, double *t0,
+                         double *t1)
+{
+    *t0 = 0.0;
+    *t1 = 1.0;
+    for (int k = 0; k < 3; k++) {
+        if (acc_axis_same(a, b, k)) {
+            if (!acc_axis_rel(a, &bd->q, k, bd->upper))
+                return 0;
+        } else {
+            acc_axis_range(a, b, &bd->q, k, bd->upper, t0, t1);
+        }
+    }
+    return *t0 <= *t1;
+}
+
+/* Folds into lo and hi (either may be NULL) every piece of the family (kind, method): its
+ * points, the segments interpolation may use (no family point strictly inside) and the cells
+ * it may use (neighbouring coordinates on both axes, four measured corners). A piece is linear
+ * (segment) or bilinear (cell) in its parameters, and the part of it that compares with q is a
+ * box in them, so its extreme over that part is at a corner of the box. */
+static void acc_bound_family(const acc_set *S, net_prune_kind kind, net_quant method, acc_bnd *lo,
+                             acc_bnd *hi)
+{
+    const net_network *net = S->net;
+    acc_bnd *bds[2] = {lo, hi};
+    const size_t n = net->n_acc_points;
+    for (size_t i = 0; i < n; i++) {
+        const net_acc_point *pi = &net->acc_points[i];
+        if (!acc_in_family(pi, kind, method))
+            continue;
+        const acc_pt a = acc_at(S, i);
+        for (int u = 0; u < 2; u++) {
+            double t0, t1;
+            if (bds[u] && acc_seg_range(bds[u], &a, &a, &t0, &t1))
+                acc_bnd_take(bds[u], pi->top1);
+        }
+        int ok = -1; /* acc_segment_ok, computed when first needed */
+        for (size_t j = i + 1; j < n; j++) {
+            const net_acc_point *pj = &net->acc_points[j];
+            if (!acc_in_family(pj, kind, method))
+                continue;
+            const acc_pt b = acc_at(S, j);
+            ok = -1;
+            for (int u = 0; u < 2; u++) {
+                double t0, t1;
+                if (!bds[u] || !acc_seg_range(bds[u], &a, &b, &t0, &t1))
+                    continue;
+                if (ok < 0)
+                    ok = acc_segment_ok(S, kind, method, i, j, &a, &b);
+                if (!ok)
+                    break;
+                acc_bnd_take(bds[u], pi->top1 + t0 * (pj->top1 - pi->top1));
+                acc_bnd_take(bds[u], pi->top1 + t1 * (pj->top1 - pi->top1));
+            }
+        }
+    }
+    /* Cells: i is the corner with less noise on both axes (c00), j the opposite one (c11). */
+    for (int pl = 0; pl < 3; pl++) {
+        const int k1 = acc_planes[pl][0], k2 = acc_planes[pl][1], k3 = acc_planes[pl][2];
+        for (size_t i = 0; i < n; i++) {
+            if (!acc_in_family(&net->acc_points[i], kind, method))
+                continue;
+            const acc_pt a = acc_at(S, i);
+            for (size_t j = 0; j < n; j++) {
+                if (!acc_in_family(&net->acc_points[j], kind, method))
+                    continue;
+                const acc_pt b = acc_at(S, j);
+                if (!acc_axis_same(&a, &b, k3) || acc_axis_same(&a, &b, k1) ||
+                    acc_axis_same(&a, &b, k2) || !(a.x[k1] < b.x[k1]) || !(a.x[k2] < b.x[k2]))
+                    continue;
+                double box[2][4]; /* per bound: t0 range, t1 range */
+                int any = 0, use[2] = {0, 0};
+                for (int u = 0; u < 2; u++) {
+                    if (!bds[u] || !acc_axis_rel(&a, &bds[u]->q, k3, bds[u]->upper))
+                        continue;
+                    double *r = box[u];
+                    r[0] = r[2] = 0.0;
+                    r[1] = r[3] = 1.0;
+                    acc_axis_range(&a, &b, &bds[u]->q, k1, bds[u]->upper, &r[0], &r[1]);
+                    acc_axis_range(&a, &b, &bds[u]->q, k2, bds[u]->upper, &r[2], &r[3]);
+                    use[u] = r[0] <= r[1] && r[2] <= r[3];
+                    any |= use[u];
+                }
+                if (!any)
+                    continue;
+                /* Neighbouring coordinates: no family point sharing the third axis between. */
+                int between = 0;
+                for (size_t m = 0; m < n && !between; m++) {
+                    if (!acc_in_family(&net->acc_points[m], kind, method))
+                        continue;
+                    const acc_pt c = acc_at(S, m);
+                    if (!acc_axis_same(&c, &a, k3))
+                        continue;
+                    for (int d = 0; d < 2; d++) {
+                        const int k = d ? k2 : k1;
+                        between |= !acc_axis_same(&c, &a, k) && !acc_axis_same(&c, &b, k) &&
+                                   c.x[k] > a.x[k] && c.x[k] < b.x[k];
+                    }
+                }
+                if (between)
+                    continue;
+                long c[4] = {acc_find_corner(S, kind, method, &a, k1, &a, k2, &a, k3),
+                             acc_find_corner(S, kind, method, &a, k1, &b, k2, &a, k3),
+                             acc_find_corner(S, kind, method, &b, k1, &a, k2, &a, k3),
+                             acc_find_corner(S, kind, method, &b, k1, &b, k2, &a, k3)};
+                if (c[0] < 0 || c[1] < 0 || c[2] < 0 || c[3] < 0)
+                    continue;
+                double v[4];
+                for (int k = 0; k < 4; k++)
+                    v[k] = net->acc_points[c[k]].top1;
+                for (int u = 0; u < 2; u++) {
+                    if (!use[u])
+                        continue;
+                    for (int e = 0; e < 4; e++)
+                        acc_bnd_take(bds[u], acc_bilinear(v, box[u][e >> 1], box[u][2 + (e & 1)]));
+                }
+            }
+        }
+    }
+}
+
+/* lo(cmp) and hi(cmp): the bounds the measured points and the interpolations between them put
+ * on cmp (−inf / +inf when none compares). The order: a setting is at least as compressed as
+ * cmp when it has no more wbits, no more abits, is ptq or cmp is qat, and is dense (prune 0 of
+ * a non-nm kind), or of cmp's kind with no less prune, or anything when cmp is dense (2:4 is
+ * one setting above dense). O(families · points³) with at most six families; in practice the
+ * range checks skip most pairs. */
+static void acc_bounds(const acc_set *S, const sw_compression *cmp, double *lo, double *hi)
+{
+    const int dense = acc_dense(cmp->prune, cmp->prune_kind);
+    const net_prune_kind qk = cmp->prune_kind;
+    acc_bnd b_lo, b_hi;
+    b_lo.q = acc_pt_make(cmp->wbits, cmp->abits, dense ? 0.0 : cmp->prune, qk);
+    b_lo.upper = 0;
+    b_lo.v = -INFINITY;
+    b_hi = b_lo;
+    b_hi.upper = 1;
+    b_hi.v = INFINITY;
+    acc_bnd b_dense = b_hi; /* hi against the dense parts of another family's pieces */
+    b_dense.q = acc_pt_make(cmp->wbits, cmp->abits, 0.0, NET_PRUNE_UNSTRUCTURED);
+    for (int k = NET_PRUNE_UNSTRUCTURED; k <= NET_PRUNE_NM; k++) {
+        for (int m = NET_QUANT_QAT; m <= NET_QUANT_PTQ; m++) {
+            /* lo: ptq pieces, or any when cmp is qat; of cmp's kind, or of any kind when cmp
+             * is dense. hi: qat pieces, or any when cmp is ptq; of cmp's kind, and the dense
+             * parts of the others, which the unstructured family holds (dense points belong to
+             * every non-nm family) and which matter only for an nm cmp. */
+            int use_lo = (m == NET_QUANT_PTQ || cmp->quant == NET_QUANT_QAT) &&
+                         (dense || (net_prune_kind)k == qk);
+            int m_hi = m == NET_QUANT_QAT || cmp->quant == NET_QUANT_PTQ;
+            acc_bnd *h = NULL;
+            if (m_hi && !dense && (net_prune_kind)k == qk)
+                h = &b_hi;
+            else if (m_hi && k == NET_PRUNE_UNSTRUCTURED && (dense || qk == NET_PRUNE_NM))
+                h = dense ? &b_hi : &b_dense;
+            if (use_lo || h)
+                acc_bound_family(S, (net_prune_kind)k, (net_quant)m, use_lo ? &b_lo : NULL, h);
+        }
+    }
+    *lo = b_lo.v;
+    *hi = fmin(b_hi.v, b_dense.v);
+}
+
 double net_accuracy(const net_network *net, const sw_compression *cmp, net_acc_src *src)
 {
     assert(net != NULL && cmp != NULL && src != NULL);
-    if (net->n_acc_points > 0) {
-        double v;
-        if (acc_from_points(net, cmp, &v, src))
-            return v;
+    const size_t n = net->n_acc_points;
+    acc_pt cache[ACC_PT_CACHE];
+    acc_set S = {net, NULL};
+    if (n > 0 && n <= ACC_PT_CACHE) {
+        for (size_t i = 0; i < n; i++)
+            cache[i] = acc_pt_of(&net->acc_points[i]);
+        S.pt = cache;
     }
-    const net_acc_params par = net->acc.set ? net->acc : net_acc_defaults(net);
-    *src = NET_ACC_ESTIMATED;
-    return acc_proxy(net, &par, cmp);
+    double v;
+    if (n == 0 || !acc_from_points(&S, cmp, &v, src)) {
+        const net_acc_params par = net->acc.set ? net->acc : net_acc_defaults(net);
+        *src = NET_ACC_ESTIMATED;
+        v = acc_proxy(net, &par, cmp);
+    }
+    if (n == 0 || *src == NET_ACC_MEASURED)
+        return v;
+    double lo, hi;
+    acc_bounds(&S, cmp, &lo, &hi);
+    return fmin(fmax(v, lo), hi);
 }
 
 /* ---- calibration ---- */

@@ -382,7 +382,6 @@ static void test_accuracy__no_silent_extrapolation(void **state)
         cmp_make(0.75, NET_PRUNE_CHANNEL, 8, 8, NET_QUANT_QAT),      /* other kind */
         cmp_make(0.0, NET_PRUNE_UNSTRUCTURED, 3, 3, NET_QUANT_PTQ),  /* other method */
         cmp_make(0.0, NET_PRUNE_UNSTRUCTURED, 3, 4, NET_QUANT_QAT),  /* off the W=A line */
-        cmp_make(0.75, NET_PRUNE_UNSTRUCTURED, 6, 8, NET_QUANT_QAT), /* no full cell */
     };
     for (size_t i = 0; i < sizeof outside / sizeof outside[0]; i++) {
         net_acc_src src, src_bare;
@@ -390,8 +389,247 @@ static void test_accuracy__no_silent_extrapolation(void **state)
         assert_int_equal(src, NET_ACC_ESTIMATED);
         assert_true(v == net_accuracy(bare, &outside[i], &src_bare));
     }
+    /* No full cell around W6A8 at prune 0.75: estimated, but the proxy (69.62) would beat the
+     * interpolated W8A8 at 0.75, which is no more compressed: clamped to it. */
+    net_acc_src src, src_bare;
+    sw_compression c = cmp_make(0.75, NET_PRUNE_UNSTRUCTURED, 6, 8, NET_QUANT_QAT);
+    double v = net_accuracy(net, &c, &src);
+    assert_int_equal(src, NET_ACC_ESTIMATED);
+    assert_true(net_accuracy(bare, &c, &src_bare) > 69.6);
+    assert_close_rel(v, 69.7 - 3.7 * log(2.0) / log(5.0), 1e-12);
     net_network_free(net);
     net_network_free(bare);
+}
+
+/* ---- monotone with measured points ---- */
+
+#define MEASURED_XML SQUASH_SOURCE_DIR "/tests/data/good/net_measured.xml"
+
+/* The reviewer's cases on tests/data/good/net_measured.xml: an estimate next to a measured
+ * point no longer beats it, and at prune 0 the kind does not matter. */
+static void test_accuracy__measured_file_cases(void **state)
+{
+    (void)state;
+    net_network *net = zoo_load(MEASURED_XML);
+    const net_prune_kind U = NET_PRUNE_UNSTRUCTURED, C = NET_PRUNE_CHANNEL;
+    const net_quant QAT = NET_QUANT_QAT, PTQ = NET_QUANT_PTQ;
+    net_acc_src src;
+    sw_compression c = cmp_make(0.0, U, 6, 8, QAT); /* was 89.967 > W8A8 qat 89.9 */
+    double v = net_accuracy(net, &c, &src);
+    assert_int_equal(src, NET_ACC_ESTIMATED);
+    assert_true(v <= 89.9 && v >= 88.7);
+    c = cmp_make(0.92, U, 8, 8, QAT); /* was 85.23 > prune 0.9's 85.2 */
+    v = net_accuracy(net, &c, &src);
+    assert_int_equal(src, NET_ACC_ESTIMATED);
+    assert_true(v <= 85.2);
+    c = cmp_make(0.9, U, 8, 8, PTQ); /* was 86.60 > qat's 85.2 */
+    v = net_accuracy(net, &c, &src);
+    assert_int_equal(src, NET_ACC_ESTIMATED);
+    assert_true(v <= 85.2);
+    c = cmp_make(0.0, C, 8, 8, QAT); /* was 89.996 (estimated) */
+    assert_true(net_accuracy(net, &c, &src) == 89.9);
+    assert_int_equal(src, NET_ACC_MEASURED);
+    /* Between channel points, dense points of another kind interpolate too. */
+    c = cmp_make(0.0, C, 3, 3, QAT);
+    v = net_accuracy(net, &c, &src);
+    assert_int_equal(src, NET_ACC_INTERPOLATED);
+    assert_true(v == acc_of(net, cmp_make(0.0, U, 3, 3, QAT)));
+    net_network_free(net);
+}
+
+/* A dense point of one kind is the dense point of every non-nm kind: matched and used to
+ * interpolate along another kind's pruning axis. */
+static void test_accuracy__dense_point_is_kindless(void **state)
+{
+    (void)state;
+    net_network *net = zoo_load(MEASURED_XML);
+    const net_acc_point pts[] = {
+        {0.0, NET_PRUNE_CHANNEL, 8, 8, NET_QUANT_QAT, 89.0},
+        {0.9, NET_PRUNE_UNSTRUCTURED, 8, 8, NET_QUANT_QAT, 80.0},
+        {0.5, NET_PRUNE_NM, 8, 8, NET_QUANT_QAT, 89.5}, /* inconsistent: above dense */
+    };
+    set_points(net, pts, 3);
+    net_acc_src src;
+    sw_compression c = cmp_make(0.0, NET_PRUNE_UNSTRUCTURED, 8, 8, NET_QUANT_QAT);
+    assert_true(net_accuracy(net, &c, &src) == 89.0);
+    assert_int_equal(src, NET_ACC_MEASURED);
+    c.prune = 0.5; /* u = ln 2 of ln 10 along the unstructured axis */
+    double v = net_accuracy(net, &c, &src);
+    assert_int_equal(src, NET_ACC_INTERPOLATED);
+    assert_close_rel(v, 89.0 - 9.0 * log(2.0) / log(10.0), 1e-12);
+    /* Channel pruning has no pruned point: estimated, no better than dense. */
+    c.prune_kind = NET_PRUNE_CHANNEL;
+    v = net_accuracy(net, &c, &src);
+    assert_int_equal(src, NET_ACC_ESTIMATED);
+    assert_true(v <= 89.0);
+    /* The 2:4 point is measured and wins although it beats dense; other 2:4 settings are
+     * bounded by dense (no better) and come out at most 89.0. */
+    c = cmp_make(0.0, NET_PRUNE_NM, 8, 8, NET_QUANT_QAT);
+    assert_true(net_accuracy(net, &c, &src) == 89.5);
+    assert_int_equal(src, NET_ACC_MEASURED);
+    c.wbits = 7;
+    assert_true(net_accuracy(net, &c, &src) <= 89.0);
+    net_network_free(net);
+}
+
+#define MB 16                                /* bits 1 .. 16 on the grid with measured points */
+static double mgrid[3][2][NP][MB][MB];       /* [kind][qat/ptq][prune][wbits−1][abits−1] */
+static unsigned char msrc[3][2][NP][MB][MB]; /* net_acc_src of each */
+
+/* 1 if a <= b is violated, skipping measured settings when the data are inconsistent (there
+ * measured values win and monotonicity holds between the other settings). */
+static int mono_bad(double a, int sa, double b, int sb, int consistent)
+{
+    if (!consistent && (sa == NET_ACC_MEASURED || sb == NET_ACC_MEASURED))
+        return 0;
+    return a > b;
+}
+
+/* The whole grid of net: bounded, non-increasing in prune, non-decreasing in wbits and abits,
+ * ptq <= qat, 2:4 <= dense, channel = unstructured at prune 0, measured points exact. Chains
+ * skip measured settings when inconsistent, so the comparisons run across them. */
+static void check_grid(const net_network *net, int consistent)
+{
+    for (int k = 0; k < 3; k++)
+        for (int m = 0; m < 2; m++)
+            for (int ip = 0; ip < NP; ip++)
+                for (int w = 1; w <= MB; w++)
+                    for (int a = 1; a <= MB; a++) {
+                        net_acc_src src;
+                        sw_compression c = cmp_make(ip / 100.0, (net_prune_kind)k, (uint32_t)w,
+                                                    (uint32_t)a, (net_quant)m);
+                        double v = net_accuracy(net, &c, &src);
+                        if (!(isfinite(v) && v >= 0.0 && v <= net->top1))
+                            fail_msg("%s: kind %d m %d p %d W%d A%d: %g out of range", net->name, k,
+                                     m, ip, w, a, v);
+                        mgrid[k][m][ip][w - 1][a - 1] = v;
+                        msrc[k][m][ip][w - 1][a - 1] = (unsigned char)src;
+                    }
+    for (int k = 0; k < 3; k++)
+        for (int m = 0; m < 2; m++)
+            for (int ip = 0; ip < NP; ip++)
+                for (int w = 0; w < MB; w++)
+                    for (int a = 0; a < MB; a++) {
+                        double v = mgrid[k][m][ip][w][a];
+                        int s = msrc[k][m][ip][w][a];
+                        /* Along each axis, against the nearest setting before it that is
+                         * compared (the previous one, or the previous non-measured one). */
+                        int bad = 0;
+                        for (int j = ip - 1; j >= 0; j--) {
+                            int sj = msrc[k][m][j][w][a];
+                            bad |= mono_bad(v, s, mgrid[k][m][j][w][a], sj, consistent);
+                            if (consistent || sj != NET_ACC_MEASURED)
+                                break;
+                        }
+                        for (int j = w - 1; j >= 0; j--) {
+                            int sj = msrc[k][m][ip][j][a];
+                            bad |= mono_bad(mgrid[k][m][ip][j][a], sj, v, s, consistent);
+                            if (consistent || sj != NET_ACC_MEASURED)
+                                break;
+                        }
+                        for (int j = a - 1; j >= 0; j--) {
+                            int sj = msrc[k][m][ip][w][j];
+                            bad |= mono_bad(mgrid[k][m][ip][w][j], sj, v, s, consistent);
+                            if (consistent || sj != NET_ACC_MEASURED)
+                                break;
+                        }
+                        if (m == 1)
+                            bad |= mono_bad(v, s, mgrid[k][0][ip][w][a], msrc[k][0][ip][w][a],
+                                            consistent);
+                        if (k == NET_PRUNE_NM) /* 2:4 is no better than dense */
+                            bad |= mono_bad(v, s, mgrid[0][m][0][w][a], msrc[0][m][0][w][a],
+                                            consistent);
+                        if (bad)
+                            fail_msg("%s: kind %d m %d p %d W%d A%d: %.17g not monotone", net->name,
+                                     k, m, ip, w + 1, a + 1, v);
+                    }
+    /* At prune 0 the kind does not matter. */
+    for (int m = 0; m < 2; m++)
+        for (int w = 0; w < MB; w++)
+            for (int a = 0; a < MB; a++) {
+                assert_true(mgrid[NET_PRUNE_CHANNEL][m][0][w][a] == mgrid[0][m][0][w][a]);
+                assert_int_equal(msrc[NET_PRUNE_CHANNEL][m][0][w][a], msrc[0][m][0][w][a]);
+            }
+    /* Measured points exact (the first of points that are the same setting). */
+    for (size_t i = 0; i < net->n_acc_points; i++) {
+        const net_acc_point *p = &net->acc_points[i];
+        int shadowed = 0;
+        for (size_t j = 0; j < i; j++) {
+            const net_acc_point *o = &net->acc_points[j];
+            int dense_p = p->prune == 0.0 && p->prune_kind != NET_PRUNE_NM;
+            int dense_o = o->prune == 0.0 && o->prune_kind != NET_PRUNE_NM;
+            shadowed |=
+                o->wbits == p->wbits && o->abits == p->abits && o->method == p->method &&
+                ((dense_p && dense_o) || (o->prune_kind == p->prune_kind &&
+                                          (o->prune_kind == NET_PRUNE_NM || o->prune == p->prune)));
+        }
+        if (shadowed)
+            continue;
+        net_acc_src src;
+        sw_compression c = cmp_make(p->prune, p->prune_kind, p->wbits, p->abits, p->method);
+        assert_true(net_accuracy(net, &c, &src) == p->top1);
+        assert_int_equal(src, NET_ACC_MEASURED);
+    }
+}
+
+/* Consistent points over every family: dense (of two kinds), a (wbits, abits) cell, channel
+ * and unstructured pruning, 2:4, post-training. */
+static const net_acc_point synth_ok[] = {
+    {0.0, NET_PRUNE_CHANNEL, 8, 8, NET_QUANT_QAT, 89.8},
+    {0.0, NET_PRUNE_UNSTRUCTURED, 4, 4, NET_QUANT_QAT, 88.5},
+    {0.0, NET_PRUNE_UNSTRUCTURED, 2, 2, NET_QUANT_QAT, 80.0},
+    {0.0, NET_PRUNE_UNSTRUCTURED, 4, 8, NET_QUANT_QAT, 89.0},
+    {0.0, NET_PRUNE_CHANNEL, 8, 4, NET_QUANT_QAT, 88.9},
+    {0.3, NET_PRUNE_CHANNEL, 8, 8, NET_QUANT_QAT, 88.0},
+    {0.6, NET_PRUNE_CHANNEL, 8, 8, NET_QUANT_QAT, 82.0},
+    {0.3, NET_PRUNE_CHANNEL, 4, 4, NET_QUANT_QAT, 86.0},
+    {0.5, NET_PRUNE_UNSTRUCTURED, 8, 8, NET_QUANT_QAT, 89.5},
+    {0.8, NET_PRUNE_UNSTRUCTURED, 8, 8, NET_QUANT_QAT, 87.0},
+    {0.8, NET_PRUNE_UNSTRUCTURED, 4, 4, NET_QUANT_QAT, 85.5},
+    {0.5, NET_PRUNE_NM, 8, 8, NET_QUANT_QAT, 89.6},
+    {0.5, NET_PRUNE_NM, 4, 4, NET_QUANT_QAT, 88.0},
+    {0.5, NET_PRUNE_NM, 8, 8, NET_QUANT_PTQ, 89.0},
+    {0.0, NET_PRUNE_UNSTRUCTURED, 8, 8, NET_QUANT_PTQ, 89.3},
+    {0.0, NET_PRUNE_UNSTRUCTURED, 6, 6, NET_QUANT_PTQ, 88.0},
+    {0.8, NET_PRUNE_UNSTRUCTURED, 8, 8, NET_QUANT_PTQ, 86.0},
+};
+
+/* Points that contradict the order: fewer bits better, ptq above qat, pruned above dense, 2:4
+ * above dense, and a second dense W8A8 (of another kind) with another value. */
+static const net_acc_point synth_bad[] = {
+    {0.0, NET_PRUNE_UNSTRUCTURED, 8, 8, NET_QUANT_QAT, 88.0},
+    {0.0, NET_PRUNE_UNSTRUCTURED, 4, 4, NET_QUANT_QAT, 89.0},
+    {0.0, NET_PRUNE_UNSTRUCTURED, 2, 2, NET_QUANT_QAT, 85.0},
+    {0.0, NET_PRUNE_UNSTRUCTURED, 8, 8, NET_QUANT_PTQ, 89.5},
+    {0.5, NET_PRUNE_UNSTRUCTURED, 8, 8, NET_QUANT_QAT, 89.8},
+    {0.9, NET_PRUNE_UNSTRUCTURED, 8, 8, NET_QUANT_QAT, 84.0},
+    {0.5, NET_PRUNE_NM, 8, 8, NET_QUANT_QAT, 89.9},
+    {0.0, NET_PRUNE_CHANNEL, 8, 8, NET_QUANT_QAT, 87.0},
+    {0.4, NET_PRUNE_CHANNEL, 8, 8, NET_QUANT_QAT, 88.5},
+};
+
+static void test_accuracy__monotone_with_measured_points(void **state)
+{
+    (void)state;
+    net_network *net = zoo_load(MEASURED_XML);
+    assert_true(net->n_acc_points > 0);
+    check_grid(net, 1);
+    set_points(net, synth_ok, sizeof synth_ok / sizeof synth_ok[0]);
+    check_grid(net, 1);
+    set_points(net, synth_bad, sizeof synth_bad / sizeof synth_bad[0]);
+    check_grid(net, 0);
+    /* Measured values win; the shadowed second dense W8A8 gives the first one's value. */
+    net_acc_src src;
+    assert_true(acc_of(net, cmp_make(0.0, NET_PRUNE_CHANNEL, 8, 8, NET_QUANT_QAT)) == 88.0);
+    assert_true(net_accuracy(net,
+                             &(sw_compression){0.5, NET_PRUNE_NM, 8, 8, NET_FMT_INT, NET_QUANT_QAT},
+                             &src) == 89.9);
+    net_network_free(net);
+    /* meas is inconsistent itself: W8A8 at prune 0.5 (69.7) beats prune 0.3 (69.6). */
+    net = zoo_load("resnet18");
+    set_points(net, meas, N_MEAS);
+    check_grid(net, 0);
+    net_network_free(net);
 }
 
 /* ---- calibration ---- */
@@ -536,6 +774,9 @@ int main(void)
         cmocka_unit_test(test_accuracy__measured_points_exact),
         cmocka_unit_test(test_accuracy__interpolation_between_points),
         cmocka_unit_test(test_accuracy__no_silent_extrapolation),
+        cmocka_unit_test(test_accuracy__measured_file_cases),
+        cmocka_unit_test(test_accuracy__dense_point_is_kindless),
+        cmocka_unit_test(test_accuracy__monotone_with_measured_points),
         cmocka_unit_test(test_accuracy__calibrate_refuses_without_points),
         cmocka_unit_test(test_accuracy__calibrate_recovers_parameters),
         cmocka_unit_test(test_accuracy__calibrate_lowers_error_on_perturbed_points),
