@@ -129,7 +129,10 @@ static char *sq_key_line(sq_reader *r, const char *key)
     return v;
 }
 
-static int sq_parse_u64(const char *s, uint64_t *out)
+/* One number at s: its length in characters, or -1. out is a uint64_t or a double. */
+typedef int (*sq_parse_one)(const char *s, void *out);
+
+static int sq_parse_u64(const char *s, void *out)
 {
     if (!s || *s < '0' || *s > '9')
         return -1;
@@ -138,11 +141,11 @@ static int sq_parse_u64(const char *s, uint64_t *out)
     unsigned long long v = strtoull(s, &end, 10);
     if (errno || end == s)
         return -1;
-    *out = v;
+    *(uint64_t *)out = v;
     return (int)(end - s);
 }
 
-static int sq_parse_f64(const char *s, double *out)
+static int sq_parse_f64(const char *s, void *out)
 {
     if (!s || !*s)
         return -1;
@@ -151,17 +154,17 @@ static int sq_parse_f64(const char *s, double *out)
     double v = strtod(s, &end);
     if (errno || end == s || !isfinite(v))
         return -1;
-    *out = v;
+    *(double *)out = v;
     return (int)(end - s);
 }
 
-/* Parses "A B C ..." (space-separated) into n uint64_t; 0 or -1. */
-static int sq_parse_u64s(char *s, uint64_t *out, int n)
+/* Parses "A B C ..." (space-separated, nothing after) into n values of elem_size bytes. */
+static int sq_parse_list(const char *s, void *out, size_t elem_size, int n, sq_parse_one one)
 {
     for (int i = 0; i < n; i++) {
         while (*s == ' ')
             s++;
-        int used = sq_parse_u64(s, &out[i]);
+        int used = one(s, (char *)out + (size_t)i * elem_size);
         if (used < 0)
             return -1;
         s += used;
@@ -171,19 +174,14 @@ static int sq_parse_u64s(char *s, uint64_t *out, int n)
     return *s ? -1 : 0;
 }
 
-static int sq_parse_f64s(char *s, double *out, int n)
+static int sq_parse_u64s(const char *s, uint64_t *out, int n)
 {
-    for (int i = 0; i < n; i++) {
-        while (*s == ' ')
-            s++;
-        int used = sq_parse_f64(s, &out[i]);
-        if (used < 0)
-            return -1;
-        s += used;
-    }
-    while (*s == ' ')
-        s++;
-    return *s ? -1 : 0;
+    return sq_parse_list(s, out, sizeof *out, n, sq_parse_u64);
+}
+
+static int sq_parse_f64s(const char *s, double *out, int n)
+{
+    return sq_parse_list(s, out, sizeof *out, n, sq_parse_f64);
 }
 
 int sq_read_file(char **out, size_t *len, const char *path, int *missing, sq_error *err)
