@@ -293,6 +293,8 @@ static int sq_round_run(sq_run *run, const sq_header *h)
                                          : run->pts + n_mine;
         if (!rd.oom)
             sq_chunk(xp, run->evs, run->threads, c0, c1, dst, &rd);
+        else if (dst) /* out of memory: the round fails, but what is sent stays defined */
+            memset(dst, 0, (size_t)(c1 - c0) * sizeof *dst);
         n_mine += c1 - c0;
     }
     sq_ranks_deal_end(run->rk);
@@ -312,9 +314,12 @@ static int sq_round_run(sq_run *run, const sq_header *h)
     sq_ranks_sum_u64(run->rk, sums, 4);
     sq_ranks_max_f64(run->rk, bad, xp->n_objectives);
     int rc = sq_ranks_reduce_front(run->rk, rd.front, rd.oom ? SQ_ERUNTIME : SQ_OK);
-    if (run->pts)
+    if (run->pts &&
         sq_ranks_gather_points(run->rk, run->rank == 0 ? NULL : run->pts,
-                               run->rank == 0 ? 0 : n_mine, run->pts, h->b0, h->b1 - h->b0);
+                               run->rank == 0 ? 0 : n_mine, run->pts, h->b0,
+                               h->b1 - h->b0) != SQ_OK &&
+        rc == SQ_OK)
+        rc = SQ_ERUNTIME;
     if (run->rank != 0) {
         sq_archive_free(rd.front);
         return SQ_OK;
