@@ -199,6 +199,8 @@ extern const char sq_default_experiment_xml[];
 
 /* ---- the design space: a point is an index, decoded in mixed radix ---- */
 
+#define SQ_SWEEPS_MAX 64 /* sweeps in one experiment (digits arrays are this long) */
+
 /* The point's value index in each sweep (digits[n_sweeps]); the LAST sweep varies fastest, so
  * the id order is the nested-loop order of the file. id < space_size. */
 void sq_space_decode(const sq_experiment *xp, uint64_t id, uint32_t *digits);
@@ -207,6 +209,9 @@ void sq_space_decode(const sq_experiment *xp, uint64_t id, uint32_t *digits);
  * not an error: hw_config_prepare or net_compression_check refused it). */
 int sq_space_point(const sq_experiment *xp, uint64_t id, hw_config *hw, sw_compression *cmp,
                    char *msg, size_t msg_len);
+/* The same from the point's digits (sq_space_decode), for callers that need them too. */
+int sq_space_apply(const sq_experiment *xp, const uint32_t *digits, hw_config *hw,
+                   sw_compression *cmp, char *msg, size_t msg_len);
 
 /* SHA-256 of a buffer as 64 lowercase hex digits and a NUL. */
 void sq_sha256_hex(const void *data, size_t len, char out[65]);

@@ -1526,6 +1526,8 @@ static int xp_from_doc(sq_experiment *xp, const xmlDoc *doc, const char *path, s
                        "experiment has %zu <objective> (needs at least %d: <objective "
                        "metric=\"...\" goal=\"min|max\"/>)",
                        n_objectives, XP_OBJECTIVES_MIN);
+    if (n_sweeps > SQ_SWEEPS_MAX) /* each parameter is swept at most once: never in practice */
+        return fail_at(err, path, root, "experiment has more than %d sweeps", SQ_SWEEPS_MAX);
     xp->sweeps = calloc(n_sweeps + 1, sizeof *xp->sweeps);
     xp->constraints = calloc(n_constraints + 1, sizeof *xp->constraints);
     xp->objectives = calloc(n_objectives + 1, sizeof *xp->objectives);

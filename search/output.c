@@ -343,7 +343,7 @@ void sq_points_header(FILE *f, const sq_experiment *xp, int with_feasible)
 
 void sq_points_row(FILE *f, const sq_experiment *xp, const sq_point *p, int with_feasible)
 {
-    uint32_t digits[64];
+    uint32_t digits[SQ_SWEEPS_MAX];
     char buf[64];
     sq_space_decode(xp, p->id, digits);
     fprintf(f, "%" PRIu64, p->id);

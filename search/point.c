@@ -97,7 +97,7 @@ sq_evaluator *sq_evaluator_new(const sq_experiment *xp)
         if (!xp->sweeps[s].is_hw)
             n_acc *= xp->sweeps[s].n_values;
     }
-    if (n_acc <= SQ_ACC_CACHE_MAX && xp->n_sweeps <= 64) {
+    if (n_acc <= SQ_ACC_CACHE_MAX) {
         ev->acc = calloc(n_acc, sizeof *ev->acc);
         ev->acc_src = malloc(n_acc);
         if (!ev->acc || !ev->acc_src) {
@@ -156,7 +156,9 @@ void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
     memset(out, 0, sizeof *out);
     out->id = id;
     out->acc_src = -1; /* until the design is known to be valid */
-    if (sq_space_point(xp, id, &hw, &cmp, msg, sizeof msg) != 0)
+    uint32_t digits[SQ_SWEEPS_MAX];
+    sq_space_decode(xp, id, digits);
+    if (sq_space_apply(xp, digits, &hw, &cmp, msg, sizeof msg) != 0)
         return; /* invalid combination: infeasible, metrics 0 */
 
     /* Cheap metrics and checks. */
@@ -165,9 +167,7 @@ void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
     net_acc_src src;
     if (ev->n_acc) {
         /* The compression setting's index: the compression sweeps' digits in mixed radix. */
-        uint32_t digits[64];
         size_t k = 0;
-        sq_space_decode(xp, id, digits);
         for (size_t s = 0; s < xp->n_sweeps; s++) {
             if (!xp->sweeps[s].is_hw)
                 k = k * xp->sweeps[s].n_values + digits[s];

@@ -42,11 +42,10 @@ void sq_space_decode(const sq_experiment *xp, uint64_t id, uint32_t *digits)
     }
 }
 
-int sq_space_point(const sq_experiment *xp, uint64_t id, hw_config *hw, sw_compression *cmp,
-                   char *msg, size_t msg_len)
+int sq_space_apply(const sq_experiment *xp, const uint32_t *digits, hw_config *hw,
+                   sw_compression *cmp, char *msg, size_t msg_len)
 {
-    assert(xp != NULL && hw != NULL && cmp != NULL);
-    assert(id < xp->space_size);
+    assert(xp != NULL && hw != NULL && cmp != NULL && (digits != NULL || xp->n_sweeps == 0));
     char local[8];
     if (msg == NULL || msg_len == 0) { /* the caller does not want the reason */
         msg = local;
@@ -56,17 +55,24 @@ int sq_space_point(const sq_experiment *xp, uint64_t id, hw_config *hw, sw_compr
 
     *hw = xp->hw;
     *cmp = xp->cmp;
-    /* The digits from the last (fastest) sweep up; each value goes straight into its struct. */
-    for (size_t i = xp->n_sweeps; i-- > 0;) {
+    /* Each value goes straight into its struct. */
+    for (size_t i = 0; i < xp->n_sweeps; i++) {
         const sq_sweep *s = &xp->sweeps[i];
-        assert(s->n_values >= 1);
-        uint64_t d = id % s->n_values;
-        id /= s->n_values;
-        hw_param_set(s->param, s->is_hw ? (void *)hw->params : (void *)cmp, s->values[d]);
+        assert(digits[i] < s->n_values);
+        hw_param_set(s->param, s->is_hw ? (void *)hw->params : (void *)cmp, s->values[digits[i]]);
     }
     if (hw_config_prepare(hw, msg, msg_len) != 0)
         return -1;
     if (net_compression_check(cmp, msg, msg_len) != 0)
         return -1;
     return 0;
+}
+
+int sq_space_point(const sq_experiment *xp, uint64_t id, hw_config *hw, sw_compression *cmp,
+                   char *msg, size_t msg_len)
+{
+    uint32_t digits[SQ_SWEEPS_MAX];
+    assert(xp != NULL && xp->n_sweeps <= SQ_SWEEPS_MAX);
+    sq_space_decode(xp, id, digits);
+    return sq_space_apply(xp, digits, hw, cmp, msg, msg_len);
 }

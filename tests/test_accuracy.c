@@ -10,7 +10,7 @@
 
 #include "dse.h"
 #include "net.h"
-#include "test_helpers.h"
+#include "test_search.h"
 
 #define ROW_TOL 1.5 /* points: |predicted drop − published drop| allowed per row (the issue) */
 
@@ -18,19 +18,6 @@ static const char *const zoo_names[] = {
     "alexnet",          "vgg16",  "resnet18", "resnet50",    "mobilenet_v2",
     "mobilenet_v1_025", "ds_cnn", "resnet8",  "autoencoder", "bert_base"};
 #define N_ZOO (sizeof zoo_names / sizeof zoo_names[0])
-
-static net_network *zoo_load(const char *name)
-{
-    net_network *net = NULL;
-    sq_error err;
-    memset(&err, 0, sizeof err);
-    int rc = sq_net_load(&net, name, &err);
-    if (rc != SQ_OK) {
-        fail_msg("sq_net_load(%s) = %d: %s", name, rc, err.msg);
-    }
-    assert_non_null(net);
-    return net;
-}
 
 static sw_compression cmp_make(double prune, net_prune_kind kind, uint32_t wbits, uint32_t abits,
                                net_quant quant)

@@ -5,19 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "test_helpers.h"
+#include "test_search.h"
 
 #include "dse.h"
 
 #define DATA SQUASH_SOURCE_DIR "/tests/data"
-
-/* Value of a template parameter of hw, by name. */
-static double hw_get(const hw_config *hw, const char *name)
-{
-    const hw_param *p = hw_param_find(hw->tpl->params, hw->tpl->n_params, name);
-    assert_non_null(p);
-    return hw_param_get(p, hw->params);
-}
 
 /* Asserts that err->msg starts with prefix and contains fragment. */
 static void assert_msg(const sq_error *err, const char *prefix, const char *fragment)

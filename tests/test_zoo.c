@@ -16,7 +16,7 @@
  *   [3] BERT-base, Devlin et al. NAACL 2019 (L 12, H 768, A 12, FFN 3072), at sequence 128:
  *       hand count below.
  */
-#include "test_helpers.h"
+#include "test_search.h"
 
 #include <string.h>
 
@@ -24,20 +24,6 @@
 #include "net.h"
 
 #define ZOO_RTOL 0.02 /* published figures are rounded to 2-3 digits */
-
-/* Loads zoo network `name`, failing the test with the loader's message if it does not load. */
-static net_network *zoo_load(const char *name)
-{
-    net_network *net = NULL;
-    sq_error err;
-    memset(&err, 0, sizeof err);
-    int rc = sq_net_load(&net, name, &err);
-    if (rc != SQ_OK) {
-        fail_msg("sq_net_load(%s) = %d: %s", name, rc, err.msg);
-    }
-    assert_non_null(net);
-    return net;
-}
 
 /* Checks a zoo network's dense MACs (and weights, when weights > 0) within ZOO_RTOL. */
 static void check_size(const char *name, double macs, double weights)
