@@ -5,12 +5,7 @@
 set -u
 squash=$(realpath "$1")
 src=$(realpath "$2")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+. "$(dirname "$0")/common.bash"
 net="$src/tests/data/good/net_measured.xml"
 
 # TOTAL row's accuracy,accuracy_src for some --set options.
@@ -70,5 +65,4 @@ assert float(best["energy_uj"]) > float(cheapest["energy_uj"])
 assert all(r["accuracy_src"] == "estimated" for r in rows)
 PY
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

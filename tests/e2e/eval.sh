@@ -4,13 +4,7 @@
 set -u
 squash=$(realpath "$1")
 src=$(realpath "$2")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+. "$(dirname "$0")/common.bash"
 
 # 1. The acceptance run: CONTRACT.md columns, one row per layer, TOTAL = sums of the rows.
 "$squash" eval --net resnet18 --hw edge-systolic >"$tmp/r18.csv" 2>"$tmp/err"
@@ -115,5 +109,4 @@ check "eval without --hw is bad usage (2)" '[ $rc -eq 2 ]'
 rc=$?
 check "unknown command is bad usage (2)" '[ $rc -eq 2 ]'
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

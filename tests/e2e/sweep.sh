@@ -9,13 +9,7 @@
 set -u
 squash=$(realpath "$1")
 src=$(realpath "$2")
-tmp=$(mktemp -d)
-trap 'kill -9 $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-same() { if cmp -s "$2" "$3"; then ok "$1"; else bad "$1"; diff "$2" "$3" | head -5; fi; }
+. "$(dirname "$0")/common.bash"
 
 seed=${SQUASH_TEST_SEED:-$(( $(date +%s) % 100000 ))}
 echo "seed $seed"
@@ -174,5 +168,4 @@ done
 rc=$?
 if [ $rc -eq 2 ] && grep -q "xp_prune_1.xml:[0-9]*:" "$tmp/err" && [ ! -e "$tmp/bad2/front.csv" ]; then ok "bad experiment: FILE:LINE, exit 2, no output"; else bad "bad experiment: rc=$rc $(cat "$tmp/err")"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -11,13 +11,7 @@ set -u
 mpiexec=$1
 squash=$(realpath "$2")
 src=$(realpath "$3")
-tmp=$(mktemp -d)
-trap 'kill -9 $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-same() { if cmp -s "$2" "$3"; then ok "$1"; else bad "$1"; diff "$2" "$3" | head -5; fi; }
+. "$(dirname "$0")/../e2e/common.bash"
 
 # OpenMPI refuses root without these, and more ranks than cores without --oversubscribe.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -119,5 +113,4 @@ else
   bad "bad experiment under mpirun: rc=$rc $(cat "$tmp/err")"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
