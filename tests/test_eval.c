@@ -127,7 +127,7 @@ static void test_eval__csv_shape(void **state)
     assert_int_equal(sq_eval(f->net, &f->hw, &cmp, &res, &err), SQ_OK);
     FILE *tf = tmpfile();
     assert_non_null(tf);
-    assert_int_equal(sq_write_eval_csv(tf, &res), SQ_OK);
+    assert_int_equal(sq_write_eval_csv(tf, &res, SQ_DIGITS_MAX), SQ_OK);
     rewind(tf);
     char line[4096];
     int n_lines = 0, header_fields = 0;
