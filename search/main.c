@@ -104,6 +104,7 @@ static const char cli_sweep_help[] =
     "                          --resume and merge do not depend on it. --resume keeps the\n"
     "                          run's digits; a different --digits is refused with --all (the\n"
     "                          partial points.csv has the first run's) and followed without\n"
+    "                          --all\n"
     "  -q                      no progress line (it is shown only on a terminal anyway)\n";
 
 static const char cli_merge_help[] =

@@ -10,7 +10,9 @@
  * byte. Counts add up; the nadir is the worst of the shards' nadirs; wall_s is the sum of the
  * shards' times (the compute spent, not the elapsed time of a parallel job array). When every
  * shard wrote points.csv, their rows are concatenated in id order. The merged directory gets a
- * state of its own, so merged results can be merged again.
+ * state of its own, so merged results can be merged again. Counts per infeasibility reason add
+ * up; front.csv is written from exact values at any --digits, but copied points.csv rows keep
+ * their shard's digits, so shards with points.csv must agree on them (and with --digits).
  */
 #include <errno.h>
 #include <limits.h>

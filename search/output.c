@@ -1,7 +1,8 @@
 /*
  * output.c — what a sweep leaves in its directory:
  *   front.csv     the Pareto front, sorted by the first objective (CONTRACT.md columns)
- *   points.csv    every evaluated point in id order (--all), plus `feasible`
+ *   points.csv    every evaluated point in id order (--all), plus `feasible` and
+ *                 `infeasible_reason`; CSV metrics have the run's --digits (sq_fmt_num)
  *   summary.json  counts, time, hypervolume with its reference point, provenance
  *   squash.state  the run state: the checkpoint while running, the record `squash merge` reads
  *                 when done
