@@ -320,6 +320,8 @@ typedef struct sq_sweep_opts {
     int all;             /* also write points.csv */
     int quiet;           /* no progress on stderr */
     int digits;          /* CSV significant digits 1..17; 0: 6, or the checkpoint's on --resume */
+    double progress_s;   /* seconds between plain progress lines when stderr is not a
+                            terminal; <= 0: 60 */
 } sq_sweep_opts;
 
 /* Runs (part of) the experiment and writes front.csv, summary.json, points.csv (all) and the

@@ -26,9 +26,9 @@
  * estimate for a dedicated one look slow.
  *
  * The estimate for T threads is S / (rate · T): linear scaling (the sweep's threads share
- * nothing but the end-of-round merge; a -j 2 run measures about 2.0× -j 1 on this project's CI
- * machine). It excludes start-up (loading, making the evaluators) and writing the outputs, and
- * with --all the sweep computes every metric of every point and writes each row, which takes
+ * nothing but the end-of-round merge; scripts/bench's speedup_j2 is 1.98–2.1 on a 2-core VM,
+ * README "Speed"). It excludes start-up (loading, making the evaluators) and writing the outputs,
+ * and with --all the sweep computes every metric of every point and writes each row, which takes
  * longer. MPI ranks × threads count as threads.
  */
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */

@@ -31,7 +31,8 @@ static const char cli_usage_text[] =
     "        validate network, accelerator or experiment files without running them;\n"
     "        for an experiment, its size and an estimate of the sweep's wall time\n"
     "  sweep [EXPERIMENT.xml] [-o DIR] [-j THREADS] [--shard I/N] [--resume]\n"
-    "        [--checkpoint-every SECONDS] [--all] [--digits N] [-q]\n"
+    "        [--checkpoint-every SECONDS] [--progress-every SECONDS] [--all] [--digits N]\n"
+    "        [-q]\n"
     "        explore a design space and write its Pareto front (no file: the built-in\n"
     "        default experiment)\n"
     "  merge -o DIR [--digits N] SHARD_DIR...\n"
@@ -95,7 +96,8 @@ static const char cli_check_help[] =
 
 static const char cli_sweep_help[] =
     "usage: squash sweep [EXPERIMENT.xml] [-o DIR] [-j THREADS] [--shard I/N] [--resume]\n"
-    "                    [--checkpoint-every SECONDS] [--all] [--digits N] [-q]\n"
+    "                    [--checkpoint-every SECONDS] [--progress-every SECONDS] [--all]\n"
+    "                    [--digits N] [-q]\n"
     "\n"
     "Evaluates every point of the experiment's design space and writes to DIR:\n"
     "  front.csv     the Pareto front of the feasible points under the objectives\n"
@@ -117,7 +119,11 @@ static const char cli_sweep_help[] =
     "                          run's digits; a different --digits is refused with --all (the\n"
     "                          partial points.csv has the first run's) and followed without\n"
     "                          --all\n"
-    "  -q                      no progress line (it is shown only on a terminal anyway)\n";
+    "  --progress-every S      when stderr is not a terminal (a batch log), one progress line\n"
+    "                          every S seconds (default 60; fractions allowed): points done,\n"
+    "                          points/s, ETA, front size, time of the last checkpoint\n"
+    "  -q                      no progress on stderr (neither the terminal line nor the\n"
+    "                          batch lines)\n";
 
 static const char cli_merge_help[] =
     "usage: squash merge -o DIR [--digits N] SHARD_DIR...\n"
@@ -328,7 +334,7 @@ static int cli_eval(int argc, char **argv)
 
 static int cli_sweep(int argc, char **argv)
 {
-    sq_sweep_opts o = {NULL, 0, 1, 1, 0, 60.0, 0, 0, 0};
+    sq_sweep_opts o = {NULL, 0, 1, 1, 0, 60.0, 0, 0, 0, 60.0};
     const char *xp_path = NULL;
     char what[512];
     for (int i = 2; i < argc; i++) {
@@ -383,6 +389,15 @@ static int cli_sweep(int argc, char **argv)
                 return cli_bad_usage(what, cli_sweep_help);
             }
             o.checkpoint_s = sec;
+        } else if (cli_opt(argc, argv, &i, "--progress-every", &v, &missing)) {
+            char *end;
+            double sec = missing ? 0 : strtod(v, &end);
+            if (!missing && (end == v || *end || !(sec > 0.0) || sec > 1e9)) {
+                snprintf(what, sizeof what,
+                         "sweep: --progress-every needs a positive number of seconds, not '%s'", v);
+                return cli_bad_usage(what, cli_sweep_help);
+            }
+            o.progress_s = sec;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             snprintf(what, sizeof what, "sweep: unknown option '%s'", argv[i]);
             return cli_bad_usage(what, cli_sweep_help);

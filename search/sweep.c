@@ -19,7 +19,8 @@
  * does not depend on the number of ranks or threads, on the chunking, on the round size, or on
  * where a run was stopped and resumed.
  *
- * Only rank 0 reads and writes files and prints progress (when stderr is a terminal). A round's
+ * Only rank 0 reads and writes files and prints progress (a live line on a terminal, else a
+ * plain line every progress_s for batch logs, at the end of a round). A round's
  * end is contiguous progress (every id below b1 is done, whichever rank did it), so the run
  * state (output.c) is the same as for one process: every checkpoint_s seconds rank 0 writes the
  * next id, the counts, the nadir and the front atomically. `--resume` reads it back on rank 0,
@@ -84,16 +85,38 @@ static void sq_nadir_add(const sq_experiment *xp, int *has, double *nadir, const
     *has = 1;
 }
 
-static void sq_progress(const sq_state *st, double rate, int final)
+/* Progress on stderr (rank 0): on a terminal a live line redrawn in place; otherwise (a Slurm
+ * log) one plain line a call, with the time of day and of the last checkpoint (ckpt, 0 when
+ * none was written in this run), so that a log read the next morning tells when it stopped. */
+static void sq_progress(const sq_state *st, double rate, int tty, time_t ckpt, int final)
 {
     uint64_t total = st->hi - st->lo, done = st->next - st->lo;
     double pct = total ? 100.0 * (double)done / (double)total : 100.0;
     double eta = rate > 0 ? (double)(total - done) / rate : 0.0;
-    fprintf(stderr,
-            "\rsquash sweep: %" PRIu64 "/%" PRIu64
-            " points (%.1f%%), %.0f points/s, ETA %02d:%02d:%02d   %s",
-            done, total, pct, rate, (int)(eta / 3600), (int)fmod(eta / 60, 60), (int)fmod(eta, 60),
-            final ? "\n" : "");
+    if (eta > 3.6e8) /* 100 000 hours: a rate that will not last */
+        eta = 3.6e8;
+    size_t front = sq_archive_size(st->front);
+    if (tty) {
+        fprintf(stderr,
+                "\rsquash sweep: %" PRIu64 "/%" PRIu64
+                " points (%.1f%%), %.0f points/s, ETA %02d:%02d:%02d, front %zu   %s",
+                done, total, pct, rate, (int)(eta / 3600), (int)fmod(eta / 60, 60),
+                (int)fmod(eta, 60), front, final ? "\n" : "");
+    } else {
+        char now_hms[16] = "", ckpt_hms[16] = "none yet";
+        struct tm tm;
+        time_t now = time(NULL);
+        if (localtime_r(&now, &tm))
+            strftime(now_hms, sizeof now_hms, "%H:%M:%S", &tm);
+        if (ckpt != 0 && localtime_r(&ckpt, &tm))
+            strftime(ckpt_hms, sizeof ckpt_hms, "%H:%M:%S", &tm);
+        fprintf(stderr,
+                "squash sweep: [%s] %" PRIu64 "/%" PRIu64
+                " points (%.1f%%), %.0f points/s, ETA %02d:%02d:%02d, front %zu, "
+                "last checkpoint %s%s\n",
+                now_hms, done, total, pct, rate, (int)(eta / 3600), (int)fmod(eta / 60, 60),
+                (int)fmod(eta, 60), front, ckpt_hms, final ? ", done" : "");
+    }
     fflush(stderr);
 }
 
@@ -402,10 +425,16 @@ int sq_sweep_run(const sq_experiment *xp, const sq_sweep_opts *o, sq_error *err)
     }
 
     sq_state *st = &run.st;
-    const int show = run.rank == 0 && !o->quiet && isatty(STDERR_FILENO);
+    /* Progress: a live line every half second on a terminal, else a plain line every
+     * progress_s (at the end of the round that passes it; rounds take about 0.25 s). */
+    const int show = run.rank == 0 && !o->quiet, tty = show && isatty(STDERR_FILENO);
+    const double show_every_s = tty ? 0.5 : o->progress_s > 0 ? o->progress_s : 60.0;
     const double t_start = sq_now_s(), wall_before = st->wall_s;
+    double t_shown = tty ? 0.0 : t_start;
+    time_t ckpt_time = 0; /* wall clock of this run's last checkpoint */
+    int shown = 0;        /* plain lines written */
     const uint64_t batch_max = o->all ? SQ_BATCH_MAX : (uint64_t)SQ_BATCH_MAX * (uint64_t)ranks;
-    double t_ckpt = t_start, t_shown = 0.0, rate = 0.0;
+    double t_ckpt = t_start, rate = 0.0;
     uint64_t batch = SQ_BATCH_MIN;
     for (;;) {
         /* 1. The round's header. */
@@ -452,16 +481,19 @@ int sq_sweep_run(const sq_experiment *xp, const sq_sweep_opts *o, sq_error *err)
             if ((rc = sq_state_write(st, o->out_dir, err)) != SQ_OK)
                 continue;
             t_ckpt = t1;
+            ckpt_time = time(NULL);
         }
-        if (show && t1 - t_shown >= 0.5) {
-            sq_progress(st, rate, 0);
+        /* The last round's line is the final one, written after the loop. */
+        if (show && t1 - t_shown >= show_every_s && st->next < st->hi) {
+            sq_progress(st, rate, tty, ckpt_time, 0);
             t_shown = t1;
+            shown++;
         }
     }
     if (rc != SQ_OK || run.rank != 0)
         goto out;
-    if (show)
-        sq_progress(st, rate, 1);
+    if (tty || (show && shown > 0)) /* a short run leaves a batch log silent */
+        sq_progress(st, rate, tty, ckpt_time, 1);
 
     /* 4. Rank 0 writes the outputs. */
     st->wall_s = wall_before + (sq_now_s() - t_start);
