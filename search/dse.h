@@ -52,6 +52,12 @@ extern const size_t sq_compression_n_params;
 
 /* ---- loaders ---- */
 
+/* Opens path read-only, refusing anything but a regular file before any open that could block
+ * (a FIFO without a writer, a terminal, a device). Returns a descriptor (close it), or -1 with
+ * errno from the failing call, or -1 with errno 0 and *kind saying what path is instead ("a
+ * FIFO", "a directory", ...). */
+int sq_open_regular(const char *path, const char **kind);
+
 /* NET is a zoo name or a path to a network XML file. On success *out is owned by the caller
  * (net_network_free). Errors: SQ_EINPUT with FILE:LINE, or SQ_ERUNTIME. */
 int sq_net_load(net_network **out, const char *net, sq_error *err);
