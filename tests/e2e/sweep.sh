@@ -138,8 +138,7 @@ cp "$tmp/r1/points.csv" "$tmp/points.before"
 "$squash" sweep "$tmp/rand.xml" -o "$tmp/r1" --all -j 2 -q --resume && ok "--resume of a finished --all run exits 0" || bad "--resume of a finished run"
 same "…and leaves front.csv as it was" "$tmp/front.before" "$tmp/r1/front.csv"
 same "…and points.csv as it was" "$tmp/points.before" "$tmp/r1/points.csv"
-# More shards than points: the parts are exact (128-bit bounds), some empty, and merge still
-# gives the whole front.
+# More shards than points: blocks of 1 id, part i holds id i-1 when i <= S, the rest are empty.
 n=$(python3 -c "import json; print(json.load(open('$tmp/j1/summary.json'))['space_size'])")
 big_n=$((n * 4 + 3))
 dirs=()
@@ -148,8 +147,9 @@ python3 - "$tmp" "$big_n" "$n" <<'PY' && ok "shards of a huge N have the exact r
 import json, sys
 tmp, N, S = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 for i in (1, N // 2, N):
-    r = json.load(open(f"{tmp}/tiny{i}/summary.json"))["range"]
-    assert r == [(i - 1) * S // N, i * S // N], (i, r)
+    s = json.load(open(f"{tmp}/tiny{i}/summary.json"))
+    want = 1 if i <= S else 0
+    assert s["range"] == [0, want] and s["points_evaluated"] == want and s["block_ids"] == 1, (i, s)
 PY
 
 # ---- 3. The default experiment, and bad usage.
