@@ -2,8 +2,8 @@
 # End-to-end checks of `squash sweep` and `squash merge` on the built binary:
 #   - on a random experiment (seed printed; SQUASH_TEST_SEED=N repeats one), front.csv is exactly
 #     the set of feasible non-dominated rows of points.csv;
-#   - the front is byte-identical for -j 1, -j 2, 3 shards merged, and a run killed with SIGKILL
-#     then resumed;
+#   - the front is byte-identical for -j 1, -j 2, 3, 7 and 8 shards merged (with --all also
+#     points.csv), and a run killed with SIGKILL then resumed;
 #   - the default experiment runs; bad sweep usage exits 2 and leaves no output.
 #   bash sweep.sh SQUASH_BINARY SOURCE_DIR
 set -u
@@ -112,6 +112,32 @@ a, b = (json.load(open(p)) for p in sys.argv[1:])
 for k in ("space_size", "points_evaluated", "feasible", "front_size", "hypervolume"):
     assert a[k] == b[k], (k, a[k], b[k])
 PY
+# Many shards (interleaved blocks of ids), with --all: front and points.csv byte-identical.
+"$squash" sweep "$xp" -o "$tmp/a1" -j 1 -q --all || bad "-j 1 --all runs"
+for n in 7 8; do
+  dirs=()
+  for i in $(seq 1 $n); do
+    "$squash" sweep "$xp" -o "$tmp/n$n-$i" --shard $i/$n -j 1 -q --all || bad "shard $i/$n"
+    dirs+=("$tmp/n$n-$i")
+  done
+  "$squash" merge -o "$tmp/mn$n" "${dirs[@]}" && ok "merge of $n shards --all runs" || bad "merge of $n shards"
+  same "front identical for $n shards merged" "$tmp/a1/front.csv" "$tmp/mn$n/front.csv"
+  same "points.csv identical for $n shards merged" "$tmp/a1/points.csv" "$tmp/mn$n/points.csv"
+done
+python3 - "$tmp" <<'PY' && ok "a shard's points.csv is its interleaved blocks, in id order" || bad "shard blocks"
+import csv, json, sys
+tmp = sys.argv[1]
+S = json.load(open(f"{tmp}/a1/summary.json"))["space_size"]
+B = json.load(open(f"{tmp}/n8-3/summary.json"))["block_ids"]
+ids = [int(r["id"]) for r in csv.DictReader(open(f"{tmp}/n8-3/points.csv"))]
+assert B > 1 and ids == [i for i in range(S) if (i // B) % 8 == 2], (B, ids[:5])
+PY
+"$squash" merge -o "$tmp/mix" "$tmp/n7-1" "$tmp/n8-2" >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "different splits" "$tmp/err"; then ok "merge of shards of different N is refused (2)"; else bad "merge mixed N: rc=$rc $(cat "$tmp/err")"; fi
+"$squash" merge -o "$tmp/dup" "$tmp/s1" "$tmp/s1" "$tmp/s2" >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "both part 1/3" "$tmp/err"; then ok "merge of a shard given twice is refused (2)"; else bad "merge duplicate: rc=$rc $(cat "$tmp/err")"; fi
 "$squash" merge -o "$tmp/m2" "$tmp/s1" "$tmp/s2" >/dev/null 2>"$tmp/err"
 rc=$?
 if [ $rc -eq 2 ] && grep -q "missing" "$tmp/err" && [ ! -e "$tmp/m2/front.csv" ]; then ok "merge with a shard missing is refused (2)"; else bad "merge with a missing shard: rc=$rc $(cat "$tmp/err")"; fi
