@@ -1,9 +1,12 @@
 /*
  * sweep.c — the parallel sweep driver; the only file with OpenMP.
  *
- * A run covers the id range [lo, hi) of its shard (the whole space for 1/1), split over the
- * ranks of an MPI job (search/ranks.h; one rank without MPI) and over each rank's OpenMP
- * threads. It walks the range in rounds ("batches"), one contiguous id range [b0, b1) each:
+ * A run covers the positions [0, count) of its shard, split over the ranks of an MPI job
+ * (search/ranks.h; one rank without MPI) and over each rank's OpenMP threads. A shard is made
+ * of interleaved blocks of B ids (part i of N takes blocks i-1, i-1+N, ...; search/shard.c has
+ * the design), so that shards cost about the same; position p is id
+ * ((i-1) + N·(p / B))·B + p % B, ids grow with positions, and with 1/1 positions are ids. The
+ * run walks its positions in rounds ("batches"), one contiguous range [b0, b1) each:
  *   1. rank 0 broadcasts the round's header (the range, the smallest chunk, or the error that
  *      ends the job);
  *   2. the ranks take chunks of the round dynamically (sq_ranks_deal_*: guided self-scheduling
@@ -20,12 +23,14 @@
  * where a run was stopped and resumed.
  *
  * Only rank 0 reads and writes files and prints progress (when stderr is a terminal). A round's
- * end is contiguous progress (every id below b1 is done, whichever rank did it), so the run
- * state (output.c) is the same as for one process: every checkpoint_s seconds rank 0 writes the
- * next id, the counts, the nadir and the front atomically. `--resume` reads it back on rank 0,
- * which deals from the next id on; the state does not record the ranks, so a run may be resumed
- * with another rank or thread count. With --all the partial points.csv is cut back to the
- * length the state recorded, so rows written after the last checkpoint are not repeated. Rounds
+ * end is contiguous progress (every position below b1 is done, whichever rank did it), so the
+ * run state (output.c) is the same as for one process: every checkpoint_s seconds rank 0 writes
+ * the next position, the counts, the nadir and the front atomically. `--resume` reads it back on
+ * rank 0, which deals from the next id on; the state does not record the ranks, so a run may be
+ * resumed with another rank or thread count. With --all the partial points.csv is cut back to the
+ * length the state recorded, so rows written after the last checkpoint are not repeated; before
+ * that, the state is checked against the file (length, rows, last id) and refused if they
+ * disagree. Rank 0 holds the output directory's lock (output.c) from before the first point. Rounds
  * are sized to take about a quarter of a second (at the rate of the whole job).
  *
  * Errors: rank 0 decides. A failure on rank 0 (bad resume, I/O) or on any rank (out of memory,
