@@ -100,10 +100,19 @@ int sq_eval(const net_network *net, const hw_config *hw, const sw_compression *c
             sq_eval_result *out, sq_error *err);
 void sq_eval_result_free(sq_eval_result *res);
 
+typedef struct sq_experiment sq_experiment;
+/* `squash eval --from DIR --id N`: loads the experiment DIR/squash.state names (checked against
+ * the state like --resume does) and decodes point N into hw and cmp as the sweep did. *xp_out
+ * is owned (sq_experiment_free; its net is the network to evaluate). SQ_EINPUT when DIR has no
+ * state, N is outside the space or names an invalid design. */
+int sq_eval_from(sq_experiment **xp_out, hw_config *hw, sw_compression *cmp, const char *dir,
+                 uint64_t id, sq_error *err);
+
 /* ---- outputs ---- */
 
-/* Writes the eval table as CSV (CONTRACT.md columns first) or JSON. 0 or SQ_ERUNTIME. */
-int sq_write_eval_csv(FILE *f, const sq_eval_result *res);
+/* Writes the eval table as CSV (CONTRACT.md columns first; doubles with `digits` significant
+ * digits, see sq_fmt_num) or JSON (round-trip values). 0 or SQ_ERUNTIME. */
+int sq_write_eval_csv(FILE *f, const sq_eval_result *res, int digits);
 int sq_write_eval_json(FILE *f, const sq_eval_result *res, const net_network *net,
                        const hw_config *hw, const sw_compression *cmp);
 
@@ -124,6 +133,14 @@ void sq_json_str(FILE *f, const char *s);
 /* Formats a double so that strtod gives it back exactly; never NaN or Inf (those become 0 and
  * are a bug upstream: assert in debug builds). */
 void sq_fmt_double(char *buf, size_t len, double v);
+
+/* Significant digits of CSV numbers (--digits): SQ_DIGITS_MAX is sq_fmt_double's round trip. */
+#define SQ_DIGITS_MIN 1
+#define SQ_DIGITS_MAX 17
+#define SQ_DIGITS_DEFAULT 6
+/* Formats a CSV number with `digits` significant digits (%.Ng); a whole number below 2^53 is
+ * written whole; 0 (and -0) is "0"; digits = SQ_DIGITS_MAX is exactly sq_fmt_double. */
+void sq_fmt_num(char *buf, size_t len, double v, int digits);
 
 /* ================================================================== design-space exploration */
 
@@ -230,12 +247,41 @@ void sq_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* ---- evaluation of points ---- */
 
+/* Why a point is infeasible: a small code in the hot loop, a text only when a row is written
+ * (sq_reason_text). The set is fixed, so counts per reason reduce as a plain array. A violated
+ * constraint is named by its metric and side; a point that breaks several gets the first in
+ * the order the evaluator checks them (area and accuracy constraints in file order, then the
+ * others in file order), so its reason is the same with or without --all. */
+enum {
+    SQ_R_FEASIBLE = 0, /* no reason: the point is feasible */
+    SQ_R_DESIGN,       /* hw_config_prepare refused the design (e.g. acc_bits < mac_bits) */
+    SQ_R_COMPRESSION,  /* net_compression_check refused the setting (e.g. fp with 4 bits) */
+    SQ_R_LAYER,        /* a layer the design cannot run */
+    SQ_R_NONFINITE,    /* a model gave a non-finite metric (a bug upstream; defensive) */
+    SQ_R_CONSTRAINT0,  /* SQ_R_CONSTRAINT0 + 2·metric: below the metric's min; + 1: above max */
+    SQ_N_REASONS = SQ_R_CONSTRAINT0 + 2 * SQ_N_METRICS
+};
+
 typedef struct sq_point {
     uint64_t id;            /* index in the design space */
     double m[SQ_N_METRICS]; /* metrics; all finite */
     int feasible;           /* 1 if the design is valid and meets every constraint */
     int acc_src;            /* net_acc_src of m[SQ_ACCURACY]; -1 for an invalid design */
+    int reason;             /* SQ_R_*: why it is infeasible, SQ_R_FEASIBLE when feasible */
 } sq_point;
+
+/* The reason's text for a points.csv cell: "" when feasible, "area_mm2 > 5" for a constraint
+ * (the tightest bound of that metric and side), "invalid design: MESSAGE" with the models' own
+ * message (sq_space_point is run again: rows are few next to evaluations). */
+void sq_reason_text(const sq_experiment *xp, const sq_point *p, char *buf, size_t len);
+/* A reason's name without a point (summary.json's infeasible_reasons keys): "invalid design",
+ * "area_mm2 > 5", ... */
+void sq_reason_name(const sq_experiment *xp, int reason, char *buf, size_t len);
+/* Tells on f when every point evaluated is infeasible, naming the reason that rejected most
+ * points, with its count (and, for an invalid combination, an example point of the space with
+ * the models' message), then the other reasons' counts. Nothing when some point is feasible. */
+void sq_report_infeasible(FILE *f, const sq_experiment *xp, const uint64_t *reasons,
+                          uint64_t evaluated, uint64_t feasible);
 
 /* Per-thread evaluation state: the experiment's distinct layer shapes and scratch space, so that
  * evaluating a point allocates nothing. */
@@ -284,6 +330,7 @@ typedef struct sq_sweep_opts {
     int all;             /* also write points.csv */
     int quiet;           /* no progress on stderr */
     int force;           /* write over another experiment's outputs in out_dir */
+    int digits;          /* CSV significant digits 1..17; 0: 6, or the checkpoint's on --resume */
 } sq_sweep_opts;
 
 /* Runs (part of) the experiment and writes front.csv, summary.json, points.csv (all) and the
@@ -294,6 +341,9 @@ int sq_sweep_run(const sq_experiment *xp, const sq_sweep_opts *opts, sq_error *e
  * space into the outputs one run over the whole space gives. */
 int sq_merge_run(const char *out_dir, char *const *shard_dirs, size_t n_shards, int threads,
                  int force, sq_error *err);
+/* The same with the CSV digits: 1..17, or 0 for the shards' own. */
+int sq_merge_run_digits(const char *out_dir, char *const *shard_dirs, size_t n_shards, int threads,
+                        int digits, int force, sq_error *err);
 
 /* ---- sweep outputs and run state (search/output.c) ---- */
 
@@ -314,7 +364,10 @@ typedef struct sq_state {
     long long points_bytes;     /* bytes of points.csv written so far, -1 without --all */
     int has_nadir;              /* 1 once a feasible point was seen */
     double nadir[SQ_N_METRICS]; /* worst feasible value per objective, objective order */
-    sq_archive *front;          /* owned: the non-dominated feasible points */
+    int digits;                 /* significant digits of points.csv / front.csv numbers */
+    uint64_t
+        reasons[SQ_N_REASONS]; /* points evaluated per SQ_R_* reason (points); sum = evaluated */
+    sq_archive *front;         /* owned: the non-dominated feasible points */
 } sq_state;
 
 void sq_state_free(sq_state *st); /* frees st->front; st itself is the caller's */
@@ -352,9 +405,12 @@ int sq_dir_lock(int *fd_out, const char *dir, const char *xp_path, const char *s
                 sq_error *err);
 void sq_dir_unlock(int fd, const char *dir); /* accepts -1 */
 
-/* CSV header and rows of front.csv / points.csv (with_feasible adds the `feasible` column). */
+/* CSV header and rows of front.csv / points.csv (with_feasible adds the `feasible` and
+ * `infeasible_reason` columns). Metrics get `digits` significant digits (sq_fmt_num); the swept
+ * parameters are always written exactly (they name the point). */
 void sq_points_header(FILE *f, const sq_experiment *xp, int with_feasible);
-void sq_points_row(FILE *f, const sq_experiment *xp, const sq_point *p, int with_feasible);
+void sq_points_row(FILE *f, const sq_experiment *xp, const sq_point *p, int with_feasible,
+                   int digits);
 /* Creates dir and its missing parents (mkdir -p); SQ_EINPUT if it or a parent is a file. */
 int sq_mkdir(const char *dir, sq_error *err);
 /* Reads a whole file into a NUL-terminated buffer (owned). *missing = 1 when it does not exist. */

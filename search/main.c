@@ -20,19 +20,20 @@ static const char cli_usage_text[] =
     "Find how to run a neural network with the least energy.\n"
     "\n"
     "commands:\n"
-    "  eval  --net NET --hw HW [--set NAME=VALUE]... [--json] [-o FILE]\n"
-    "        evaluate one network on one design with one compression setting;\n"
-    "        prints one row per layer and a TOTAL row\n"
+    "  eval  (--net NET --hw HW | --from DIR --id N) [--set NAME=VALUE]... [--json]\n"
+    "        [--digits N] [-o FILE]\n"
+    "        evaluate one network on one design with one compression setting (or point N\n"
+    "        of the sweep in DIR); prints one row per layer and a TOTAL row\n"
     "  list  nets|presets|templates|metrics\n"
     "        name what exists (zoo networks, accelerator presets, templates and their\n"
     "        parameters, output metrics)\n"
     "  check FILE.xml...\n"
     "        validate network, accelerator or experiment files without running them\n"
     "  sweep [EXPERIMENT.xml] [-o DIR] [-j THREADS] [--shard I/N] [--resume]\n"
-    "        [--checkpoint-every SECONDS] [--all] [-q]\n"
+    "        [--checkpoint-every SECONDS] [--all] [--digits N] [-q]\n"
     "        explore a design space and write its Pareto front (no file: the built-in\n"
     "        default experiment)\n"
-    "  merge -o DIR [--force] SHARD_DIR...\n"
+    "  merge -o DIR [--digits N] [--force] SHARD_DIR...\n"
     "        combine the outputs of sweep --shard runs into the whole space's\n"
     "  calibrate NET.xml [-o OUT.xml]\n"
     "        fit the accuracy model to the measured points of a network file and write\n"
@@ -47,18 +48,28 @@ static const char cli_usage_text[] =
     "failure, 2 bad usage or bad input.\n";
 
 static const char cli_eval_help[] =
-    "usage: squash eval --net NET --hw HW [--set NAME=VALUE]... [--json] [-o FILE]\n"
+    "usage: squash eval --net NET --hw HW [--set NAME=VALUE]... [--json] [--digits N] [-o FILE]\n"
+    "       squash eval --from DIR --id N [--set NAME=VALUE]... [--json] [--digits N] [-o FILE]\n"
     "\n"
     "Evaluates NET on HW and prints CSV (or JSON): one row per layer, then TOTAL, whose\n"
-    "energy, cycles, traffic and latency are the sums of the rows.\n"
+    "energy, cycles, traffic and latency are the sums of the rows. Per-layer energies are in\n"
+    "pJ; TOTAL also gives energy_uj (as front.csv does) and the network's accuracy.\n"
     "\n"
     "  --net NET          zoo name or network XML file\n"
     "  --hw HW            preset name or accelerator XML file\n"
+    "  --from DIR --id N  point N (front.csv's id column) of the sweep whose outputs are in\n"
+    "                     DIR: its squash.state names the experiment, which gives the network,\n"
+    "                     the design and the compression; TOTAL's energy_uj, latency_ms and\n"
+    "                     accuracy equal the point's row in front.csv / points.csv at the same\n"
+    "                     --digits. --set still applies, on top of the point's values\n"
     "  --set NAME=VALUE   override a template parameter (rows=64, dataflow=os), a compression\n"
     "                     parameter (prune=0.5, prune_kind=channel, wbits=4, abits=8, numfmt=int)\n"
     "                     or a technology constant (see squash list templates); repeatable,\n"
     "                     applied in order\n"
     "  --json             JSON instead of CSV, with the design's parameters and metrics\n"
+    "                     (round-trip numbers whatever --digits says)\n"
+    "  --digits N         significant digits of CSV numbers, 1..17 (default 6; 17 gives values\n"
+    "                     that read back exactly); whole numbers are written whole\n"
     "  -o FILE            write to FILE (atomically) instead of standard output\n";
 
 static const char cli_list_help[] = "usage: squash list nets|presets|templates|metrics\n";
@@ -72,11 +83,11 @@ static const char cli_check_help[] =
 
 static const char cli_sweep_help[] =
     "usage: squash sweep [EXPERIMENT.xml] [-o DIR] [-j THREADS] [--shard I/N] [--resume]\n"
-    "                    [--checkpoint-every SECONDS] [--all] [--force] [-q]\n"
+    "                    [--checkpoint-every SECONDS] [--all] [--digits N] [--force] [-q]\n"
     "\n"
     "Evaluates every point of the experiment's design space and writes to DIR:\n"
     "  front.csv     the Pareto front of the feasible points under the objectives\n"
-    "  points.csv    every point with a feasible column (with --all)\n"
+    "  points.csv    every point with feasible and infeasible_reason columns (with --all)\n"
     "  summary.json  counts, time, hypervolume and its reference point\n"
     "  squash.state  checkpoint while running; what merge and --resume read\n"
     "\n"
@@ -91,15 +102,26 @@ static const char cli_sweep_help[] =
     "  --checkpoint-every S    seconds between checkpoints (default 60)\n"
     "  --all                   also write points.csv\n"
     "  --force                 write over another experiment's outputs in DIR\n"
+    "  --digits N              significant digits of the CSV metrics, 1..17 (default 6; 17:\n"
+    "                          values that read back exactly). squash.state stays exact, so\n"
+    "                          --resume and merge do not depend on it. --resume keeps the\n"
+    "                          run's digits; a different --digits is refused with --all (the\n"
+    "                          partial points.csv has the first run's) and followed without\n"
+    "                          --all\n"
     "  -q                      no progress line (it is shown only on a terminal anyway)\n";
 
 static const char cli_merge_help[] =
-    "usage: squash merge -o DIR [--force] SHARD_DIR...\n"
+    "usage: squash merge -o DIR [--digits N] [--force] SHARD_DIR...\n"
     "\n"
     "Combines the outputs of squash sweep --shard I/N runs (all N parts, finished) into the\n"
     "front.csv, summary.json and (if every shard has one) points.csv that one run over the\n"
     "whole space gives. Refuses shards whose input files changed since they ran, and a DIR\n"
-    "that is one of the shards or (without --force) holds another experiment's outputs.\n";
+    "that is one of the shards or (without --force) holds another experiment's outputs.\n"
+    "\n"
+    "  --digits N   significant digits of front.csv's metrics, 1..17 (default: the shards').\n"
+    "               points.csv rows are copied, so with points.csv every shard must have\n"
+    "               been run with these digits (else exit 2)\n"
+    "  --force      write over another experiment's outputs in DIR\n";
 
 static const char cli_calibrate_help[] =
     "usage: squash calibrate NET.xml [-o OUT.xml] [--dry-run]\n"
@@ -161,12 +183,38 @@ static int cli_opt(int argc, char **argv, int *i, const char *name, const char *
     return 1;
 }
 
+/* Parses a whole decimal unsigned number in [lo, hi]; 0 or -1. */
+static int cli_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    char *end;
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* --digits N: 0 and *out set, or -1 (the caller reports bad usage). */
+static int cli_digits(const char *v, int *out)
+{
+    uint64_t u;
+    if (cli_u64(v, SQ_DIGITS_MIN, SQ_DIGITS_MAX, &u) != 0)
+        return -1;
+    *out = (int)u;
+    return 0;
+}
+
 static int cli_eval(int argc, char **argv)
 {
-    const char *net_arg = NULL, *hw_arg = NULL, *out_path = NULL;
+    const char *net_arg = NULL, *hw_arg = NULL, *out_path = NULL, *from = NULL;
     const char *sets[CLI_MAX_SETS];
     size_t n_sets = 0;
-    int json = 0;
+    int json = 0, digits = SQ_DIGITS_DEFAULT, have_id = 0;
+    uint64_t id = 0;
+    char what[256];
 
     for (int i = 2; i < argc; i++) {
         const char *v = NULL;
@@ -180,6 +228,20 @@ static int cli_eval(int argc, char **argv)
             net_arg = v;
         } else if (cli_opt(argc, argv, &i, "--hw", &v, &missing)) {
             hw_arg = v;
+        } else if (cli_opt(argc, argv, &i, "--from", &v, &missing)) {
+            from = v;
+        } else if (cli_opt(argc, argv, &i, "--id", &v, &missing)) {
+            if (!missing && cli_u64(v, 0, UINT64_MAX, &id) != 0) {
+                snprintf(what, sizeof what,
+                         "eval: --id needs a point id (a whole number), not '%s'", v);
+                return cli_bad_usage(what, cli_eval_help);
+            }
+            have_id = 1;
+        } else if (cli_opt(argc, argv, &i, "--digits", &v, &missing)) {
+            if (!missing && cli_digits(v, &digits) != 0) {
+                snprintf(what, sizeof what, "eval: --digits needs 1..17, not '%s'", v);
+                return cli_bad_usage(what, cli_eval_help);
+            }
         } else if (cli_opt(argc, argv, &i, "-o", &v, &missing) ||
                    cli_opt(argc, argv, &i, "--output", &v, &missing)) {
             out_path = v;
@@ -190,29 +252,42 @@ static int cli_eval(int argc, char **argv)
                 sets[n_sets++] = v;
             }
         } else {
-            char what[256];
             snprintf(what, sizeof what, "eval: unknown argument '%s'", argv[i]);
             return cli_bad_usage(what, cli_eval_help);
         }
         if (missing) {
-            char what[256];
             snprintf(what, sizeof what, "eval: option '%s' needs a value", argv[i]);
             return cli_bad_usage(what, cli_eval_help);
         }
     }
-    if (!net_arg || !hw_arg)
-        return cli_bad_usage("eval: --net and --hw are required", cli_eval_help);
+    if ((from || have_id) && (net_arg || hw_arg))
+        return cli_bad_usage("eval: --from DIR --id N replaces --net and --hw", cli_eval_help);
+    if ((from != NULL) != (have_id != 0))
+        return cli_bad_usage("eval: --from DIR and --id N go together", cli_eval_help);
+    if (!from && (!net_arg || !hw_arg))
+        return cli_bad_usage("eval: --net and --hw (or --from and --id) are required",
+                             cli_eval_help);
 
     sq_error err = {{0}};
     net_network *net = NULL;
+    sq_experiment *xp = NULL;
     hw_config hw;
     sw_compression cmp = net_compression_default();
     sq_eval_result res = {0};
     sq_outfile out;
     memset(&out, 0, sizeof out);
-    int rc = sq_net_load(&net, net_arg, &err);
-    if (rc == SQ_OK)
-        rc = sq_hw_load(&hw, hw_arg, &err);
+    int rc;
+    if (from) {
+        rc = sq_eval_from(&xp, &hw, &cmp, from, id, &err);
+        if (rc == SQ_OK) { /* net is taken over from the experiment, freed as a loaded one */
+            net = xp->net;
+            xp->net = NULL;
+        }
+    } else {
+        rc = sq_net_load(&net, net_arg, &err);
+        if (rc == SQ_OK)
+            rc = sq_hw_load(&hw, hw_arg, &err);
+    }
     if (rc == SQ_OK)
         rc = sq_set_apply_all(&hw, &cmp, sets, n_sets, &err);
     if (rc == SQ_OK)
@@ -224,7 +299,8 @@ static int cli_eval(int argc, char **argv)
             f = out.f;
         }
         if (rc == SQ_OK) {
-            rc = json ? sq_write_eval_json(f, &res, net, &hw, &cmp) : sq_write_eval_csv(f, &res);
+            rc = json ? sq_write_eval_json(f, &res, net, &hw, &cmp)
+                      : sq_write_eval_csv(f, &res, digits);
             if (rc != SQ_OK)
                 sq_fail(&err, rc, "squash: cannot write the output");
         }
@@ -239,21 +315,8 @@ static int cli_eval(int argc, char **argv)
     }
     sq_eval_result_free(&res);
     net_network_free(net);
+    sq_experiment_free(xp);
     return cli_report(rc, &err);
-}
-
-/* Parses a whole decimal unsigned number in [lo, hi]; 0 or -1. */
-static int cli_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-    char *end;
-    if (!s || *s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
 }
 
 static int cli_sweep(int argc, char **argv)
@@ -300,6 +363,11 @@ static int cli_sweep(int argc, char **argv)
             }
             o.shard_i = si;
             o.shard_n = sn;
+        } else if (cli_opt(argc, argv, &i, "--digits", &v, &missing)) {
+            if (!missing && cli_digits(v, &o.digits) != 0) {
+                snprintf(what, sizeof what, "sweep: --digits needs 1..17, not '%s'", v);
+                return cli_bad_usage(what, cli_sweep_help);
+            }
         } else if (cli_opt(argc, argv, &i, "--checkpoint-every", &v, &missing)) {
             char *end;
             double sec = missing ? 0 : strtod(v, &end);
@@ -356,7 +424,7 @@ static int cli_merge(int argc, char **argv)
     const char *out_dir = NULL;
     char *dirs[4096];
     size_t n = 0;
-    int force = 0;
+    int digits = 0, force = 0;
     char what[512];
     for (int i = 2; i < argc; i++) {
         const char *v = NULL;
@@ -371,6 +439,12 @@ static int cli_merge(int argc, char **argv)
             if (missing)
                 return cli_bad_usage("merge: -o needs a directory", cli_merge_help);
             out_dir = v;
+        } else if (cli_opt(argc, argv, &i, "--digits", &v, &missing)) {
+            if (missing || cli_digits(v, &digits) != 0) {
+                snprintf(what, sizeof what, "merge: --digits needs 1..17, not '%s'",
+                         missing ? "" : v);
+                return cli_bad_usage(what, cli_merge_help);
+            }
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             snprintf(what, sizeof what, "merge: unknown option '%s'", argv[i]);
             return cli_bad_usage(what, cli_merge_help);
@@ -384,7 +458,7 @@ static int cli_merge(int argc, char **argv)
         return cli_bad_usage("merge: -o DIR and at least one shard directory are required",
                              cli_merge_help);
     sq_error err = {{0}};
-    return cli_report(sq_merge_run(out_dir, dirs, n, 1, force, &err), &err);
+    return cli_report(sq_merge_run_digits(out_dir, dirs, n, 1, digits, force, &err), &err);
 }
 
 static int cli_calibrate(int argc, char **argv)

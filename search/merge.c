@@ -15,7 +15,9 @@
  * size its state records and each row the id expected there, so a truncated, empty or foreign
  * file is refused rather than glued in. The merged directory gets a state of its own, so merged
  * results can be merged again. The output directory is locked like a sweep's, and may not be
- * one of the shards.
+ * one of the shards. Counts per infeasibility reason add up; front.csv is written from exact
+ * values at any --digits, but copied points.csv rows keep their shard's digits, so shards with
+ * points.csv must agree on them (and with --digits).
  */
 #define _XOPEN_SOURCE 700 /* getline */
 #include <errno.h>
@@ -133,6 +135,14 @@ static int sq_merge_points(FILE *f, const sq_experiment *xp, sq_shard *sh, size_
 int sq_merge_run(const char *out_dir, char *const *dirs, size_t n, int threads, int force,
                  sq_error *err)
 {
+    return sq_merge_run_digits(out_dir, dirs, n, threads, 0, force, err);
+}
+
+/* digits: the CSV digits asked for (0: the shards'). Concatenated points.csv rows keep their
+ * shard's digits (they cannot be rewritten without the exact values), so those must agree. */
+int sq_merge_run_digits(const char *out_dir, char *const *dirs, size_t n, int threads, int digits,
+                        int force, sq_error *err)
+{
     sq_experiment *xp = NULL;
     sq_shard *sh = NULL;
     sq_state all;
@@ -243,6 +253,8 @@ int sq_merge_run(const char *out_dir, char *const *dirs, size_t n, int threads, 
         all.evaluated += s->evaluated;
         all.feasible += s->feasible;
         all.layer_evals += s->layer_evals;
+        for (int k = 0; k < SQ_N_REASONS; k++)
+            all.reasons[k] += s->reasons[k];
         all.wall_s += s->wall_s;
         if (s->points_bytes < 0)
             all.points_bytes = -1;
@@ -261,6 +273,24 @@ int sq_merge_run(const char *out_dir, char *const *dirs, size_t n, int threads, 
         }
     }
 
+    all.digits = digits ? digits : sh[0].st.digits;
+    for (size_t i = 0; i < n && all.points_bytes >= 0; i++) {
+        if (sh[i].st.digits != all.digits && digits) {
+            rc = sq_fail(err, SQ_EINPUT,
+                         "squash merge: %s wrote points.csv with %d significant digits, not the "
+                         "%d of --digits (its rows cannot be rewritten): merge without --digits, "
+                         "or run the shards with --digits %d",
+                         sh[i].dir, sh[i].st.digits, digits, digits);
+            goto out;
+        }
+        if (sh[i].st.digits != all.digits) {
+            rc = sq_fail(err, SQ_EINPUT,
+                         "squash merge: %s wrote points.csv with %d significant digits and %s "
+                         "with %d: run every shard with the same --digits",
+                         sh[i].dir, sh[i].st.digits, sh[0].dir, sh[0].st.digits);
+            goto out;
+        }
+    }
     if ((rc = sq_dir_lock(&lock_fd, out_dir, xp_path, xp->sha256, force, err)) != SQ_OK)
         goto out;
     if (all.points_bytes >= 0) {
@@ -291,6 +321,8 @@ int sq_merge_run(const char *out_dir, char *const *dirs, size_t n, int threads, 
     if ((rc = sq_state_write(&all, out_dir, err)) != SQ_OK)
         goto out;
     rc = sq_write_outputs(xp, &all, out_dir, threads, 1, err);
+    if (rc == SQ_OK)
+        sq_report_infeasible(stderr, xp, all.reasons, all.evaluated, all.feasible);
 out:
     sq_dir_unlock(lock_fd, out_dir);
     if (sh) {

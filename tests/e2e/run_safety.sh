@@ -179,7 +179,7 @@ else
   refused "--resume: an evaluated count that is not the points done exits 2" "evaluated" \
     "$squash" sweep "$big" -o "$tmp/lie" -j 2 -q --all --resume
   lie feasible 999999999
-  refused "--resume: more feasible points than evaluated exits 2" "progress|feasible" \
+  refused "--resume: more feasible points than evaluated exits 2" "progress|feasible|add up" \
     "$squash" sweep "$big" -o "$tmp/lie" -j 2 -q --all --resume
   lie range "0 276479"
   refused "--resume: a range that is not the shard's exits 2" "range" \
