@@ -197,8 +197,13 @@ void sq_check_report(FILE *f, const sq_experiment *xp, const sq_estimate *est, i
     }
     const int shard_threads = threads > 0 ? threads : cores;
     if (shard_n > 0) {
-        /* The largest part: ⌈S / N⌉ points. */
-        uint64_t per = est->space_size / shard_n + (est->space_size % shard_n != 0);
+        /* The largest part: part 1 has the most blocks, unless it also has the last, partial
+         * one, and then part 2 is at most as large (shard.c). Parts are interleaved blocks,
+         * so their points cost about the same as the sample's. */
+        uint64_t b = sq_shard_block(est->space_size, shard_n);
+        uint64_t per = sq_shard_count(est->space_size, 1, shard_n, b);
+        if (shard_n >= 2 && sq_shard_count(est->space_size, 2, shard_n, b) > per)
+            per = sq_shard_count(est->space_size, 2, shard_n, b);
         sq_est_fmt_time(t, sizeof t, (double)per / (est->points_per_s * shard_threads));
         fprintf(
             f, "  --shard I/%" PRIu64 " at -j %d: %s per shard (at most %" PRIu64 " points each)\n",
