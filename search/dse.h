@@ -52,6 +52,12 @@ extern const size_t sq_compression_n_params;
 
 /* ---- loaders ---- */
 
+/* Opens path read-only, refusing anything but a regular file before any open that could block
+ * (a FIFO without a writer, a terminal, a device). Returns a descriptor (close it), or -1 with
+ * errno from the failing call, or -1 with errno 0 and *kind saying what path is instead ("a
+ * FIFO", "a directory", ...). */
+int sq_open_regular(const char *path, const char **kind);
+
 /* NET is a zoo name or a path to a network XML file. On success *out is owned by the caller
  * (net_network_free). Errors: SQ_EINPUT with FILE:LINE, or SQ_ERUNTIME. */
 int sq_net_load(net_network **out, const char *net, sq_error *err);
@@ -283,6 +289,8 @@ void sq_evaluator_free(sq_evaluator *ev);
 void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out);
 /* Layer evaluations (model calls) this evaluator has made so far (count). */
 uint64_t sq_evaluator_layer_evals(const sq_evaluator *ev);
+/* Distinct (shape, position) layers the evaluator runs per point (ResNet-50: 23 of 54). */
+size_t sq_evaluator_distinct_layers(const sq_evaluator *ev);
 
 /* ---- Pareto archive: the non-dominated feasible points seen so far ---- */
 
@@ -332,6 +340,31 @@ int sq_merge_run(const char *out_dir, char *const *shard_dirs, size_t n_shards, 
 /* The same with the CSV digits: 1..17, or 0 for the shards' own. */
 int sq_merge_run_digits(const char *out_dir, char *const *shard_dirs, size_t n_shards, int threads,
                         int digits, sq_error *err);
+
+/* ---- sizing a run before it starts (search/estimate.c, `squash check`) ---- */
+
+typedef struct sq_estimate {
+    uint64_t space_size; /* points in the space */
+    size_t n_layers;     /* layers of the network */
+    size_t n_distinct;   /* distinct (shape, position) layers evaluated per point */
+    uint64_t sample_ids; /* distinct ids in the sample, spread evenly over the space */
+    uint64_t evaluated;  /* evaluations timed (points; a small space is visited again) */
+    double sample_s;     /* CPU time of the sampling thread (s) */
+    double points_per_s; /* evaluated / sample_s on one thread (points/s), > 0 */
+} sq_estimate;
+
+/* Times sq_evaluate (full = 0, as the sweep without --all) on one thread over passes of
+ * min(S, max_ids) ids spread evenly over the space (each pass shifted), until min_s has
+ * passed, stopping at max_s even in the first pass. 0 or SQ_ERUNTIME (memory). */
+int sq_estimate_run(const sq_experiment *xp, uint64_t max_ids, double min_s, double max_s,
+                    sq_estimate *out, sq_error *err);
+/* Prints the space, the layers and the wall time per thread count 1, 2, 4, …, cores (and
+ * threads, when > 0), and with shard_n > 0 per shard at threads (else cores) threads: indented
+ * lines under `FILE: ok`. */
+void sq_check_report(FILE *f, const sq_experiment *xp, const sq_estimate *est, int cores,
+                     int threads, uint64_t shard_n);
+/* Cores this process may run on (its CPU affinity, as OpenMP counts them). */
+int sq_cores(void);
 
 /* ---- sweep outputs and run state (search/output.c) ---- */
 

@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dse.h"
 
@@ -190,36 +191,48 @@ static int sq_parse_f64s(const char *s, double *out, int n)
     return sq_parse_list(s, out, sizeof *out, n, sq_parse_f64);
 }
 
+/* A state file, points.csv or any other file merge and --resume read: refused unless regular
+ * (a FIFO planted in a run directory would otherwise block the read forever). */
 int sq_read_file(char **out, size_t *len, const char *path, int *missing, sq_error *err)
 {
-    FILE *f = fopen(path, "rb");
+    const char *kind = NULL;
     *out = NULL;
-    if (!f) {
-        if (errno == ENOENT && missing)
+    int fd = sq_open_regular(path, &kind);
+    if (fd < 0 && kind != NULL)
+        return sq_fail(err, SQ_EINPUT, "squash: cannot read %s: it is %s, not a regular file", path,
+                       kind);
+    if (fd < 0) {
+        int e = errno;
+        if (e == ENOENT && missing)
             *missing = 1;
-        return sq_fail(err, errno == ENOENT ? SQ_EINPUT : SQ_ERUNTIME, "squash: cannot read %s: %s",
-                       path, strerror(errno));
+        return sq_fail(err, e == ENOENT ? SQ_EINPUT : SQ_ERUNTIME, "squash: cannot read %s: %s",
+                       path, strerror(e));
     }
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap + 1);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap)
+    int bad = 0;
+    while (buf != NULL) {
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            bad = errno;
+        if (got <= 0)
             break;
+        n += (size_t)got;
+        if (n < cap)
+            continue;
         cap *= 2;
         char *nb = realloc(buf, cap + 1);
-        if (!nb) {
+        if (nb == NULL)
             free(buf);
-            buf = NULL;
-        }
         buf = nb;
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf || bad) {
+    close(fd);
+    if (buf == NULL || bad) {
         free(buf);
-        return sq_fail(err, SQ_ERUNTIME, "squash: cannot read %s", path);
+        return sq_fail(err, SQ_ERUNTIME, "squash: cannot read %s: %s", path,
+                       bad ? strerror(bad) : "out of memory");
     }
     buf[n] = '\0';
     *out = buf;

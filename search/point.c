@@ -139,6 +139,11 @@ uint64_t sq_evaluator_layer_evals(const sq_evaluator *ev)
     return ev->layer_evals;
 }
 
+size_t sq_evaluator_distinct_layers(const sq_evaluator *ev)
+{
+    return ev->n_unique;
+}
+
 /* Does value v meet constraint c? */
 static int sq_meets(const sq_constraint *c, double v)
 {
