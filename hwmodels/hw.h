@@ -34,6 +34,10 @@ typedef struct hw_param {
     const char *const *choices; /* enum value names, NULL-terminated; NULL otherwise */
     size_t offset;              /* offsetof() in the owning struct */
     const char *help;           /* one line for `squash list templates` */
+    /* For a parameter whose values are a set inside [min, max] (tech_nm: the tabulated nodes),
+     * whether value is one of them; if not, the set is written to list ("65, 45, ...").
+     * NULL: every value in the range is allowed. */
+    int (*in_set)(double value, char *list, size_t list_len);
 } hw_param;
 
 /* Finds a parameter by name in a table; NULL if absent. */
@@ -43,7 +47,7 @@ void hw_param_set(const hw_param *p, void *base, double value);
 /* Reads the value (enum: index) back as a double. */
 double hw_param_get(const hw_param *p, const void *base);
 /* Parses text for this parameter (number, or enum name) into *value. Returns 0, or -1 with a
- * message (not a number, out of range, not an integer, unknown choice). */
+ * message (not a number, out of range, not an integer, unknown choice, not in the set). */
 int hw_param_parse(const hw_param *p, const char *text, double *value, char *msg, size_t msg_len);
 /* Formats a value for output (enum: its name; int: integer; real: shortest round-trip). */
 void hw_param_format(const hw_param *p, double value, char *buf, size_t buf_len);
@@ -90,6 +94,8 @@ extern const size_t hw_tech_n_params;
 hw_tech hw_tech_default(void);
 /* Is tech_nm one of the supported nodes (65 45 32 28 22 16 14 7)? */
 int hw_tech_node_ok(double tech_nm);
+/* The same as a parameter's in_set: if not, writes the supported nodes to list. */
+int hw_tech_node_in_set(double tech_nm, char *list, size_t list_len);
 /* Scales 45 nm constants to tech_nm: energies by the energy factor, areas by the area factor,
  * leakage density by energy/area. Sets energy_scale and area_scale. tech_nm must be node_ok. */
 hw_tech hw_tech_scaled(const hw_tech *at45, double tech_nm);

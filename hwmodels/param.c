@@ -153,12 +153,20 @@ int hw_param_parse(const hw_param *p, const char *text, double *value, char *msg
         snprintf(msg, msg_len, "'%s' is not an integer", text);
         return -1;
     }
+    const char *unit = p->unit != NULL ? p->unit : "";
+    const char *space = unit[0] != '\0' ? " " : "";
     if (v < p->min || v > p->max) {
         char lo[32], hi[32];
         hw_param_format(p, p->min, lo, sizeof lo);
         hw_param_format(p, p->max, hi, sizeof hi);
-        snprintf(msg, msg_len, "%s is out of range %s..%s%s%s", text, lo, hi,
-                 p->unit != NULL && p->unit[0] != '\0' ? " " : "", p->unit != NULL ? p->unit : "");
+        snprintf(msg, msg_len, "%s%s%s is out of range %s..%s%s%s", text, space, unit, lo, hi,
+                 space, unit);
+        return -1;
+    }
+    char list[256] = "";
+    if (p->in_set != NULL && !p->in_set(v, list, sizeof list)) {
+        snprintf(msg, msg_len, "%s%s%s is not supported (one of: %s%s%s)", text, space, unit, list,
+                 space, unit);
         return -1;
     }
     *value = v;

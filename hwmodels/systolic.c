@@ -175,7 +175,7 @@ _Static_assert(sizeof(systolic_params) <= HW_PARAMS_MAX_BYTES, "params exceed hw
 
 #define SYS_P(name, unit, type, def, lo, hi, choices, help)                                        \
     {                                                                                              \
-#name, unit, type, def, lo, hi, choices, offsetof(systolic_params, name), help             \
+#name, unit, type, def, lo, hi, choices, offsetof(systolic_params, name), help, NULL       \
     }
 
 static const hw_param systolic_params_table[] = {
@@ -192,7 +192,8 @@ static const hw_param systolic_params_table[] = {
     SYS_P(dram, "", HW_P_ENUM, HW_DRAM_LPDDR4, 0, 0, hw_dram_names, "DRAM kind"),
     SYS_P(dram_gbps, "GB/s", HW_P_REAL, 25.6, 0.01, 100000.0, NULL, "DRAM bandwidth (bytes)"),
     SYS_P(freq_mhz, "MHz", HW_P_REAL, 800.0, 1.0, 10000.0, NULL, "clock frequency"),
-    SYS_P(tech_nm, "nm", HW_P_INT, 28, 7, 65, NULL, "technology node: 65 45 32 28 22 16 14 7"),
+    {"tech_nm", "nm", HW_P_INT, 28, 7, 65, NULL, offsetof(systolic_params, tech_nm),
+     "technology node: 65 45 32 28 22 16 14 7", hw_tech_node_in_set},
     SYS_P(acc_bits, "bits", HW_P_INT, 32, 1, 64, NULL, "accumulator / partial-sum width"),
     SYS_P(acc_kb, "KB", HW_P_INT, 0, 0, 1048576, NULL,
           "accumulator SRAM for partial sums (0: none, psums go to the global buffer)"),

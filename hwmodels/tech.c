@@ -90,6 +90,7 @@
 #include <assert.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "hw.h"
 
@@ -97,7 +98,7 @@ const char *const hw_dram_names[] = {"ddr3", "ddr4", "lpddr4", "hbm2", NULL};
 
 #define TECH_P(field, unit, def, lo, hi, help)                                                     \
     {                                                                                              \
-#field, unit, HW_P_REAL, def, lo, hi, NULL, offsetof(hw_tech, field), help                 \
+#field, unit, HW_P_REAL, def, lo, hi, NULL, offsetof(hw_tech, field), help, NULL           \
     }
 
 const hw_param hw_tech_params[] = {
@@ -161,6 +162,22 @@ static const tech_node *tech_node_find(double tech_nm)
 int hw_tech_node_ok(double tech_nm)
 {
     return tech_node_find(tech_nm) != NULL;
+}
+
+int hw_tech_node_in_set(double tech_nm, char *list, size_t list_len)
+{
+    assert(list != NULL && list_len > 0);
+    if (hw_tech_node_ok(tech_nm))
+        return 1;
+    size_t used = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < sizeof tech_nodes / sizeof tech_nodes[0] && used < list_len; i++) {
+        int w = snprintf(list + used, list_len - used, "%s%g", i ? ", " : "", tech_nodes[i].nm);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+    return 0;
 }
 
 hw_tech hw_tech_scaled(const hw_tech *at45, double tech_nm)

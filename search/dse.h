@@ -52,6 +52,12 @@ extern const size_t sq_compression_n_params;
 
 /* ---- loaders ---- */
 
+/* Opens path read-only, refusing anything but a regular file before any open that could block
+ * (a FIFO without a writer, a terminal, a device). Returns a descriptor (close it), or -1 with
+ * errno from the failing call, or -1 with errno 0 and *kind saying what path is instead ("a
+ * FIFO", "a directory", ...). */
+int sq_open_regular(const char *path, const char **kind);
+
 /* NET is a zoo name or a path to a network XML file. On success *out is owned by the caller
  * (net_network_free). Errors: SQ_EINPUT with FILE:LINE, or SQ_ERUNTIME. */
 int sq_net_load(net_network **out, const char *net, sq_error *err);
@@ -100,10 +106,19 @@ int sq_eval(const net_network *net, const hw_config *hw, const sw_compression *c
             sq_eval_result *out, sq_error *err);
 void sq_eval_result_free(sq_eval_result *res);
 
+typedef struct sq_experiment sq_experiment;
+/* `squash eval --from DIR --id N`: loads the experiment DIR/squash.state names (checked against
+ * the state like --resume does) and decodes point N into hw and cmp as the sweep did. *xp_out
+ * is owned (sq_experiment_free; its net is the network to evaluate). SQ_EINPUT when DIR has no
+ * state, N is outside the space or names an invalid design. */
+int sq_eval_from(sq_experiment **xp_out, hw_config *hw, sw_compression *cmp, const char *dir,
+                 uint64_t id, sq_error *err);
+
 /* ---- outputs ---- */
 
-/* Writes the eval table as CSV (CONTRACT.md columns first) or JSON. 0 or SQ_ERUNTIME. */
-int sq_write_eval_csv(FILE *f, const sq_eval_result *res);
+/* Writes the eval table as CSV (CONTRACT.md columns first; doubles with `digits` significant
+ * digits, see sq_fmt_num) or JSON (round-trip values). 0 or SQ_ERUNTIME. */
+int sq_write_eval_csv(FILE *f, const sq_eval_result *res, int digits);
 int sq_write_eval_json(FILE *f, const sq_eval_result *res, const net_network *net,
                        const hw_config *hw, const sw_compression *cmp);
 
@@ -124,6 +139,14 @@ void sq_json_str(FILE *f, const char *s);
 /* Formats a double so that strtod gives it back exactly; never NaN or Inf (those become 0 and
  * are a bug upstream: assert in debug builds). */
 void sq_fmt_double(char *buf, size_t len, double v);
+
+/* Significant digits of CSV numbers (--digits): SQ_DIGITS_MAX is sq_fmt_double's round trip. */
+#define SQ_DIGITS_MIN 1
+#define SQ_DIGITS_MAX 17
+#define SQ_DIGITS_DEFAULT 6
+/* Formats a CSV number with `digits` significant digits (%.Ng); a whole number below 2^53 is
+ * written whole; 0 (and -0) is "0"; digits = SQ_DIGITS_MAX is exactly sq_fmt_double. */
+void sq_fmt_num(char *buf, size_t len, double v, int digits);
 
 /* ================================================================== design-space exploration */
 
@@ -218,12 +241,41 @@ void sq_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* ---- evaluation of points ---- */
 
+/* Why a point is infeasible: a small code in the hot loop, a text only when a row is written
+ * (sq_reason_text). The set is fixed, so counts per reason reduce as a plain array. A violated
+ * constraint is named by its metric and side; a point that breaks several gets the first in
+ * the order the evaluator checks them (area and accuracy constraints in file order, then the
+ * others in file order), so its reason is the same with or without --all. */
+enum {
+    SQ_R_FEASIBLE = 0, /* no reason: the point is feasible */
+    SQ_R_DESIGN,       /* hw_config_prepare refused the design (e.g. acc_bits < mac_bits) */
+    SQ_R_COMPRESSION,  /* net_compression_check refused the setting (e.g. fp with 4 bits) */
+    SQ_R_LAYER,        /* a layer the design cannot run */
+    SQ_R_NONFINITE,    /* a model gave a non-finite metric (a bug upstream; defensive) */
+    SQ_R_CONSTRAINT0,  /* SQ_R_CONSTRAINT0 + 2·metric: below the metric's min; + 1: above max */
+    SQ_N_REASONS = SQ_R_CONSTRAINT0 + 2 * SQ_N_METRICS
+};
+
 typedef struct sq_point {
     uint64_t id;            /* index in the design space */
     double m[SQ_N_METRICS]; /* metrics; all finite */
     int feasible;           /* 1 if the design is valid and meets every constraint */
     int acc_src;            /* net_acc_src of m[SQ_ACCURACY]; -1 for an invalid design */
+    int reason;             /* SQ_R_*: why it is infeasible, SQ_R_FEASIBLE when feasible */
 } sq_point;
+
+/* The reason's text for a points.csv cell: "" when feasible, "area_mm2 > 5" for a constraint
+ * (the tightest bound of that metric and side), "invalid design: MESSAGE" with the models' own
+ * message (sq_space_point is run again: rows are few next to evaluations). */
+void sq_reason_text(const sq_experiment *xp, const sq_point *p, char *buf, size_t len);
+/* A reason's name without a point (summary.json's infeasible_reasons keys): "invalid design",
+ * "area_mm2 > 5", ... */
+void sq_reason_name(const sq_experiment *xp, int reason, char *buf, size_t len);
+/* Tells on f when every point evaluated is infeasible, naming the reason that rejected most
+ * points, with its count (and, for an invalid combination, an example point of the space with
+ * the models' message), then the other reasons' counts. Nothing when some point is feasible. */
+void sq_report_infeasible(FILE *f, const sq_experiment *xp, const uint64_t *reasons,
+                          uint64_t evaluated, uint64_t feasible);
 
 /* Per-thread evaluation state: the experiment's distinct layer shapes and scratch space, so that
  * evaluating a point allocates nothing. */
@@ -236,6 +288,8 @@ void sq_evaluator_free(sq_evaluator *ev);
 void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out);
 /* Layer evaluations (model calls) this evaluator has made so far (count). */
 uint64_t sq_evaluator_layer_evals(const sq_evaluator *ev);
+/* Distinct (shape, position) layers the evaluator runs per point (ResNet-50: 23 of 54). */
+size_t sq_evaluator_distinct_layers(const sq_evaluator *ev);
 
 /* ---- Pareto archive: the non-dominated feasible points seen so far ---- */
 
@@ -271,6 +325,7 @@ typedef struct sq_sweep_opts {
     double checkpoint_s; /* seconds between checkpoints */
     int all;             /* also write points.csv */
     int quiet;           /* no progress on stderr */
+    int digits;          /* CSV significant digits 1..17; 0: 6, or the checkpoint's on --resume */
 } sq_sweep_opts;
 
 /* Runs (part of) the experiment and writes front.csv, summary.json, points.csv (all) and the
@@ -281,6 +336,34 @@ int sq_sweep_run(const sq_experiment *xp, const sq_sweep_opts *opts, sq_error *e
  * space into the outputs one run over the whole space gives. */
 int sq_merge_run(const char *out_dir, char *const *shard_dirs, size_t n_shards, int threads,
                  sq_error *err);
+/* The same with the CSV digits: 1..17, or 0 for the shards' own. */
+int sq_merge_run_digits(const char *out_dir, char *const *shard_dirs, size_t n_shards, int threads,
+                        int digits, sq_error *err);
+
+/* ---- sizing a run before it starts (search/estimate.c, `squash check`) ---- */
+
+typedef struct sq_estimate {
+    uint64_t space_size; /* points in the space */
+    size_t n_layers;     /* layers of the network */
+    size_t n_distinct;   /* distinct (shape, position) layers evaluated per point */
+    uint64_t sample_ids; /* distinct ids in the sample, spread evenly over the space */
+    uint64_t evaluated;  /* evaluations timed (points; a small space is visited again) */
+    double sample_s;     /* CPU time of the sampling thread (s) */
+    double points_per_s; /* evaluated / sample_s on one thread (points/s), > 0 */
+} sq_estimate;
+
+/* Times sq_evaluate (full = 0, as the sweep without --all) on one thread over passes of
+ * min(S, max_ids) ids spread evenly over the space (each pass shifted), until min_s has
+ * passed, stopping at max_s even in the first pass. 0 or SQ_ERUNTIME (memory). */
+int sq_estimate_run(const sq_experiment *xp, uint64_t max_ids, double min_s, double max_s,
+                    sq_estimate *out, sq_error *err);
+/* Prints the space, the layers and the wall time per thread count 1, 2, 4, …, cores (and
+ * threads, when > 0), and with shard_n > 0 per shard at threads (else cores) threads: indented
+ * lines under `FILE: ok`. */
+void sq_check_report(FILE *f, const sq_experiment *xp, const sq_estimate *est, int cores,
+                     int threads, uint64_t shard_n);
+/* Cores this process may run on (its CPU affinity, as OpenMP counts them). */
+int sq_cores(void);
 
 /* ---- sweep outputs and run state (search/output.c) ---- */
 
@@ -299,7 +382,10 @@ typedef struct sq_state {
     long long points_bytes;     /* bytes of points.csv written so far, -1 without --all */
     int has_nadir;              /* 1 once a feasible point was seen */
     double nadir[SQ_N_METRICS]; /* worst feasible value per objective, objective order */
-    sq_archive *front;          /* owned: the non-dominated feasible points */
+    int digits;                 /* significant digits of points.csv / front.csv numbers */
+    uint64_t
+        reasons[SQ_N_REASONS]; /* points evaluated per SQ_R_* reason (points); sum = evaluated */
+    sq_archive *front;         /* owned: the non-dominated feasible points */
 } sq_state;
 
 void sq_state_free(sq_state *st); /* frees st->front; st itself is the caller's */
@@ -309,9 +395,12 @@ int sq_state_write(const sq_state *st, const char *dir, sq_error *err);
 int sq_state_read(sq_state *st, const sq_experiment *xp, const char *dir, int *missing,
                   sq_error *err);
 
-/* CSV header and rows of front.csv / points.csv (with_feasible adds the `feasible` column). */
+/* CSV header and rows of front.csv / points.csv (with_feasible adds the `feasible` and
+ * `infeasible_reason` columns). Metrics get `digits` significant digits (sq_fmt_num); the swept
+ * parameters are always written exactly (they name the point). */
 void sq_points_header(FILE *f, const sq_experiment *xp, int with_feasible);
-void sq_points_row(FILE *f, const sq_experiment *xp, const sq_point *p, int with_feasible);
+void sq_points_row(FILE *f, const sq_experiment *xp, const sq_point *p, int with_feasible,
+                   int digits);
 /* Creates dir if it does not exist (one level); SQ_EINPUT if it is a file. */
 int sq_mkdir(const char *dir, sq_error *err);
 /* Reads a whole file into a NUL-terminated buffer (owned). *missing = 1 when it does not exist. */

@@ -3,7 +3,12 @@
  * Costs are additive per layer (ZigZag's cost model does the same): the total's energy terms,
  * cycles, traffic and latency are sums of the rows; its utilization is the compute-cycle-weighted
  * mean of the rows', i.e. all useful MACs over all PE-cycles.
+ *
+ * `squash eval --from DIR --id N` evaluates point N of the sweep in DIR: the run state names the
+ * experiment, whose sweeps decode N into a design and a compression setting exactly as the
+ * sweep did (sq_space_point), so the TOTAL row equals that point's row in front.csv.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,5 +74,68 @@ int sq_eval(const net_network *net, const hw_config *hw, const sw_compression *c
     out->area_mm2 = hw_area_mm2(hw);
     out->freq_mhz = hw->tpl->freq_mhz(hw);
     out->accuracy = net_accuracy(net, cmp, &out->accuracy_src);
+    return SQ_OK;
+}
+
+#define SQ_BUILTIN_PATH "(built-in default)"
+
+int sq_eval_from(sq_experiment **xp_out, hw_config *hw, sw_compression *cmp, const char *dir,
+                 uint64_t id, sq_error *err)
+{
+    char path[4096], xp_path[4096], msg[512], *text = NULL;
+    size_t len = 0;
+    int missing = 0, rc;
+    sq_experiment *xp = NULL;
+    *xp_out = NULL;
+    int n = snprintf(path, sizeof path, "%s/squash.state", dir);
+    if (n < 0 || (size_t)n >= sizeof path)
+        return sq_fail(err, SQ_EINPUT, "squash: path too long: %s", dir);
+    if ((rc = sq_read_file(&text, &len, path, &missing, err)) != SQ_OK) {
+        if (missing)
+            sq_fail(err, SQ_EINPUT,
+                    "squash: --from %s: no squash.state there (not a sweep's output directory)",
+                    dir);
+        return rc;
+    }
+    /* The experiment's path, to load it; sq_state_read then checks the whole state against it
+     * (a changed experiment is refused there). */
+    const char *key = "\nexperiment_path ";
+    char *p = strstr(text, key), *end = p ? strchr(p + strlen(key), '\n') : NULL;
+    if (!p || !end || (size_t)(end - p - strlen(key)) >= sizeof xp_path) {
+        free(text);
+        return sq_fail(err, SQ_EINPUT, "%s:1: malformed run state: experiment_path", path);
+    }
+    p += strlen(key);
+    memcpy(xp_path, p, (size_t)(end - p));
+    xp_path[end - p] = '\0';
+    free(text);
+    if (strcmp(xp_path, SQ_BUILTIN_PATH) == 0)
+        rc = sq_experiment_load_buffer(&xp, sq_default_experiment_xml,
+                                       strlen(sq_default_experiment_xml), SQ_BUILTIN_PATH, err);
+    else
+        rc = sq_experiment_load(&xp, xp_path, err);
+    if (rc != SQ_OK)
+        return rc;
+    sq_state st;
+    if ((rc = sq_state_read(&st, xp, dir, &missing, err)) != SQ_OK) {
+        sq_experiment_free(xp);
+        return rc;
+    }
+    sq_state_free(&st);
+    if (id >= xp->space_size) {
+        rc = sq_fail(err, SQ_EINPUT,
+                     "squash: --id %" PRIu64 " is outside the design space of %s (ids 0..%" PRIu64
+                     ")",
+                     id, xp_path, xp->space_size - 1);
+        sq_experiment_free(xp);
+        return rc;
+    }
+    if (sq_space_point(xp, id, hw, cmp, msg, sizeof msg) != 0) {
+        rc = sq_fail(err, SQ_EINPUT, "squash: point %" PRIu64 " of %s is an invalid design: %s", id,
+                     xp_path, msg);
+        sq_experiment_free(xp);
+        return rc;
+    }
+    *xp_out = xp;
     return SQ_OK;
 }

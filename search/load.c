@@ -55,7 +55,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -70,6 +72,7 @@
 #define SQ_PRESET_DEPTH_MAX 4                /* preset="..." chains (presets using presets) */
 #define SQ_ATTR_MAX 1024                     /* longest single-valued attribute (bytes) */
 #define SQ_PATH_MAX 4096                     /* longest resolved path (bytes) */
+#define SQ_XML_ATTRS_MAX 128                 /* attributes on one element (see xml_prescan) */
 
 /* Parse options: no network, big line numbers, no stderr noise; and, by omission, no
  * XML_PARSE_NOENT (entity substitution) and no XML_PARSE_DTDLOAD / DTDATTR / DTDVALID. */
@@ -304,7 +307,7 @@ static int attr_number(const xmlNode *n, const char *name, hw_ptype type, double
         *out = def;
         return 0;
     }
-    const hw_param p = {name, "", type, def, min, max, NULL, 0, NULL};
+    const hw_param p = {name, "", type, def, min, max, NULL, 0, NULL, NULL};
     char msg[512];
     if (hw_param_parse(&p, text, out, msg, sizeof msg) != 0)
         return fail_at(err, path, n, "attribute '%s': %s", name, msg);
@@ -339,6 +342,54 @@ static int attr_param(const xmlNode *n, const hw_param *p, void *base, const cha
 
 /* ================================================================== step 1: read and parse */
 
+/* What a file that is not regular is, for messages. */
+static const char *file_kind(mode_t mode)
+{
+    return S_ISDIR(mode)    ? "a directory"
+           : S_ISFIFO(mode) ? "a FIFO"
+           : S_ISCHR(mode)  ? "a character device"
+           : S_ISBLK(mode)  ? "a block device"
+           : S_ISSOCK(mode) ? "a socket"
+                            : "not a regular file";
+}
+
+/* Opening a FIFO for reading blocks until a writer appears, and opening a device can have side
+ * effects, so a file is first looked at with stat() (no open at all for anything else), then
+ * opened with O_NONBLOCK (which cannot block even if the path was swapped for a FIFO in
+ * between) and checked again with fstat() on what was actually opened. O_NONBLOCK is then
+ * cleared: it means nothing for a regular file, but reads should not depend on it. */
+int sq_open_regular(const char *path, const char **kind)
+{
+    assert(path != NULL && kind != NULL);
+    struct stat st;
+    *kind = NULL;
+    if (stat(path, &st) != 0)
+        return -1;
+    if (!S_ISREG(st.st_mode)) {
+        *kind = file_kind(st.st_mode);
+        errno = 0;
+        return -1;
+    }
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int flags;
+    if (fstat(fd, &st) != 0 || (flags = fcntl(fd, F_GETFL)) < 0 ||
+        (S_ISREG(st.st_mode) && fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0)) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        *kind = file_kind(st.st_mode);
+        errno = 0;
+        return -1;
+    }
+    return fd;
+}
+
 /* Where a file's bytes come from: a built-in entry or a file read into memory. */
 typedef struct sq_source {
     const char *text;           /* the bytes (borrowed from the built-in or owned_text) */
@@ -355,14 +406,18 @@ static void source_close(sq_source *src)
     src->owned_text = NULL;
 }
 
+/* source_open's result for an existing path that is not a regular file (a FIFO, a directory,
+ * a device): err holds "'PATH' is a FIFO, not a regular file", without a prefix. */
+#define SOURCE_NOT_REGULAR 2
+
 /* Resolves ref: first a built-in name in list (if list is not NULL), then a file, relative to
  * dir when dir is not NULL and ref is relative. Returns 0 (src filled; source_close it), 1 if
- * neither exists (src->open_errno says why), SQ_EINPUT (too large) or SQ_ERUNTIME. */
+ * neither exists (src->open_errno says why), SOURCE_NOT_REGULAR, SQ_EINPUT (too large) or
+ * SQ_ERUNTIME. A FIFO or device is refused before it is opened in a way that could block. */
 static int source_open(sq_source *src, const sq_builtin *list, size_t n, const char *ref,
                        const char *dir, sq_error *err)
 {
     int rc = SQ_OK;
-    FILE *f = NULL;
     memset(src, 0, sizeof *src);
 
     const sq_builtin *b = list != NULL ? sq_builtin_find(list, n, ref) : NULL;
@@ -382,46 +437,63 @@ static int source_open(sq_source *src, const sq_builtin *list, size_t n, const c
     }
     src->path = src->path_buf;
 
-    f = fopen(src->path_buf, "rb");
-    if (f == NULL) {
+    const char *kind = NULL;
+    int fd = sq_open_regular(src->path_buf, &kind);
+    if (fd < 0 && kind != NULL) {
+        sq_fail(err, SQ_EINPUT, "'%s' is %s, not a regular file", src->path, kind);
+        return SOURCE_NOT_REGULAR;
+    }
+    if (fd < 0) {
         src->open_errno = errno;
         return 1;
     }
     struct stat st;
-    if (fstat(fileno(f), &st) != 0) {
+    if (fstat(fd, &st) != 0) {
         rc = sq_fail(err, SQ_ERUNTIME, "squash: cannot read '%s': %s", src->path, strerror(errno));
-        goto out;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        src->open_errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-        rc = 1;
         goto out;
     }
     if ((uint64_t)st.st_size > SQ_FILE_MAX_BYTES) {
         rc = sq_fail(err, SQ_EINPUT, "%s: file is larger than 64 MiB", src->path);
         goto out;
     }
-    size_t size = (size_t)st.st_size;
+    size_t size = (size_t)st.st_size, got = 0;
     src->owned_text = malloc(size + 1);
     if (src->owned_text == NULL) {
         rc = sq_fail(err, SQ_ERUNTIME, "squash: out of memory reading '%s'", src->path);
         goto out;
     }
-    if (size > 0 && fread(src->owned_text, 1, size, f) != size) {
-        rc = sq_fail(err, SQ_ERUNTIME, "squash: cannot read '%s': %s", src->path,
-                     ferror(f) ? strerror(errno) : "file changed while reading");
-        goto out;
+    while (got < size) {
+        ssize_t r = read(fd, src->owned_text + got, size - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            rc = sq_fail(err, SQ_ERUNTIME, "squash: cannot read '%s': %s", src->path,
+                         r < 0 ? strerror(errno) : "file changed while reading");
+            goto out;
+        }
+        got += (size_t)r;
     }
     src->owned_text[size] = '\0';
     src->text = src->owned_text;
     src->len = size;
 
 out:
-    if (f != NULL)
-        fclose(f);
+    close(fd);
     if (rc != SQ_OK)
         source_close(src);
     return rc;
+}
+
+/* The message of a top-level source_open that met a file that is not regular (err holds the
+ * reason without a prefix). */
+static int source_not_regular(sq_error *err)
+{
+    if (err != NULL) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        sq_fail(err, SQ_EINPUT, "squash: %s (squash reads inputs from regular files only)", why);
+    }
+    return SQ_EINPUT;
 }
 
 /* What the parse hooks record (the parser context's _private). */
@@ -462,6 +534,104 @@ static void doctype_refuse(void *ctx, const xmlChar *name, const xmlChar *extern
     xmlStopParser(ctxt);
 }
 
+/* Scans the raw text before libxml2 sees it, for two things libxml2 gets wrong:
+ *   - a NUL byte: libxml2 stops reading at it and reports the document well formed, so whatever
+ *     follows (a second half of the file) would be silently ignored. Refused with its line.
+ *   - too many attributes on one element: libxml2 2.9 looks for a duplicate attribute by
+ *     comparing each new attribute with all earlier ones, so an element with 200 000 attributes
+ *     takes minutes to parse. No squash element has more than a few dozen (the largest table,
+ *     the technology constants, has 19 entries), so more than SQ_XML_ATTRS_MAX is refused; the
+ *     quadratic check then costs at most 128²/2 comparisons per element.
+ * Attributes are counted as the quoted values inside a start tag; comments, CDATA sections,
+ * processing instructions, declarations and end tags are skipped whole, so text in them (or a
+ * quote or '>' inside a value) is not counted. Malformed markup is left to libxml2, which
+ * reports it. One pass, linear in the file. */
+static int xml_prescan(const char *text, size_t len, const char *path, sq_error *err)
+{
+    enum { TEXT, COMMENT, CDATA, PI, DECL, END_TAG, TAG, VALUE } state = TEXT;
+    long line = 1, tag_line = 1;
+    size_t tag_start = 0, attrs = 0;
+    char quote = 0;
+#define PRESCAN_AT(i, lit)                                                                         \
+    (len - (i) >= sizeof lit - 1 && memcmp(text + (i), lit, sizeof lit - 1) == 0)
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (c == '\0')
+            return fail_at_line(err, path, line,
+                                "NUL byte in the file (XML text cannot contain one; is the file "
+                                "binary, truncated or UTF-16?)");
+        if (c == '\n')
+            line++;
+        switch (state) {
+        case TEXT:
+            if (c != '<')
+                break;
+            if (PRESCAN_AT(i, "<!--")) {
+                state = COMMENT;
+                i += 3;
+            } else if (PRESCAN_AT(i, "<![CDATA[")) {
+                state = CDATA;
+                i += 8;
+            } else if (PRESCAN_AT(i, "<?")) {
+                state = PI;
+                i += 1;
+            } else if (PRESCAN_AT(i, "<!")) {
+                state = DECL;
+            } else if (PRESCAN_AT(i, "</")) {
+                state = END_TAG;
+            } else {
+                state = TAG;
+                tag_line = line;
+                tag_start = i + 1;
+                attrs = 0;
+            }
+            break;
+        case COMMENT:
+            if (PRESCAN_AT(i, "-->")) {
+                state = TEXT;
+                i += 2;
+            }
+            break;
+        case CDATA:
+            if (PRESCAN_AT(i, "]]>")) {
+                state = TEXT;
+                i += 2;
+            }
+            break;
+        case PI:
+            if (PRESCAN_AT(i, "?>")) {
+                state = TEXT;
+                i += 1;
+            }
+            break;
+        case DECL:
+        case END_TAG:
+            if (c == '>')
+                state = TEXT;
+            break;
+        case TAG:
+            if (c == '>') {
+                state = TEXT;
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+                state = VALUE;
+                if (++attrs > SQ_XML_ATTRS_MAX)
+                    return fail_at_line(err, path, tag_line,
+                                        "element <%.*s> has more than %d attributes",
+                                        (int)strcspn(text + tag_start, " \t\r\n/>=\"'"),
+                                        text + tag_start, SQ_XML_ATTRS_MAX);
+            }
+            break;
+        case VALUE:
+            if (c == quote)
+                state = TAG;
+            break;
+        }
+    }
+#undef PRESCAN_AT
+    return SQ_OK;
+}
+
 /* Parses text into *out (owned: xmlFreeDoc). Errors are "PATH:LINE: ..." SQ_EINPUT. */
 static int xml_parse(xmlDoc **out, const char *text, size_t len, const char *path, sq_error *err)
 {
@@ -474,6 +644,8 @@ static int xml_parse(xmlDoc **out, const char *text, size_t len, const char *pat
 
     if (len > SQ_FILE_MAX_BYTES)
         return sq_fail(err, SQ_EINPUT, "%s: file is larger than 64 MiB", path);
+    if ((rc = xml_prescan(text, len, path, err)) != SQ_OK)
+        return rc;
     ctxt = xmlNewParserCtxt();
     if (ctxt == NULL || ctxt->sax == NULL) {
         rc = sq_fail(err, SQ_ERUNTIME, "squash: out of memory parsing '%s'", path);
@@ -627,7 +799,7 @@ static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const
             break;
         l->h = m;
         l->w = 1;
-        const hw_param b = {"b", "", HW_P_ENUM, 1, 0, 0, matmul_b_names, 0, NULL};
+        const hw_param b = {"b", "", HW_P_ENUM, 1, 0, 0, matmul_b_names, 0, NULL, NULL};
         int b_is_weight = 1;
         rc = attr_param(n, &b, &b_is_weight, path, err);
         l->b_is_weight = b_is_weight;
@@ -654,7 +826,7 @@ static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const
  * tables drive parsing and the messages, as for the templates. */
 #define ACC_P(field, type, def, lo, hi, choices, help)                                             \
     {                                                                                              \
-#field, "", type, def, lo, hi, choices, offsetof(net_acc_params, field), help              \
+#field, "", type, def, lo, hi, choices, offsetof(net_acc_params, field), help, NULL        \
     }
 static const hw_param acc_params_table[] = {
     ACC_P(q_scale, HW_P_REAL, 1, 1e-9, 1e9, NULL, "quantization sensitivity"),
@@ -665,7 +837,7 @@ static const hw_param acc_params_table[] = {
 #undef ACC_P
 #define ACC_PT(field, type, def, lo, hi, choices)                                                  \
     {                                                                                              \
-#field, "", type, def, lo, hi, choices, offsetof(net_acc_point, field), NULL               \
+#field, "", type, def, lo, hi, choices, offsetof(net_acc_point, field), NULL, NULL         \
     }
 static const hw_param acc_point_table[] = {
     ACC_PT(prune, HW_P_REAL, 0, 0, 0.999999, NULL),
@@ -897,6 +1069,8 @@ int sq_net_load(net_network **out, const char *net, sq_error *err)
 {
     assert(out != NULL && net != NULL);
     int rc = net_load_ref(out, net, NULL, err);
+    if (rc == SOURCE_NOT_REGULAR)
+        return source_not_regular(err);
     if (rc == 1)
         return sq_fail(err, SQ_EINPUT,
                        "squash: unknown network '%s' (not a zoo name or a readable file; see "
@@ -1055,6 +1229,8 @@ int sq_hw_load(hw_config *out, const char *hw, sq_error *err)
 {
     assert(out != NULL && hw != NULL);
     int rc = hw_load_ref(out, hw, NULL, err);
+    if (rc == SOURCE_NOT_REGULAR)
+        return source_not_regular(err);
     if (rc == 1)
         return sq_fail(err, SQ_EINPUT,
                        "squash: unknown accelerator '%s' (not a preset name or a readable file; "
@@ -1231,6 +1407,14 @@ static int xp_push(sq_sweep *s, size_t *cap, double v, const xmlNode *n, const c
     }
     if (v == 0.0)
         v = 0.0; /* "-0" would print as a distinct value */
+    /* A from/to sweep's values are in the range, but maybe not in the parameter's set. */
+    char list[256];
+    if (s->param->in_set != NULL && !s->param->in_set(v, list, sizeof list)) {
+        char text[40];
+        hw_param_format(s->param, v, text, sizeof text);
+        return fail_at(err, path, n, "sweep of '%s': %s %s is not supported (one of: %s %s)",
+                       s->param->name, text, s->param->unit, list, s->param->unit);
+    }
     /* from/to/step and factor sequences are monotone, so a repeat (a step below the resolution
      * of the snapped values) is next to its twin; values= lists are checked by the caller. */
     if (s->n_values > 0 && s->values[s->n_values - 1] == v)
@@ -1447,6 +1631,17 @@ static void xp_dir(char *dir, size_t len, const char *path)
         snprintf(dir, len, "%.*s", (int)(slash - path), path);
 }
 
+/* The message of a <network> / <accelerator> reference to a file that is not regular (err holds
+ * the reason). */
+static int ref_not_regular(sq_error *err, const char *path, const xmlNode *n)
+{
+    char why[sizeof err->msg] = "";
+    if (err != NULL)
+        snprintf(why, sizeof why, "%s", err->msg);
+    return fail_at(err, path, n, "<%s ref>: %s (squash reads inputs from regular files only)",
+                   node_name(n), why);
+}
+
 /* Reads the ref attribute of <network> / <accelerator>. */
 static int xp_ref(char *ref, size_t len, const xmlNode *n, const char *path, sq_error *err)
 {
@@ -1540,6 +1735,8 @@ static int xp_from_doc(sq_experiment *xp, const xmlDoc *doc, const char *path, s
         (rc = xp_ref(ref, sizeof ref, net_node, path, err)) != 0)
         return rc;
     rc = net_load_ref(&xp->net, ref, dir, err);
+    if (rc == SOURCE_NOT_REGULAR)
+        return ref_not_regular(err, path, net_node);
     if (rc == 1)
         return fail_at(err, path, net_node,
                        "unknown network '%s' (not a zoo name or a readable file relative to %s)",
@@ -1552,6 +1749,8 @@ static int xp_from_doc(sq_experiment *xp, const xmlDoc *doc, const char *path, s
     if ((rc = xp_ref(ref, sizeof ref, hw_node, path, err)) != 0)
         return rc;
     rc = hw_load_ref(&xp->hw, ref, dir, err);
+    if (rc == SOURCE_NOT_REGULAR)
+        return ref_not_regular(err, path, hw_node);
     if (rc == 1)
         return fail_at(err, path, hw_node,
                        "unknown accelerator '%s' (not a preset name or a readable file relative "
@@ -1585,7 +1784,7 @@ static int xp_from_doc(sq_experiment *xp, const xmlDoc *doc, const char *path, s
         } else if (elem_is(c, "objective")) {
             sq_objective *o = &xp->objectives[xp->n_objectives];
             static const char *const goals[] = {"min", "max", NULL};
-            const hw_param goal = {"goal", "", HW_P_ENUM, 0, 0, 0, goals, 0, NULL};
+            const hw_param goal = {"goal", "", HW_P_ENUM, 0, 0, 0, goals, 0, NULL, NULL};
             if ((rc = check_attrs(c, objective_attrs, NULL, 0, path, err)) != 0 ||
                 (rc = check_leaf(c, path, err)) != 0 ||
                 (rc = xp_metric(&o->metric, c, path, err)) != 0)
@@ -1666,6 +1865,8 @@ int sq_experiment_load(sq_experiment **out, const char *path, sq_error *err)
     sq_source src;
     *out = NULL;
     int rc = source_open(&src, NULL, 0, path, NULL, err);
+    if (rc == SOURCE_NOT_REGULAR)
+        return source_not_regular(err);
     if (rc == 1)
         return sq_fail(err, SQ_EINPUT, "squash: cannot read '%s': %s", path,
                        strerror(src.open_errno));
@@ -1692,6 +1893,8 @@ int sq_check_file(const char *path, sq_error *err)
     sq_source src;
     xmlDoc *doc = NULL;
     int rc = source_open(&src, NULL, 0, path, NULL, err);
+    if (rc == SOURCE_NOT_REGULAR)
+        return source_not_regular(err);
     if (rc == 1)
         return sq_fail(err, SQ_EINPUT, "squash: cannot read '%s': %s", path,
                        strerror(src.open_errno));
@@ -1734,6 +1937,8 @@ int sq_net_save_acc(const char *in_path, const char *out_path, const net_acc_par
     xmlDoc *doc = NULL;
     xmlChar *mem = NULL;
     int size = 0, rc = source_open(&src, NULL, 0, in_path, NULL, err);
+    if (rc == SOURCE_NOT_REGULAR)
+        return source_not_regular(err);
     if (rc == 1)
         return sq_fail(err, SQ_EINPUT, "squash: cannot read '%s': %s", in_path,
                        strerror(src.open_errno));

@@ -10,7 +10,9 @@
  * byte. Counts add up; the nadir is the worst of the shards' nadirs; wall_s is the sum of the
  * shards' times (the compute spent, not the elapsed time of a parallel job array). When every
  * shard wrote points.csv, their rows are concatenated in id order. The merged directory gets a
- * state of its own, so merged results can be merged again.
+ * state of its own, so merged results can be merged again. Counts per infeasibility reason add
+ * up; front.csv is written from exact values at any --digits, but copied points.csv rows keep
+ * their shard's digits, so shards with points.csv must agree on them (and with --digits).
  */
 #include <errno.h>
 #include <limits.h>
@@ -77,6 +79,14 @@ static int sq_append_points(FILE *f, const char *src_dir, int with_header, sq_er
 }
 
 int sq_merge_run(const char *out_dir, char *const *dirs, size_t n, int threads, sq_error *err)
+{
+    return sq_merge_run_digits(out_dir, dirs, n, threads, 0, err);
+}
+
+/* digits: the CSV digits asked for (0: the shards'). Concatenated points.csv rows keep their
+ * shard's digits (they cannot be rewritten without the exact values), so those must agree. */
+int sq_merge_run_digits(const char *out_dir, char *const *dirs, size_t n, int threads, int digits,
+                        sq_error *err)
 {
     sq_experiment *xp = NULL;
     sq_shard *sh = NULL;
@@ -161,6 +171,8 @@ int sq_merge_run(const char *out_dir, char *const *dirs, size_t n, int threads, 
         all.evaluated += s->evaluated;
         all.feasible += s->feasible;
         all.layer_evals += s->layer_evals;
+        for (int k = 0; k < SQ_N_REASONS; k++)
+            all.reasons[k] += s->reasons[k];
         all.wall_s += s->wall_s;
         if (s->points_bytes < 0)
             all.points_bytes = -1;
@@ -179,6 +191,24 @@ int sq_merge_run(const char *out_dir, char *const *dirs, size_t n, int threads, 
         }
     }
 
+    all.digits = digits ? digits : sh[0].st.digits;
+    for (size_t i = 0; i < n && all.points_bytes >= 0; i++) {
+        if (sh[i].st.digits != all.digits && digits) {
+            rc = sq_fail(err, SQ_EINPUT,
+                         "squash merge: %s wrote points.csv with %d significant digits, not the "
+                         "%d of --digits (its rows cannot be rewritten): merge without --digits, "
+                         "or run the shards with --digits %d",
+                         sh[i].dir, sh[i].st.digits, digits, digits);
+            goto out;
+        }
+        if (sh[i].st.digits != all.digits) {
+            rc = sq_fail(err, SQ_EINPUT,
+                         "squash merge: %s wrote points.csv with %d significant digits and %s "
+                         "with %d: run every shard with the same --digits",
+                         sh[i].dir, sh[i].st.digits, sh[0].dir, sh[0].st.digits);
+            goto out;
+        }
+    }
     if ((rc = sq_mkdir(out_dir, err)) != SQ_OK)
         goto out;
     if (all.points_bytes >= 0) {
@@ -210,6 +240,8 @@ int sq_merge_run(const char *out_dir, char *const *dirs, size_t n, int threads, 
     if ((rc = sq_state_write(&all, out_dir, err)) != SQ_OK)
         goto out;
     rc = sq_write_outputs(xp, &all, out_dir, threads, 1, err);
+    if (rc == SQ_OK)
+        sq_report_infeasible(stderr, xp, all.reasons, all.evaluated, all.feasible);
 out:
     if (sh) {
         for (size_t i = 0; i < n; i++)

@@ -1,7 +1,8 @@
 /*
  * output.c — what a sweep leaves in its directory:
  *   front.csv     the Pareto front, sorted by the first objective (CONTRACT.md columns)
- *   points.csv    every evaluated point in id order (--all), plus `feasible`
+ *   points.csv    every evaluated point in id order (--all), plus `feasible` and
+ *                 `infeasible_reason`; CSV metrics have the run's --digits (sq_fmt_num)
  *   summary.json  counts, time, hypervolume with its reference point, provenance
  *   squash.state  the run state: the checkpoint while running, the record `squash merge` reads
  *                 when done
@@ -12,7 +13,9 @@
  * byte-identical to an uninterrupted run's:
  *   squash-state 1
  *   experiment_sha256 HEX / experiment_path PATH / shard I N / range LO HI / next ID
- *   evaluated N / feasible N / layer_evals N / wall_s X / points_bytes N / nadir 0|1 X... / front N
+ *   evaluated N / feasible N / layer_evals N / wall_s X / points_bytes N / nadir 0|1 X...
+ *   digits D (significant digits of the CSV numbers) / reasons K C0 ... C(K-1) (points per
+ *   SQ_R_* reason, C0 the feasible ones) / front N
  *   ID SRC M0 M1 ... M6  (one line per front point: accuracy source, the SQ_N_METRICS metrics)
  *   end
  *
@@ -31,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dse.h"
 
@@ -74,6 +78,9 @@ int sq_state_write(const sq_state *st, const char *dir, sq_error *err)
     fprintf(f, "nadir %d", st->has_nadir);
     for (int k = 0; k < SQ_N_METRICS; k++)
         fprintf(f, " %a", st->nadir[k]);
+    fprintf(f, "\ndigits %d\nreasons %d", st->digits, SQ_N_REASONS);
+    for (int k = 0; k < SQ_N_REASONS; k++)
+        fprintf(f, " %" PRIu64, st->reasons[k]);
     size_t n = sq_archive_size(st->front);
     const sq_point *pts = sq_archive_sorted(st->front);
     fprintf(f, "\nfront %zu\n", n);
@@ -184,36 +191,48 @@ static int sq_parse_f64s(const char *s, double *out, int n)
     return sq_parse_list(s, out, sizeof *out, n, sq_parse_f64);
 }
 
+/* A state file, points.csv or any other file merge and --resume read: refused unless regular
+ * (a FIFO planted in a run directory would otherwise block the read forever). */
 int sq_read_file(char **out, size_t *len, const char *path, int *missing, sq_error *err)
 {
-    FILE *f = fopen(path, "rb");
+    const char *kind = NULL;
     *out = NULL;
-    if (!f) {
-        if (errno == ENOENT && missing)
+    int fd = sq_open_regular(path, &kind);
+    if (fd < 0 && kind != NULL)
+        return sq_fail(err, SQ_EINPUT, "squash: cannot read %s: it is %s, not a regular file", path,
+                       kind);
+    if (fd < 0) {
+        int e = errno;
+        if (e == ENOENT && missing)
             *missing = 1;
-        return sq_fail(err, errno == ENOENT ? SQ_EINPUT : SQ_ERUNTIME, "squash: cannot read %s: %s",
-                       path, strerror(errno));
+        return sq_fail(err, e == ENOENT ? SQ_EINPUT : SQ_ERUNTIME, "squash: cannot read %s: %s",
+                       path, strerror(e));
     }
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap + 1);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap)
+    int bad = 0;
+    while (buf != NULL) {
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            bad = errno;
+        if (got <= 0)
             break;
+        n += (size_t)got;
+        if (n < cap)
+            continue;
         cap *= 2;
         char *nb = realloc(buf, cap + 1);
-        if (!nb) {
+        if (nb == NULL)
             free(buf);
-            buf = NULL;
-        }
         buf = nb;
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf || bad) {
+    close(fd);
+    if (buf == NULL || bad) {
         free(buf);
-        return sq_fail(err, SQ_ERUNTIME, "squash: cannot read %s", path);
+        return sq_fail(err, SQ_ERUNTIME, "squash: cannot read %s: %s", path,
+                       bad ? strerror(bad) : "out of memory");
     }
     buf[n] = '\0';
     *out = buf;
@@ -293,6 +312,27 @@ int sq_state_read(sq_state *st, const sq_experiment *xp, const char *dir, int *m
     SQ_NEED((v = sq_key_line(&r, "nadir")) && (v[0] == '0' || v[0] == '1') && v[1] == ' ', "nadir");
     st->has_nadir = v[0] == '1';
     SQ_NEED(sq_parse_f64s(v + 2, st->nadir, SQ_N_METRICS) == 0, "nadir");
+    /* digits and reasons: absent from states written before they existed (17 digits then;
+     * reasons unknown, counted as zero). */
+    st->digits = SQ_DIGITS_MAX;
+    if ((v = sq_key_line(&r, "digits")) != NULL) {
+        SQ_NEED(sq_parse_u64s(v, u, 1) == 0 && u[0] >= SQ_DIGITS_MIN && u[0] <= SQ_DIGITS_MAX,
+                "digits (1..17)");
+        st->digits = (int)u[0];
+    }
+    if ((v = sq_key_line(&r, "reasons")) != NULL) {
+        uint64_t sum = 0;
+        int used = sq_parse_u64(v, &u[0]);
+        SQ_NEED(used > 0 && u[0] == SQ_N_REASONS &&
+                    sq_parse_u64s(v + used, st->reasons, SQ_N_REASONS) == 0,
+                "reasons (a count, then one number per reason)");
+        for (int k = 0; k < SQ_N_REASONS; k++) {
+            SQ_NEED(st->reasons[k] <= st->evaluated - sum, "reasons add up to more than evaluated");
+            sum += st->reasons[k];
+        }
+        SQ_NEED(sum == st->evaluated && st->reasons[SQ_R_FEASIBLE] == st->feasible,
+                "reasons do not add up to the points evaluated");
+    }
     SQ_NEED((v = sq_key_line(&r, "front")) && sq_parse_u64s(v, u, 1) == 0, "front");
     SQ_NEED(st->lo <= st->next && st->next <= st->hi && st->hi <= xp->space_size &&
                 st->shard_i >= 1 && st->shard_i <= st->shard_n && st->feasible <= st->evaluated,
@@ -331,6 +371,24 @@ out:
 
 /* ---- CSV rows ---- */
 
+/* A CSV cell, quoted when it holds a separator, quote or newline (RFC 4180): reasons carry the
+ * models' messages, which may contain commas. */
+static void sq_csv_field(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\n\r") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        if (*s != '\n' && *s != '\r')
+            fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
 void sq_points_header(FILE *f, const sq_experiment *xp, int with_feasible)
 {
     fputs("id", f);
@@ -338,13 +396,14 @@ void sq_points_header(FILE *f, const sq_experiment *xp, int with_feasible)
         fprintf(f, ",%s", xp->sweeps[i].param->name);
     for (int k = 0; k < SQ_N_METRICS; k++)
         fprintf(f, ",%s", sq_metrics[k].name);
-    fputs(with_feasible ? ",accuracy_src,feasible\n" : ",accuracy_src\n", f);
+    fputs(with_feasible ? ",accuracy_src,feasible,infeasible_reason\n" : ",accuracy_src\n", f);
 }
 
-void sq_points_row(FILE *f, const sq_experiment *xp, const sq_point *p, int with_feasible)
+void sq_points_row(FILE *f, const sq_experiment *xp, const sq_point *p, int with_feasible,
+                   int n_digits)
 {
     uint32_t digits[SQ_SWEEPS_MAX];
-    char buf[64];
+    char buf[512];
     sq_space_decode(xp, p->id, digits);
     fprintf(f, "%" PRIu64, p->id);
     for (size_t i = 0; i < xp->n_sweeps; i++) {
@@ -353,14 +412,21 @@ void sq_points_row(FILE *f, const sq_experiment *xp, const sq_point *p, int with
         fprintf(f, ",%s", buf);
     }
     for (int k = 0; k < SQ_N_METRICS; k++) {
-        sq_fmt_double(buf, sizeof buf, p->m[k]);
+        sq_fmt_num(buf, sizeof buf, p->m[k], n_digits);
         fprintf(f, ",%s", buf);
     }
     /* An invalid design (never evaluated) has no accuracy source: the cell stays empty. */
     fprintf(f, ",%s",
             p->acc_src >= 0 && p->acc_src <= NET_ACC_ESTIMATED ? net_acc_src_names[p->acc_src]
                                                                : "");
-    fputs(with_feasible ? (p->feasible ? ",1\n" : ",0\n") : "\n", f);
+    if (!with_feasible) {
+        fputc('\n', f);
+        return;
+    }
+    fputs(p->feasible ? ",1," : ",0,", f);
+    sq_reason_text(xp, p, buf, sizeof buf);
+    sq_csv_field(f, buf);
+    fputc('\n', f);
 }
 
 /* ---- front.csv and summary.json ---- */
@@ -449,7 +515,7 @@ int sq_write_outputs(const sq_experiment *xp, sq_state *st, const char *dir, int
     const sq_point *pts = sq_archive_sorted(st->front);
     sq_points_header(o.f, xp, 0);
     for (size_t i = 0; i < n; i++)
-        sq_points_row(o.f, xp, &pts[i], 0);
+        sq_points_row(o.f, xp, &pts[i], 0, st->digits);
     if ((rc = sq_outfile_commit(&o, err)) != SQ_OK)
         return rc;
 
@@ -476,6 +542,18 @@ int sq_write_outputs(const sq_experiment *xp, sq_state *st, const char *dir, int
     fprintf(f, "  \"range\": [%" PRIu64 ", %" PRIu64 "],\n", st->lo, st->hi);
     fprintf(f, "  \"points_evaluated\": %" PRIu64 ",\n", st->evaluated);
     fprintf(f, "  \"feasible\": %" PRIu64 ",\n", st->feasible);
+    fputs("  \"infeasible_reasons\": {", f);
+    for (int k = SQ_R_FEASIBLE + 1, first = 1; k < SQ_N_REASONS; k++) {
+        char name[256];
+        if (st->reasons[k] == 0)
+            continue;
+        sq_reason_name(xp, k, name, sizeof name);
+        fputs(first ? "" : ", ", f);
+        sq_json_str(f, name);
+        fprintf(f, ": %" PRIu64, st->reasons[k]);
+        first = 0;
+    }
+    fputs("},\n", f);
     fprintf(f, "  \"layer_evaluations\": %" PRIu64 ",\n", st->layer_evals);
     fprintf(f, "  \"front_size\": %zu,\n", n);
     sq_fmt_double(buf, sizeof buf, st->wall_s);

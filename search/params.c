@@ -25,18 +25,18 @@ static_assert(sizeof(net_quant) == sizeof(int), "quant is stored as an int");
 
 const hw_param sq_compression_params[] = {
     {"prune", "", HW_P_REAL, 0.0, 0.0, 0.999999, NULL, offsetof(sw_compression, prune),
-     "fraction of weights removed (0 <= prune < 1)"},
+     "fraction of weights removed (0 <= prune < 1)", NULL},
     {"prune_kind", "", HW_P_ENUM, NET_PRUNE_UNSTRUCTURED, 0, 0, net_prune_kind_names,
      offsetof(sw_compression, prune_kind),
-     "unstructured (zeros anywhere), channel (whole output channels), nm (2:4 structured)"},
-    {"wbits", "bits", HW_P_INT, 8, 1, 32, NULL, offsetof(sw_compression, wbits),
-     "weight bit-width"},
+     "unstructured (zeros anywhere), channel (whole output channels), nm (2:4 structured)", NULL},
+    {"wbits", "bits", HW_P_INT, 8, 1, 32, NULL, offsetof(sw_compression, wbits), "weight bit-width",
+     NULL},
     {"abits", "bits", HW_P_INT, 8, 1, 32, NULL, offsetof(sw_compression, abits),
-     "activation bit-width"},
+     "activation bit-width", NULL},
     {"numfmt", "", HW_P_ENUM, NET_FMT_INT, 0, 0, net_numfmt_names, offsetof(sw_compression, numfmt),
-     "number format: int, fp (IEEE float of wbits/abits), bf (bfloat16)"},
+     "number format: int, fp (IEEE float of wbits/abits), bf (bfloat16)", NULL},
     {"quant", "", HW_P_ENUM, NET_QUANT_QAT, 0, 0, net_quant_names, offsetof(sw_compression, quant),
-     "qat (quantization-aware training) or ptq (post-training quantization): accuracy only"},
+     "qat (quantization-aware training) or ptq (post-training quantization): accuracy only", NULL},
 };
 
 const size_t sq_compression_n_params =

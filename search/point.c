@@ -20,8 +20,17 @@
  *   tops_per_w = 2 · Σ macs / Σ energy_pj      (ops per pJ = 1e12 ops/J = TOPS/W)
  *   area_mm2   = the template's area;  accuracy = top-1 of the compressed network
  *   (nets/accuracy.c: measured, interpolated or estimated, reported in accuracy_src).
+ *
+ * Infeasibility. Each point carries a reason code (dse.h SQ_R_*), set without any string work:
+ * an invalid combination (the models' own checks, split by which one refused: the design or the
+ * compression), a layer the design cannot run, or the first violated constraint by metric and
+ * side. The text (the models' message, or "area_mm2 > 5" with the tightest bound) is made only
+ * when a row is written, by evaluating that one point's design again.
  */
+#include <assert.h>
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,21 +139,35 @@ uint64_t sq_evaluator_layer_evals(const sq_evaluator *ev)
     return ev->layer_evals;
 }
 
+size_t sq_evaluator_distinct_layers(const sq_evaluator *ev)
+{
+    return ev->n_unique;
+}
+
 /* Does value v meet constraint c? */
 static int sq_meets(const sq_constraint *c, double v)
 {
     return v >= c->min && v <= c->max;
 }
 
-/* Do the metrics in m meet every constraint on a metric for which have[metric] is set? */
-static int sq_meets_all(const sq_experiment *xp, const double *m, const int *have)
+/* The first constraint, in file order, on a metric for which have[metric] is set that the
+ * metrics in m violate, as a reason code; SQ_R_FEASIBLE when they meet them all. */
+static int sq_violated(const sq_experiment *xp, const double *m, const int *have)
 {
     for (size_t i = 0; i < xp->n_constraints; i++) {
         const sq_constraint *c = &xp->constraints[i];
         if (have[c->metric] && !sq_meets(c, m[c->metric]))
-            return 0;
+            return SQ_R_CONSTRAINT0 + 2 * c->metric + (m[c->metric] >= c->min);
     }
-    return 1;
+    return SQ_R_FEASIBLE;
+}
+
+/* Which check refused a combination sq_space_apply rejected: it prepares the design first, so
+ * a design that prepares again is valid and the compression was refused. Invalid points only. */
+static int sq_invalid_reason(hw_config *hw)
+{
+    char msg[8];
+    return hw_config_prepare(hw, msg, sizeof msg) != 0 ? SQ_R_DESIGN : SQ_R_COMPRESSION;
 }
 
 void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
@@ -158,8 +181,10 @@ void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
     out->acc_src = -1; /* until the design is known to be valid */
     uint32_t digits[SQ_SWEEPS_MAX];
     sq_space_decode(xp, id, digits);
-    if (sq_space_apply(xp, digits, &hw, &cmp, msg, sizeof msg) != 0)
+    if (sq_space_apply(xp, digits, &hw, &cmp, msg, sizeof msg) != 0) {
+        out->reason = sq_invalid_reason(&hw);
         return; /* invalid combination: infeasible, metrics 0 */
+    }
 
     /* Cheap metrics and checks. */
     int have[SQ_N_METRICS] = {0};
@@ -183,7 +208,11 @@ void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
         out->acc_src = (int)src;
     }
     have[SQ_AREA_MM2] = have[SQ_ACCURACY] = 1;
-    int cheap_ok = sq_meets_all(xp, out->m, have);
+    /* The cheap reason stands even when --all goes on to the full evaluation, so that a point
+     * has the same reason with or without --all. */
+    const int cheap_reason = sq_violated(xp, out->m, have);
+    const int cheap_ok = cheap_reason == SQ_R_FEASIBLE;
+    out->reason = cheap_reason;
     if (!cheap_ok && !full)
         return;
 
@@ -194,6 +223,7 @@ void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
                            &ev->compressed[u]);
         if (hw_eval_layer(&hw, &ev->compressed[u], &cmp, &ev->cost[u]) != 0) {
             memset(out->m, 0, sizeof out->m);
+            out->reason = cheap_ok ? SQ_R_LAYER : cheap_reason;
             return; /* a layer the design cannot run: infeasible */
         }
     }
@@ -212,9 +242,116 @@ void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
     for (int k = 0; k < SQ_N_METRICS; k++) {
         if (!isfinite(out->m[k])) { /* defensive: a model bug must not reach an output */
             memset(out->m, 0, sizeof out->m);
+            out->reason = cheap_ok ? SQ_R_NONFINITE : cheap_reason;
             return;
         }
         have[k] = 1;
     }
-    out->feasible = cheap_ok && sq_meets_all(xp, out->m, have);
+    if (cheap_ok)
+        out->reason = sq_violated(xp, out->m, have);
+    out->feasible = out->reason == SQ_R_FEASIBLE;
+}
+
+/* ---- reasons as text (outputs only, never in the hot loop) ---- */
+
+void sq_reason_name(const sq_experiment *xp, int reason, char *buf, size_t len)
+{
+    static const char *const fixed[SQ_R_CONSTRAINT0] = {"", "invalid design", "invalid compression",
+                                                        "a layer cannot run on the design",
+                                                        "a model gave a non-finite metric"};
+    assert(reason >= 0 && reason < SQ_N_REASONS);
+    if (reason < SQ_R_CONSTRAINT0) {
+        snprintf(buf, len, "%s", fixed[reason]);
+        return;
+    }
+    /* The tightest bound of the metric on that side: a point that breaks any constraint on it
+     * breaks that one. */
+    int metric = (reason - SQ_R_CONSTRAINT0) / 2, above = (reason - SQ_R_CONSTRAINT0) % 2;
+    double bound = above ? HUGE_VAL : -HUGE_VAL;
+    for (size_t i = 0; i < xp->n_constraints; i++) {
+        const sq_constraint *c = &xp->constraints[i];
+        if (c->metric == metric && above && c->max < bound)
+            bound = c->max;
+        if (c->metric == metric && !above && c->min > bound)
+            bound = c->min;
+    }
+    char num[64];
+    sq_fmt_double(num, sizeof num, isfinite(bound) ? bound : 0.0);
+    snprintf(buf, len, "%s %s %s", sq_metrics[metric].name, above ? ">" : "<", num);
+}
+
+/* The models' message for an invalid point or a layer it cannot run; "" if none (then the
+ * reason's name says enough). */
+static void sq_reason_detail(const sq_experiment *xp, uint64_t id, int reason, char *buf,
+                             size_t len)
+{
+    hw_config hw;
+    sw_compression cmp;
+    buf[0] = '\0';
+    if (reason != SQ_R_DESIGN && reason != SQ_R_COMPRESSION && reason != SQ_R_LAYER)
+        return;
+    if (sq_space_point(xp, id, &hw, &cmp, buf, len) != 0 || reason != SQ_R_LAYER)
+        return;
+    const net_network *net = xp->net;
+    for (size_t i = 0; i < net->n_layers; i++) {
+        net_layer l;
+        hw_layer_cost c;
+        net_compress_layer(&net->layers[i], i == 0, i + 1 == net->n_layers, &cmp, &l);
+        if (hw_eval_layer(&hw, &l, &cmp, &c) != 0) {
+            snprintf(buf, len, "layer '%s'", net->layers[i].name);
+            return;
+        }
+    }
+}
+
+void sq_reason_text(const sq_experiment *xp, const sq_point *p, char *buf, size_t len)
+{
+    char name[128], detail[384];
+    if (p->feasible || p->reason == SQ_R_FEASIBLE) {
+        buf[0] = '\0';
+        return;
+    }
+    sq_reason_name(xp, p->reason, name, sizeof name);
+    sq_reason_detail(xp, p->id, p->reason, detail, sizeof detail);
+    snprintf(buf, len, "%s%s%s", name, detail[0] ? ": " : "", detail);
+}
+
+void sq_report_infeasible(FILE *f, const sq_experiment *xp, const uint64_t *reasons,
+                          uint64_t evaluated, uint64_t feasible)
+{
+    if (evaluated == 0 || feasible != 0)
+        return;
+    int top = SQ_R_FEASIBLE + 1;
+    for (int k = top + 1; k < SQ_N_REASONS; k++)
+        if (reasons[k] > reasons[top])
+            top = k;
+    char name[128], detail[384] = "";
+    sq_reason_name(xp, top, name, sizeof name);
+    /* An example of the models' message: the first point of the space with that reason (a
+     * bounded search; the most common reason is rarely far). */
+    uint64_t example = UINT64_MAX;
+    if (top == SQ_R_DESIGN || top == SQ_R_COMPRESSION) {
+        for (uint64_t id = 0; id < xp->space_size && id < (UINT64_C(1) << 20); id++) {
+            hw_config hw;
+            sw_compression cmp;
+            if (sq_space_point(xp, id, &hw, &cmp, NULL, 0) != 0 && sq_invalid_reason(&hw) == top) {
+                example = id;
+                sq_reason_detail(xp, id, top, detail, sizeof detail);
+                break;
+            }
+        }
+    }
+    fprintf(f,
+            "squash: every point is infeasible (%" PRIu64 " evaluated, none feasible); most were "
+            "rejected by %s (%" PRIu64 " points)",
+            evaluated, name, reasons[top]);
+    if (example != UINT64_MAX)
+        fprintf(f, ", e.g. point %" PRIu64 ": %s", example, detail);
+    for (int k = SQ_R_FEASIBLE + 1; k < SQ_N_REASONS; k++) {
+        if (k == top || reasons[k] == 0)
+            continue;
+        sq_reason_name(xp, k, name, sizeof name);
+        fprintf(f, "; %s (%" PRIu64 ")", name, reasons[k]);
+    }
+    fputs("\n", f);
 }

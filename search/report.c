@@ -2,8 +2,14 @@
  * report.c — `squash eval` output as CSV or JSON. The columns come from one table (sq_cols), so
  * CSV header, CSV rows and JSON keys cannot drift apart. The CONTRACT.md columns come first
  * (layer,kind,macs,cycles,utilization,energy_pj,mac_pj,sram_pj,dram_pj,static_pj,dram_bytes);
- * the breakdown columns that follow are additions. Numbers are printed so that strtod reads
- * back the same double; NaN and Inf never reach an output.
+ * the breakdown columns that follow are additions. Per-layer energies stay in pJ; the TOTAL row
+ * also gives `energy_uj` (empty on layer rows), the unit of front.csv, so that a sweep's row and
+ * an eval TOTAL compare without arithmetic.
+ *
+ * Numbers. CSV cells are written with `digits` significant digits (sq_fmt_num: %.Ng, integers
+ * as integers; 6 by default, what a paper table wants); digits = 17 is the round-trip format of
+ * sq_fmt_double, byte for byte what squash wrote before --digits existed. JSON always gets
+ * round-trip values: it is read by programs, not people. NaN, Inf and -0 never reach an output.
  */
 #include <assert.h>
 #include <inttypes.h>
@@ -51,7 +57,31 @@ void sq_fmt_double(char *buf, size_t len, double v)
         snprintf(buf, len, "%.17g", v);
 }
 
-static void sq_fmt_col(char *buf, size_t len, const sq_col *c, const hw_layer_cost *cost)
+void sq_fmt_num(char *buf, size_t len, double v, int digits)
+{
+    assert(digits >= SQ_DIGITS_MIN && digits <= SQ_DIGITS_MAX);
+    if (digits >= SQ_DIGITS_MAX || !isfinite(v)) {
+        sq_fmt_double(buf, len, v);
+        return;
+    }
+    if (digits < SQ_DIGITS_MIN)
+        digits = SQ_DIGITS_MIN; /* defensive: the command line checks the range */
+    if (v == 0.0) {
+        snprintf(buf, len, "0"); /* also -0 */
+        return;
+    }
+    /* A whole number below 2^53 is printed whole ("1234567", not "1.23457e+06"): counts and
+     * integer-valued metrics keep every digit, which costs a paper nothing. */
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+        snprintf(buf, len, "%.0f", v);
+        return;
+    }
+    snprintf(buf, len, "%.*g", digits, v);
+}
+
+/* digits: significant digits of a double cell (sq_fmt_num); counts are always whole. */
+static void sq_fmt_col(char *buf, size_t len, const sq_col *c, const hw_layer_cost *cost,
+                       int digits)
 {
     const char *base = (const char *)cost + c->offset;
     if (c->type == COL_U64) {
@@ -61,7 +91,7 @@ static void sq_fmt_col(char *buf, size_t len, const sq_col *c, const hw_layer_co
     } else {
         double d;
         memcpy(&d, base, sizeof d);
-        sq_fmt_double(buf, len, d);
+        sq_fmt_num(buf, len, d, digits);
     }
 }
 
@@ -87,43 +117,47 @@ static void sq_csv_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* acc: the network's accuracy and its source, on the TOTAL row only (NULL on layer rows). */
+/* tot: the network's accuracy, its source and the energy in µJ, on the TOTAL row only (NULL on
+ * layer rows, whose cells stay empty: they are properties of the whole network). */
 static void sq_csv_row(FILE *f, const char *name, const char *kind, const hw_layer_cost *c,
-                       double density, const sq_eval_result *acc)
+                       double density, const sq_eval_result *tot, int digits)
 {
     char buf[64];
     sq_csv_field(f, name);
     fprintf(f, ",%s", kind);
     for (size_t i = 0; i < sq_n_cols; i++) {
-        sq_fmt_col(buf, sizeof buf, &sq_cols[i], c);
+        sq_fmt_col(buf, sizeof buf, &sq_cols[i], c, digits);
         fprintf(f, ",%s", buf);
     }
-    sq_fmt_double(buf, sizeof buf, density);
+    sq_fmt_num(buf, sizeof buf, density, digits);
     fprintf(f, ",%s,%s", sq_bound(c), buf);
-    if (acc) {
-        sq_fmt_double(buf, sizeof buf, acc->accuracy);
-        fprintf(f, ",%s,%s\n", buf, net_acc_src_names[acc->accuracy_src]);
+    if (tot) {
+        sq_fmt_num(buf, sizeof buf, tot->accuracy, digits);
+        fprintf(f, ",%s,%s", buf, net_acc_src_names[tot->accuracy_src]);
+        /* The same product as point.c's energy_uj, so the two agree to the last bit. */
+        sq_fmt_num(buf, sizeof buf, c->energy_pj * 1e-6, digits);
+        fprintf(f, ",%s\n", buf);
     } else {
-        fputs(",,\n", f);
+        fputs(",,,\n", f);
     }
 }
 
-int sq_write_eval_csv(FILE *f, const sq_eval_result *res)
+int sq_write_eval_csv(FILE *f, const sq_eval_result *res, int digits)
 {
     fputs("layer,kind", f);
     for (size_t i = 0; i < sq_n_cols; i++)
         fprintf(f, ",%s", sq_cols[i].name);
-    fputs(",bound,weight_density,accuracy,accuracy_src\n", f);
+    fputs(",bound,weight_density,accuracy,accuracy_src,energy_uj\n", f);
 
     double dense_w = 0.0, kept_w = 0.0;
     for (size_t i = 0; i < res->n_layers; i++) {
         const net_layer *l = &res->layers[i];
-        sq_csv_row(f, l->name, net_kind_names[l->kind], &res->costs[i], l->density, NULL);
+        sq_csv_row(f, l->name, net_kind_names[l->kind], &res->costs[i], l->density, NULL, digits);
         double w = (double)net_layer_weights(l);
         dense_w += w;
         kept_w += w * l->density;
     }
-    sq_csv_row(f, "TOTAL", "total", &res->total, dense_w > 0 ? kept_w / dense_w : 1.0, res);
+    sq_csv_row(f, "TOTAL", "total", &res->total, dense_w > 0 ? kept_w / dense_w : 1.0, res, digits);
     return ferror(f) ? SQ_ERUNTIME : SQ_OK;
 }
 
@@ -153,7 +187,7 @@ static void sq_json_cost(FILE *f, const hw_layer_cost *c)
 {
     char buf[64];
     for (size_t i = 0; i < sq_n_cols; i++) {
-        sq_fmt_col(buf, sizeof buf, &sq_cols[i], c);
+        sq_fmt_col(buf, sizeof buf, &sq_cols[i], c, SQ_DIGITS_MAX);
         fprintf(f, "%s\"%s\": %s", i ? ", " : "", sq_cols[i].name, buf);
     }
     fprintf(f, ", \"bound\": \"%s\"", sq_bound(c));
@@ -210,6 +244,7 @@ int sq_write_eval_json(FILE *f, const sq_eval_result *res, const net_network *ne
     }
     fputs("  ],\n  \"total\": {", f);
     sq_json_cost(f, t);
+    sq_json_num(f, "energy_uj", t->energy_pj * 1e-6, 1);
     fputs("}\n}\n", f);
     return ferror(f) ? SQ_ERUNTIME : SQ_OK;
 }

@@ -144,11 +144,12 @@ static int sq_points_finish(FILE *f, const char *dir, sq_error *err)
 
 /* What one rank gathers during a round. */
 typedef struct sq_round {
-    sq_archive *front;          /* rank 0: the run's front; other ranks: this round's */
-    uint64_t feasible;          /* feasible points evaluated this round (points) */
-    int has_nadir;              /* 1 once a feasible point was seen this round */
-    double nadir[SQ_N_METRICS]; /* worst feasible value per objective, objective order */
-    int oom;                    /* 1 when an archive ran out of memory */
+    sq_archive *front;              /* rank 0: the run's front; other ranks: this round's */
+    uint64_t feasible;              /* feasible points evaluated this round (points) */
+    int has_nadir;                  /* 1 once a feasible point was seen this round */
+    double nadir[SQ_N_METRICS];     /* worst feasible value per objective, objective order */
+    int oom;                        /* 1 when an archive ran out of memory */
+    uint64_t reasons[SQ_N_REASONS]; /* points evaluated this round per SQ_R_* reason (points) */
 } sq_round;
 
 /* Evaluates ids [c0, c1) with the team's evaluators and folds them into rd. pts (if not NULL)
@@ -162,7 +163,7 @@ static void sq_chunk(const sq_experiment *xp, sq_evaluator **evs, int threads, u
     {
         sq_evaluator *ev = evs[omp_get_thread_num()];
         sq_archive *local = sq_archive_new(xp->objectives, xp->n_objectives);
-        uint64_t feasible = 0;
+        uint64_t feasible = 0, reasons[SQ_N_REASONS] = {0};
         int has = 0;
         double nadir[SQ_N_METRICS] = {0};
         double vals[SQ_N_METRICS];
@@ -173,6 +174,7 @@ static void sq_chunk(const sq_experiment *xp, sq_evaluator **evs, int threads, u
             sq_evaluate(ev, id, full, &p);
             if (pts)
                 pts[id - c0] = p;
+            reasons[p.reason]++;
             if (!p.feasible || oom)
                 continue;
             feasible++;
@@ -187,6 +189,8 @@ static void sq_chunk(const sq_experiment *xp, sq_evaluator **evs, int threads, u
             if (!oom && sq_archive_merge(rd->front, local) < 0)
                 oom = 1;
             rd->feasible += feasible;
+            for (int k = 0; k < SQ_N_REASONS; k++)
+                rd->reasons[k] += reasons[k];
             if (has)
                 sq_nadir_add(xp, &rd->has_nadir, rd->nadir, nadir);
         }
@@ -245,6 +249,18 @@ static int sq_start(sq_run *run, sq_error *err)
             sq_state_free(st);
             return sq_fail(err, SQ_EINPUT, "squash: resume with the same --all as the first run");
         }
+        /* points.csv.partial holds rows at the checkpoint's digits: the rest must match. A run
+         * without --all rewrites front.csv from exact values, so it may change its digits. */
+        if (rc == SQ_OK && o->digits && o->digits != st->digits && st->points_bytes >= 0) {
+            int was = st->digits;
+            sq_state_free(st);
+            return sq_fail(err, SQ_EINPUT,
+                           "squash: the run in %s writes points.csv with %d significant digits; "
+                           "resume with --digits %d (or without --digits)",
+                           o->out_dir, was, was);
+        }
+        if (rc == SQ_OK && o->digits)
+            st->digits = o->digits;
         if (missing)
             fprintf(stderr, "squash: no checkpoint in %s, starting from the beginning\n",
                     o->out_dir);
@@ -265,6 +281,7 @@ static int sq_start(sq_run *run, sq_error *err)
         assert(st->lo <= st->hi && st->hi <= xp->space_size);
         st->next = st->lo;
         st->points_bytes = o->all ? 0 : -1;
+        st->digits = o->digits ? o->digits : SQ_DIGITS_DEFAULT;
         st->front = sq_archive_new(xp->objectives, xp->n_objectives);
         if (!st->front)
             return sq_fail(err, SQ_ERUNTIME, "squash: out of memory");
@@ -304,14 +321,16 @@ static int sq_round_run(sq_run *run, const sq_header *h)
     uint64_t evals = 0;
     for (int t = 0; t < run->threads; t++)
         evals += sq_evaluator_layer_evals(run->evs[t]);
-    uint64_t sums[4] = {n_mine, rd.feasible, evals - run->evals_seen, (uint64_t)rd.oom};
+    uint64_t sums[4 + SQ_N_REASONS] = {n_mine, rd.feasible, evals - run->evals_seen,
+                                       (uint64_t)rd.oom};
+    memcpy(sums + 4, rd.reasons, sizeof rd.reasons);
     run->evals_seen = evals;
     double bad[SQ_N_METRICS];
     for (size_t i = 0; i < xp->n_objectives; i++)
         bad[i] = !rd.has_nadir                ? -HUGE_VAL
                  : xp->objectives[i].maximize ? -rd.nadir[i]
                                               : rd.nadir[i];
-    sq_ranks_sum_u64(run->rk, sums, 4);
+    sq_ranks_sum_u64(run->rk, sums, 4 + SQ_N_REASONS);
     sq_ranks_max_f64(run->rk, bad, xp->n_objectives);
     int rc = sq_ranks_reduce_front(run->rk, rd.front, rd.oom ? SQ_ERUNTIME : SQ_OK);
     if (run->pts &&
@@ -329,6 +348,8 @@ static int sq_round_run(sq_run *run, const sq_header *h)
     st->evaluated += sums[0];
     st->feasible += sums[1];
     st->layer_evals += sums[2];
+    for (int k = 0; k < SQ_N_REASONS; k++)
+        st->reasons[k] += sums[4 + k];
     st->next = h->b1;
     if (bad[0] > -HUGE_VAL) {
         double vals[SQ_N_METRICS];
@@ -406,7 +427,7 @@ int sq_sweep_run(const sq_experiment *xp, const sq_sweep_opts *o, sq_error *err)
             continue;
         if (run.points) {
             for (uint64_t i = 0; i < h.b1 - h.b0; i++)
-                sq_points_row(run.points, xp, &run.pts[i], 1);
+                sq_points_row(run.points, xp, &run.pts[i], 1, st->digits);
             if (fflush(run.points) != 0) {
                 rc = sq_fail(err, SQ_ERUNTIME, "squash: cannot write points.csv: %s",
                              strerror(errno));
@@ -463,6 +484,7 @@ int sq_sweep_run(const sq_experiment *xp, const sq_sweep_opts *o, sq_error *err)
     if ((rc = sq_state_write(st, o->out_dir, err)) != SQ_OK ||
         (rc = sq_write_outputs(xp, st, o->out_dir, run.threads, ranks, err)) != SQ_OK)
         goto out;
+    sq_report_infeasible(stderr, xp, st->reasons, st->evaluated, st->feasible);
     rc = SQ_OK;
 out:
     /* Every rank arrives here once, and leaves with rank 0's verdict (after the last round,

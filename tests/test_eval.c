@@ -118,6 +118,39 @@ static void test_eval__numbers_round_trip(void **state)
     assert_string_equal(buf, "0");
 }
 
+/* sq_fmt_num: %.Ng with whole numbers whole; 17 digits is sq_fmt_double byte for byte. */
+static void test_eval__numbers_with_digits(void **state)
+{
+    (void)state;
+    char buf[64], ref[64];
+    static const struct {
+        double v;
+        int digits;
+        const char *want;
+    } cases[] = {
+        {0.044869999999999979, 6, "0.04487"}, /* the example: 4487 is 4 digits */
+        {1028.9691698912, 6, "1028.97"},      /* 6 significant digits */
+        {1.4526299999999996, 6, "1.45263"},
+        {1234567.0, 6, "1234567"}, /* whole: every digit, no exponent */
+        {3e20, 6, "3e+20"},        /* beyond 2^53: %g */
+        {1e-7, 6, "1e-07"},
+        {-0.0, 6, "0"},     /* no -0 */
+        {-2.25, 2, "-2.2"}, /* printf rounds the exact binary half to even */
+        {0.26, 1, "0.3"},
+        {0.1 + 0.2, 17, "0.30000000000000004"}, /* round trip */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sq_fmt_num(buf, sizeof buf, cases[i].v, cases[i].digits);
+        assert_string_equal(buf, cases[i].want);
+    }
+    const double v[] = {0.0, 1.0, 0.1, 1.0 / 3.0, 6.02214076e23, 1e-300, 123456789.123456789};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        sq_fmt_num(buf, sizeof buf, v[i], SQ_DIGITS_MAX);
+        sq_fmt_double(ref, sizeof ref, v[i]);
+        assert_string_equal(buf, ref);
+    }
+}
+
 static void test_eval__csv_shape(void **state)
 {
     fixture *f = *state;
@@ -127,7 +160,7 @@ static void test_eval__csv_shape(void **state)
     assert_int_equal(sq_eval(f->net, &f->hw, &cmp, &res, &err), SQ_OK);
     FILE *tf = tmpfile();
     assert_non_null(tf);
-    assert_int_equal(sq_write_eval_csv(tf, &res), SQ_OK);
+    assert_int_equal(sq_write_eval_csv(tf, &res, SQ_DIGITS_MAX), SQ_OK);
     rewind(tf);
     char line[4096];
     int n_lines = 0, header_fields = 0;
@@ -155,6 +188,7 @@ int main(void)
         cmocka_unit_test(test_eval__rows_are_the_model),
         cmocka_unit_test(test_eval__bad_compression_is_input_error),
         cmocka_unit_test(test_eval__numbers_round_trip),
+        cmocka_unit_test(test_eval__numbers_with_digits),
         cmocka_unit_test(test_eval__csv_shape),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

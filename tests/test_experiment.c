@@ -194,7 +194,7 @@ static void test_experiment__load_errors(void **state)
     assert_int_equal(sq_experiment_load_buffer(&xp, bad, strlen(bad), "x/mem.xml", &err),
                      SQ_EINPUT);
     assert_null(xp);
-    assert_msg(&err, "x/mem.xml:4: ", "sweep of 'rows': 0 is out of range");
+    assert_msg(&err, "x/mem.xml:4: ", "sweep of 'rows': 0 PEs is out of range 1..4096 PEs");
 }
 
 /* Sweeps (and so the digits of an id and the CSV columns) follow the file, even when
@@ -439,24 +439,59 @@ static void test_experiment__point_invalid_combination(void **state)
     assert_int_equal(sq_space_point(xp, 0, &hw, &cmp, NULL, 0), -1); /* reason not wanted */
     sq_experiment_free(xp);
 
-    /* acc_bits 16 with mac_bits 32: the template's check; tech_nm 30: no such node. Digits
-     * (mac_bits, tech_nm): id 0 = (8, 28) ok, 1 = (8, 30), 2 = (32, 28), 3 = (32, 30). */
+    /* acc_bits 16 with mac_bits 32: the template's check. Digits (mac_bits, tech_nm): id 0 =
+     * (8, 28) ok, 1 = (8, 7) ok, 2 = (32, 28), 3 = (32, 7). (A node that is not tabulated is
+     * refused when the file loads: test_experiment__unsupported_node_is_refused.) */
     xp = load_text("<experiment>\n"
                    "<network ref=\"resnet8\"/>\n"
                    "<accelerator ref=\"edge-systolic\" acc_bits=\"16\">\n"
                    "<sweep param=\"mac_bits\" values=\"8 32\"/>\n"
-                   "<sweep param=\"tech_nm\" values=\"28 30\"/>\n"
+                   "<sweep param=\"tech_nm\" values=\"28 7\"/>\n"
                    "</accelerator>\n"
                    "<objective metric=\"energy_uj\" goal=\"min\"/>\n"
                    "<objective metric=\"latency_ms\" goal=\"min\"/>\n"
                    "</experiment>\n");
     assert_int_equal(sq_space_point(xp, 0, &hw, &cmp, msg, sizeof msg), 0);
-    assert_int_equal(sq_space_point(xp, 1, &hw, &cmp, msg, sizeof msg), -1);
-    assert_non_null(strstr(msg, "tech_nm"));
+    assert_int_equal(sq_space_point(xp, 1, &hw, &cmp, msg, sizeof msg), 0);
     assert_int_equal(sq_space_point(xp, 2, &hw, &cmp, msg, sizeof msg), -1);
     assert_non_null(strstr(msg, "acc_bits"));
     assert_int_equal(sq_space_point(xp, 3, &hw, &cmp, msg, sizeof msg), -1);
     sq_experiment_free(xp);
+}
+
+/* A technology node must be one of tech.c's tabulated nodes wherever it is given: in a values
+ * list, as a from/to/step value, or fixed on <accelerator>. Each is an input error at the
+ * element's line naming the allowed nodes, not a silently infeasible point. */
+static void test_experiment__unsupported_node_is_refused(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"<accelerator ref=\"edge-systolic\">\n<sweep param=\"tech_nm\" values=\"28 10\"/>\n",
+         "mem.xml:4: sweep of 'tech_nm': 10 nm is not supported (one of: 65, 45, 32, 28, 22, 16, "
+         "14, 7 nm)"},
+        {"<accelerator ref=\"edge-systolic\">\n"
+         "<sweep param=\"tech_nm\" from=\"7\" to=\"65\" step=\"7\"/>\n",
+         "mem.xml:4: sweep of 'tech_nm': 21 nm is not supported (one of: 65, 45, 32, 28, 22, 16, "
+         "14, 7 nm)"},
+        {"<accelerator ref=\"edge-systolic\" tech_nm=\"10\">\n<!-- -->\n",
+         "mem.xml:3: attribute 'tech_nm': 10 nm is not supported (one of: 65, 45, 32, 28, 22, 16, "
+         "14, 7 nm)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "<experiment>\n<network ref=\"resnet8\"/>\n%s</accelerator>\n"
+                 "<objective metric=\"energy_uj\" goal=\"min\"/>\n"
+                 "<objective metric=\"latency_ms\" goal=\"min\"/>\n</experiment>\n",
+                 cases[i][0]);
+        sq_experiment *xp = NULL;
+        sq_error err = {{0}};
+        assert_int_equal(sq_experiment_load_buffer(&xp, text, strlen(text), "mem.xml", &err),
+                         SQ_EINPUT);
+        assert_null(xp);
+        if (strcmp(err.msg, cases[i][1]) != 0)
+            fail_msg("case %zu: '%s', expected '%s'", i, err.msg, cases[i][1]);
+    }
 }
 
 /* ------------------------------------------------------------------ the default experiment */
@@ -557,6 +592,7 @@ int main(void)
         cmocka_unit_test(test_experiment__decode_round_trips_huge_space),
         cmocka_unit_test(test_experiment__point_applies_the_values),
         cmocka_unit_test(test_experiment__point_invalid_combination),
+        cmocka_unit_test(test_experiment__unsupported_node_is_refused),
         cmocka_unit_test(test_experiment__default_loads),
         cmocka_unit_test(test_experiment__sha256_vectors),
     };

@@ -4,6 +4,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "test_search.h"
 
@@ -388,8 +390,8 @@ static void test_load__set_errors_leave_the_design_unchanged(void **state)
         const char *prefix; /* expected message start */
     } cases[] = {
         {"prune=1", "--set prune=1: 1 is out of range"},
-        {"wbits=0", "--set wbits=0: 0 is out of range 1..32"},
-        {"abits=33", "--set abits=33: 33 is out of range 1..32"},
+        {"wbits=0", "--set wbits=0: 0 bits is out of range 1..32 bits"},
+        {"abits=33", "--set abits=33: 33 bits is out of range 1..32 bits"},
         {"rows=abc", "--set rows=abc: 'abc' is not a number"},
         {"rows=", "--set rows=: '' is not a number"},
         {"numfmt=posit", "--set numfmt=posit: unknown value 'posit'"},
@@ -461,14 +463,17 @@ static void test_load__check_bad_files(void **state)
         {"hw_rows_zero.xml", 2, "attribute 'rows'"},
         {"hw_unknown_tech.xml", 3, "unknown attribute 'flux_capacitor' on <tech>"},
         {"hw_unsupported_node.xml", 4, "tech_nm"},
-        {"xp_wbits_0.xml", 5, "attribute 'wbits': 0 is out of range"},
-        {"xp_abits_33.xml", 6, "sweep of 'abits': 33 is out of range"},
+        {"xp_wbits_0.xml", 5, "attribute 'wbits': 0 bits is out of range"},
+        {"xp_abits_33.xml", 6, "sweep of 'abits': 33 bits is out of range"},
         {"xp_prune_1.xml", 5, "attribute 'prune': 1 is out of range"},
         {"xp_bad_sweep.xml", 5, "<sweep> needs"},
         {"xp_sweep_unknown_param.xml", 5, "unknown parameter 'wbits' for <accelerator>"},
         {"xp_unknown_metric.xml", 6, "unknown metric 'happiness'"},
         {"xp_unknown_network.xml", 3, "unknown network 'resnet1800'"},
         {"xp_one_objective.xml", 2, "has 1 <objective> (needs at least 2"},
+        {"xp_sweep_unsupported_node.xml", 7,
+         "sweep of 'tech_nm': 10 nm is not supported (one of: 65, 45, 32, 28, 22, 16, 14, 7 nm)"},
+        {"net_nul_byte.xml", 6, "NUL byte in the file"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[512], prefix[600];
@@ -486,6 +491,98 @@ static void test_load__check_bad_files(void **state)
 }
 
 /* Experiment rules that need no file of their own. */
+/* A FIFO (or a directory, a device) given as any input is refused before it is opened in a way
+ * that could block: without the check, reading a FIFO with no writer waits forever (the e2e
+ * script tests/e2e/hostile.sh runs the same through squash under a timeout). */
+static void test_load__non_regular_files_are_refused(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/squash-test-fifo-XXXXXX", fifo[64], xp_path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(fifo, sizeof fifo, "%s/pipe.xml", dir);
+    snprintf(xp_path, sizeof xp_path, "%s/xp.xml", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+
+    sq_error err = {{0}};
+    char want[256];
+    snprintf(want, sizeof want, "squash: '%s' is a FIFO, not a regular file", fifo);
+    assert_int_equal(sq_check_file(fifo, &err), SQ_EINPUT);
+    assert_msg(&err, want, NULL);
+    net_network *net = NULL;
+    assert_int_equal(sq_net_load(&net, fifo, &err), SQ_EINPUT);
+    assert_null(net);
+    assert_msg(&err, want, NULL);
+    hw_config hw;
+    assert_int_equal(sq_hw_load(&hw, fifo, &err), SQ_EINPUT);
+    assert_msg(&err, want, NULL);
+    sq_experiment *xp = NULL;
+    assert_int_equal(sq_experiment_load(&xp, fifo, &err), SQ_EINPUT);
+    assert_msg(&err, want, NULL);
+    assert_int_equal(sq_check_file(dir, &err), SQ_EINPUT);
+    assert_msg(&err, "squash: '/tmp/squash-test-fifo-", "is a directory, not a regular file");
+
+    /* Referenced from an experiment: the experiment's line, then the file. */
+    FILE *f = fopen(xp_path, "w");
+    assert_non_null(f);
+    fputs("<experiment>\n<network ref=\"pipe.xml\"/>\n<accelerator ref=\"edge-systolic\"/>\n"
+          "<objective metric=\"energy_uj\" goal=\"min\"/>\n"
+          "<objective metric=\"latency_ms\" goal=\"min\"/>\n</experiment>\n",
+          f);
+    fclose(f);
+    snprintf(want, sizeof want, "%s:2: <network ref>: '%s' is a FIFO, not a regular file", xp_path,
+             fifo);
+    assert_int_equal(sq_experiment_load(&xp, xp_path, &err), SQ_EINPUT);
+    assert_msg(&err, want, NULL);
+
+    /* The state and points files of merge / --resume. */
+    char *text = NULL;
+    size_t len = 0;
+    int missing = 0;
+    assert_int_equal(sq_read_file(&text, &len, fifo, &missing, &err), SQ_EINPUT);
+    assert_null(text);
+    assert_int_equal(missing, 0);
+    assert_non_null(strstr(err.msg, "it is a FIFO, not a regular file"));
+    assert_int_equal(sq_read_file(&text, &len, xp_path, &missing, &err), SQ_OK);
+    assert_non_null(strstr(text, "<network ref=\"pipe.xml\"/>"));
+    free(text);
+
+    unlink(xp_path);
+    unlink(fifo);
+    rmdir(dir);
+}
+
+/* The pre-scan before libxml2: a NUL byte anywhere (libxml2 would stop there and call the rest
+ * well formed), and more than 128 attributes on one element (libxml2's duplicate check is
+ * quadratic), each at its line; quotes, '>' and '=' inside comments, CDATA, processing
+ * instructions and attribute values are not attributes. */
+static void test_load__prescan_nul_and_attribute_limit(void **state)
+{
+    (void)state;
+    static const char nul_text[] = "<network name=\"n\">\n<fc name=\"a\" in=\"2\" out=\"2\"/>\n"
+                                   "</network>\n\0<fc name=\"b\" in=\"2\" out=\"2\"/>\n";
+    net_network *net = NULL;
+    sq_error err = {{0}};
+    assert_int_equal(sq_net_load_buffer(&net, nul_text, sizeof nul_text - 1, "mem.xml", &err),
+                     SQ_EINPUT);
+    assert_msg(&err, "mem.xml:4: ", "NUL byte");
+
+    /* 128 attributes pass the pre-scan (and are then unknown to <fc>); 129 do not. */
+    for (int n = 128; n <= 129; n++) {
+        char text[8192] = "<network name=\"n\">\n<!-- a='1' b=\"2\" > -->\n<?pi x='1'?>\n"
+                          "<fc name='a>b=\"c\"'\n";
+        for (int i = 1; i <= n - 3; i++) /* and name, in, out */
+            snprintf(text + strlen(text), sizeof text - strlen(text), " x%d=\"'\"", i);
+        strcat(text, " in=\"2\" out=\"2\"/>\n</network>\n");
+        net = NULL;
+        assert_int_equal(sq_net_load_buffer(&net, text, strlen(text), "mem.xml", &err), SQ_EINPUT);
+        /* libxml2 gives an element the line where its start tag ends; the pre-scan the line
+         * where it starts. */
+        assert_msg(&err, n == 128 ? "mem.xml:5: " : "mem.xml:4: ",
+                   n == 128 ? "unknown attribute 'x1'"
+                            : "element <fc> has more than 128 attributes");
+    }
+}
+
 static void test_load__experiment_rules(void **state)
 {
     (void)state;
@@ -564,6 +661,8 @@ int main(void)
         cmocka_unit_test(test_load__check_good_files),
         cmocka_unit_test(test_load__check_bad_files),
         cmocka_unit_test(test_load__experiment_rules),
+        cmocka_unit_test(test_load__non_regular_files_are_refused),
+        cmocka_unit_test(test_load__prescan_nul_and_attribute_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

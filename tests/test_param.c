@@ -19,9 +19,9 @@ typedef struct demo {
 static const char *const flow_names[] = {"ws", "os", "is", NULL};
 
 static const hw_param demo_params[] = {
-    {"rows", "", HW_P_INT, 32, 1, 4096, NULL, offsetof(demo, rows), "rows"},
-    {"freq_mhz", "MHz", HW_P_REAL, 800, 0.5, 5000, NULL, offsetof(demo, freq), "clock"},
-    {"dataflow", "", HW_P_ENUM, 0, 0, 0, flow_names, offsetof(demo, flow), "dataflow"},
+    {"rows", "", HW_P_INT, 32, 1, 4096, NULL, offsetof(demo, rows), "rows", NULL},
+    {"freq_mhz", "MHz", HW_P_REAL, 800, 0.5, 5000, NULL, offsetof(demo, freq), "clock", NULL},
+    {"dataflow", "", HW_P_ENUM, 0, 0, 0, flow_names, offsetof(demo, flow), "dataflow", NULL},
 };
 #define N_DEMO (sizeof demo_params / sizeof demo_params[0])
 
@@ -86,7 +86,7 @@ static void test_param__parse_rejects_bad_numbers(void **state)
         {0, "0", "0 is out of range 1..4096"},
         {0, "-3", "-3 is out of range 1..4096"},
         {0, "4097", "4097 is out of range 1..4096"},
-        {1, "5000.001", "5000.001 is out of range 0.5..5000 MHz"},
+        {1, "5000.001", "5000.001 MHz is out of range 0.5..5000 MHz"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         double v = 12345;

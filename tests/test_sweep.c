@@ -156,6 +156,9 @@ static void test_sweep__state_round_trips_exactly(void **state)
     st.layer_evals = 92;
     st.wall_s = 0.1 + 0.2; /* not representable in short decimal: must round-trip */
     st.points_bytes = -1;
+    st.digits = 9;
+    st.reasons[SQ_R_FEASIBLE] = 3; /* the 4 evaluated: 3 feasible, 1 above the area bound */
+    st.reasons[SQ_R_CONSTRAINT0 + 2 * SQ_AREA_MM2 + 1] = 1;
     st.has_nadir = 1;
     st.nadir[0] = 1.0 / 3.0;
     st.nadir[1] = 1e-300;
@@ -175,6 +178,8 @@ static void test_sweep__state_round_trips_exactly(void **state)
                 back.next == 20 && back.evaluated == 4 && back.feasible == 3 &&
                 back.layer_evals == 92 && back.points_bytes == -1 && back.has_nadir == 1);
     assert_true(back.wall_s == st.wall_s);
+    assert_int_equal(back.digits, 9);
+    assert_memory_equal(back.reasons, st.reasons, sizeof st.reasons);
     assert_true(back.nadir[0] == st.nadir[0] && back.nadir[1] == st.nadir[1]);
     size_t n = sq_archive_size(st.front);
     assert_int_equal(sq_archive_size(back.front), n);

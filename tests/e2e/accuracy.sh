@@ -9,7 +9,8 @@ src=$(realpath "$2")
 net="$src/tests/data/good/net_measured.xml"
 
 # TOTAL row's accuracy,accuracy_src for some --set options.
-acc() { "$squash" eval --net "$1" --hw edge-systolic "${@:2}" | tail -1 | awk -F, '{print $(NF-1), $NF}'; }
+# Columns by header name: eval may gain columns (CONTRACT.md: add, never rename).
+acc() { "$squash" eval --net "$1" --hw edge-systolic "${@:2}" | awk -F, 'NR==1{for(i=1;i<=NF;i++)c[$i]=i} END{print $c["accuracy"], $c["accuracy_src"]}'; }
 
 # 1. A measured point comes back exactly; between two measured points, interpolated and between
 #    them; outside them, estimated.

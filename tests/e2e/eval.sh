@@ -7,7 +7,8 @@ src=$(realpath "$2")
 . "$(dirname "$0")/common.bash"
 
 # 1. The acceptance run: CONTRACT.md columns, one row per layer, TOTAL = sums of the rows.
-"$squash" eval --net resnet18 --hw edge-systolic >"$tmp/r18.csv" 2>"$tmp/err"
+# --digits 17: round-trip values, so that the sums below hold to 1e-9.
+"$squash" eval --net resnet18 --hw edge-systolic --digits 17 >"$tmp/r18.csv" 2>"$tmp/err"
 rc=$?
 check "eval resnet18 exits 0" '[ $rc -eq 0 ]'
 check "stderr is empty" '[ ! -s "$tmp/err" ]'
@@ -33,8 +34,8 @@ for r in rows:
     for k, v in r.items():
         if k in ("layer", "kind", "bound", "accuracy_src"):
             continue
-        if k == "accuracy" and r is not total:
-            assert v == "", (r["layer"], v)  # accuracy is a property of the network: TOTAL only
+        if k in ("accuracy", "energy_uj") and r is not total:
+            assert v == "", (r["layer"], k, v)  # properties of the whole network: TOTAL only
             continue
         x = float(v)
         assert math.isfinite(x) and x >= 0, (r["layer"], k, v)
@@ -45,8 +46,47 @@ assert 0 < float(total["accuracy"]) <= 69.76
 assert abs(int(total["macs"]) / 1.82e9 - 1) < 0.02, total["macs"]
 PY
 
+# TOTAL's energy_uj is energy_pj * 1e-6 (the product front.csv's energy_uj is), to the last bit.
+python3 - "$tmp/r18.csv" <<'PY' && ok "TOTAL energy_uj = energy_pj * 1e-6 exactly; last column" || bad "energy_uj"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+t = rows[-1]
+assert float(t["energy_uj"]) == float(t["energy_pj"]) * 1e-6, (t["energy_uj"], t["energy_pj"])
+assert open(sys.argv[1]).readline().rstrip("\n").endswith(",accuracy,accuracy_src,energy_uj")
+PY
+
+# 1b. Default digits: 6 significant digits (counts whole), each within rounding of the exact value.
+"$squash" eval --net resnet18 --hw edge-systolic >"$tmp/r18-6.csv"
+python3 - "$tmp/r18-6.csv" "$tmp/r18.csv" <<'PY' && ok "default CSV numbers have 6 significant digits, rounded from the exact ones" || bad "default digits"
+import csv, re, sys
+six = list(csv.DictReader(open(sys.argv[1])))
+ref = list(csv.DictReader(open(sys.argv[2])))
+assert len(six) == len(ref)
+long_seen = False
+for a, b in zip(six, ref):
+    for k, v in a.items():
+        if k in ("layer", "kind", "bound", "accuracy_src") or v == "":
+            continue
+        x, y = float(v), float(b[k])
+        if y == int(y):  # a whole number is written whole, whatever its length
+            assert re.fullmatch(r"[0-9]+", v) and x == y, (k, v, b[k])
+            continue
+        mant = re.sub(r"e.*$", "", v).replace("-", "").replace(".", "").lstrip("0")
+        assert len(mant) <= 6, (k, v)
+        assert v == "%.6g" % y, (k, v, b[k])  # printf's rounding of the exact value
+        long_seen |= len(b[k].replace(".", "")) > 7
+assert long_seen  # the exact file does have longer numbers: the check above is not vacuous
+PY
+for d in 0 18 x; do
+  "$squash" eval --net resnet18 --hw edge-systolic --digits $d >/dev/null 2>&1
+  rc=$?
+  check "--digits $d is bad usage (2)" '[ $rc -eq 2 ]'
+done
+"$squash" eval --net resnet18 --hw edge-systolic --digits 3 | tail -1 >"$tmp/d3"
+check "--digits 3 gives 3 significant digits" 'grep -q ",0\.[0-9][0-9][0-9],\|,[0-9]\.[0-9][0-9]," "$tmp/d3" && ! grep -qE "[.][0-9]{4}" "$tmp/d3"'
+
 # 2. -o writes the same bytes atomically; --json is valid JSON with the same totals.
-"$squash" eval --net resnet18 --hw edge-systolic -o "$tmp/out.csv"
+"$squash" eval --net resnet18 --hw edge-systolic --digits 17 -o "$tmp/out.csv"
 check "-o writes the same table" 'cmp -s "$tmp/out.csv" "$tmp/r18.csv"'
 check "-o leaves no temporary file" '[ "$(ls "$tmp" | grep -c tmp)" -eq 0 ]'
 "$squash" eval --net resnet18 --hw edge-systolic --json >"$tmp/r18.json"
@@ -56,6 +96,7 @@ j = json.load(open(sys.argv[1]))
 total = list(csv.DictReader(open(sys.argv[2])))[-1]
 assert math.isclose(j["total"]["energy_pj"], float(total["energy_pj"]), rel_tol=1e-12)
 assert math.isclose(j["metrics"]["energy_uj"], float(total["energy_pj"]) * 1e-6, rel_tol=1e-12)
+assert j["total"]["energy_uj"] == float(total["energy_uj"]) == j["metrics"]["energy_uj"]
 assert j["params"]["rows"] == 32 and j["params"]["dataflow"] == "ws", j["params"]
 assert j["compression"]["wbits"] == 8
 assert len(j["layers"]) == len(list(csv.DictReader(open(sys.argv[2])))) - 1
