@@ -194,20 +194,32 @@ typedef struct sq_objective {
     int maximize; /* 1: goal="max", 0: goal="min" */
 } sq_objective;
 
+/* One input file of an experiment: what decides its results byte for byte. */
+typedef struct sq_input {
+    char path[4096]; /* absolute path, or "builtin:nets/zoo/NAME.xml" for an embedded file */
+    char sha256[65]; /* hex SHA-256 of its bytes */
+} sq_input;
+
+/* The experiment file, its network, its accelerator and the presets that one reaches through
+ * preset="..." (at most 4 deep), each once. */
+#define SQ_INPUTS_MAX 8
+
 typedef struct sq_experiment {
-    char name[64];              /* experiment name ("" if none) */
-    char path[4096];            /* file it came from ("(built-in default)" for the default) */
-    char sha256[65];            /* hex SHA-256 of the file's bytes */
-    net_network *net;           /* owned */
-    hw_config hw;               /* the accelerator with its fixed attributes */
-    sw_compression cmp;         /* compression with its fixed attributes */
-    size_t n_sweeps;            /* entries in sweeps, in file order */
-    sq_sweep *sweeps;           /* owned */
-    size_t n_constraints;       /* entries in constraints */
-    sq_constraint *constraints; /* owned */
-    size_t n_objectives;        /* entries in objectives, >= 2 */
-    sq_objective *objectives;   /* owned */
-    uint64_t space_size;        /* product of the sweeps' n_values (points) */
+    char name[64];                  /* experiment name ("" if none) */
+    char path[4096];                /* file it came from ("(built-in default)" for the default) */
+    char sha256[65];                /* hex SHA-256 of the file's bytes */
+    size_t n_inputs;                /* entries in inputs, >= 1 */
+    sq_input inputs[SQ_INPUTS_MAX]; /* the experiment file first, then the files it uses */
+    net_network *net;               /* owned */
+    hw_config hw;                   /* the accelerator with its fixed attributes */
+    sw_compression cmp;             /* compression with its fixed attributes */
+    size_t n_sweeps;                /* entries in sweeps, in file order */
+    sq_sweep *sweeps;               /* owned */
+    size_t n_constraints;           /* entries in constraints */
+    sq_constraint *constraints;     /* owned */
+    size_t n_objectives;            /* entries in objectives, >= 2 */
+    sq_objective *objectives;       /* owned */
+    uint64_t space_size;            /* product of the sweeps' n_values (points) */
 } sq_experiment;
 
 /* Loads and validates an experiment file (references resolve relative to its folder). */
@@ -320,11 +332,12 @@ typedef struct sq_sweep_opts {
     const char *out_dir; /* output directory, created if missing */
     int threads;         /* OpenMP threads; 0 = all cores */
     uint64_t shard_i;    /* this run is part shard_i (1-based) ... */
-    uint64_t shard_n;    /* ... of shard_n contiguous parts of the space; 1/1 = whole */
+    uint64_t shard_n;    /* ... of shard_n interleaved parts of the space; 1/1 = whole */
     int resume;          /* continue from the checkpoint in out_dir */
     double checkpoint_s; /* seconds between checkpoints */
     int all;             /* also write points.csv */
     int quiet;           /* no progress on stderr */
+    int force;           /* write over another experiment's outputs in out_dir */
     int digits;          /* CSV significant digits 1..17; 0: 6, or the checkpoint's on --resume */
 } sq_sweep_opts;
 
@@ -335,10 +348,10 @@ int sq_sweep_run(const sq_experiment *xp, const sq_sweep_opts *opts, sq_error *e
 /* `squash merge`: combines the states of shard directories that together cover one experiment's
  * space into the outputs one run over the whole space gives. */
 int sq_merge_run(const char *out_dir, char *const *shard_dirs, size_t n_shards, int threads,
-                 sq_error *err);
+                 int force, sq_error *err);
 /* The same with the CSV digits: 1..17, or 0 for the shards' own. */
 int sq_merge_run_digits(const char *out_dir, char *const *shard_dirs, size_t n_shards, int threads,
-                        int digits, sq_error *err);
+                        int digits, int force, sq_error *err);
 
 /* ---- sizing a run before it starts (search/estimate.c, `squash check`) ---- */
 
@@ -371,10 +384,12 @@ int sq_cores(void);
 typedef struct sq_state {
     char sha256[65];            /* experiment's SHA-256 */
     char xp_path[4096];         /* experiment's path as given */
+    const sq_experiment *xp;    /* borrowed: whose inputs (files, SHA-256) the state records */
     uint64_t shard_i;           /* part (1-based) */
     uint64_t shard_n;           /* of parts */
-    uint64_t lo, hi;            /* the part's id range [lo, hi) */
-    uint64_t next;              /* ids [lo, next) are done */
+    uint64_t block_ids;         /* B: the space is dealt to the parts in blocks of B ids */
+    uint64_t lo, hi;            /* the part's positions [lo, hi) (sq_shard_id maps them to ids) */
+    uint64_t next;              /* positions [lo, next) are done */
     uint64_t evaluated;         /* points evaluated (points) */
     uint64_t feasible;          /* feasible points among them (points) */
     uint64_t layer_evals;       /* model calls, distinct layers once per point (count) */
@@ -391,9 +406,37 @@ typedef struct sq_state {
 void sq_state_free(sq_state *st); /* frees st->front; st itself is the caller's */
 int sq_state_write(const sq_state *st, const char *dir, sq_error *err);
 /* Reads DIR/squash.state into st (front built for xp's objectives). SQ_EINPUT if absent (with
- * *missing = 1) or malformed. */
+ * *missing = 1), malformed, of another experiment, or when one of the inputs it records
+ * differs from xp's (the message names the file) or the models are of another version. */
 int sq_state_read(sq_state *st, const sq_experiment *xp, const char *dir, int *missing,
                   sq_error *err);
+/* Reads only the experiment_path and experiment_sha256 lines of DIR/squash.state (any state
+ * format), without an experiment. *missing = 1 when there is no state. */
+int sq_state_peek(char *xp_path, size_t len, char sha256[65], const char *dir, int *missing,
+                  sq_error *err);
+
+/* ---- shards: which ids part I of N evaluates (search/shard.c) ---- */
+
+/* The block size B for a space of `space` ids cut into n parts: a prime from a fixed table,
+ * about space / (32 n), at least 1 (the design is at the top of shard.c). */
+uint64_t sq_shard_block(uint64_t space, uint64_t n);
+/* Positions (ids) of part i (1-based) of n with blocks of b ids. */
+uint64_t sq_shard_count(uint64_t space, uint64_t i, uint64_t n, uint64_t b);
+/* The id at position pos of part i of n (pos < sq_shard_count); ids grow with positions. */
+uint64_t sq_shard_id(uint64_t i, uint64_t n, uint64_t b, uint64_t pos);
+/* The part (1-based) holding id, and id's position in it. */
+uint64_t sq_shard_of(uint64_t id, uint64_t n, uint64_t b, uint64_t *pos);
+
+/* ---- the output directory: one sweep or merge at a time ---- */
+
+/* Creates dir and its missing parents, takes DIR/squash.lock (flock, so that a crashed run
+ * leaves no lock behind; the file names the holder's pid and host), and refuses a directory
+ * that holds another experiment's outputs unless force. *fd_out is the lock (sq_dir_unlock).
+ * xp_path and sha256 identify this run's experiment. SQ_EINPUT: held by another process, or
+ * another experiment's; SQ_ERUNTIME: cannot be created or written. */
+int sq_dir_lock(int *fd_out, const char *dir, const char *xp_path, const char *sha256, int force,
+                sq_error *err);
+void sq_dir_unlock(int fd, const char *dir); /* accepts -1 */
 
 /* CSV header and rows of front.csv / points.csv (with_feasible adds the `feasible` and
  * `infeasible_reason` columns). Metrics get `digits` significant digits (sq_fmt_num); the swept
@@ -401,7 +444,7 @@ int sq_state_read(sq_state *st, const sq_experiment *xp, const char *dir, int *m
 void sq_points_header(FILE *f, const sq_experiment *xp, int with_feasible);
 void sq_points_row(FILE *f, const sq_experiment *xp, const sq_point *p, int with_feasible,
                    int digits);
-/* Creates dir if it does not exist (one level); SQ_EINPUT if it is a file. */
+/* Creates dir and its missing parents (mkdir -p); SQ_EINPUT if it or a parent is a file. */
 int sq_mkdir(const char *dir, sq_error *err);
 /* Reads a whole file into a NUL-terminated buffer (owned). *missing = 1 when it does not exist. */
 int sq_read_file(char **out, size_t *len, const char *path, int *missing, sq_error *err);

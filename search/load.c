@@ -47,6 +47,7 @@
  *   [1] ZigZag, zigzag/parser/ — parse, validate with defaults, build model objects.
  *   [2] libxml2 2.9 API, parser.h: xmlCtxtReadMemory, xmlParserOption; xmlerror.h.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <assert.h>
 #include <errno.h>
 #include <float.h>
@@ -482,6 +483,30 @@ out:
     if (rc != SQ_OK)
         source_close(src);
     return rc;
+}
+
+/* Records an input of the experiment being loaded (rec; NULL when not loading one): a file by
+ * its resolved absolute path, an embedded one as "builtin:PATH", each once. The SHA-256 of its
+ * bytes makes it part of the run's identity (squash.state, summary.json). */
+static int input_record(sq_experiment *rec, const sq_source *src, sq_error *err)
+{
+    if (rec == NULL)
+        return SQ_OK;
+    sq_input in;
+    char *abs = src->owned_text != NULL ? realpath(src->path, NULL) : NULL;
+    int w = snprintf(in.path, sizeof in.path, "%s%s",
+                     src->owned_text != NULL ? "" : "builtin:", abs != NULL ? abs : src->path);
+    free(abs);
+    if (w < 0 || (size_t)w >= sizeof in.path)
+        return sq_fail(err, SQ_EINPUT, "squash: path too long: %.64s...", src->path);
+    sq_sha256_hex(src->text, src->len, in.sha256);
+    for (size_t i = 0; i < rec->n_inputs; i++)
+        if (strcmp(rec->inputs[i].path, in.path) == 0)
+            return SQ_OK;
+    if (rec->n_inputs == SQ_INPUTS_MAX) /* 1 + network + accelerator + presets nest <= 4 */
+        return sq_fail(err, SQ_EINPUT, "%s: more than %d input files", src->path, SQ_INPUTS_MAX);
+    rec->inputs[rec->n_inputs++] = in;
+    return SQ_OK;
 }
 
 /* The message of a top-level source_open that met a file that is not regular (err holds the
@@ -1272,15 +1297,19 @@ int sq_net_load_buffer(net_network **out, const char *text, size_t len, const ch
     return rc;
 }
 
-/* Loads a zoo name or a file (relative to dir if given). 1: neither exists (src says why). */
-static int net_load_ref(net_network **out, const char *ref, const char *dir, sq_error *err)
+/* Loads a zoo name or a file (relative to dir if given). 1: neither exists (src says why).
+ * rec: the experiment whose inputs record the file, or NULL. */
+static int net_load_ref(net_network **out, const char *ref, const char *dir, sq_experiment *rec,
+                        sq_error *err)
 {
     sq_source src;
     *out = NULL;
     int rc = source_open(&src, sq_zoo, sq_zoo_n, ref, dir, err);
     if (rc != SQ_OK)
         return rc;
-    rc = sq_net_load_buffer(out, src.text, src.len, src.path, err);
+    rc = input_record(rec, &src, err);
+    if (rc == SQ_OK)
+        rc = sq_net_load_buffer(out, src.text, src.len, src.path, err);
     source_close(&src);
     return rc;
 }
@@ -1288,7 +1317,7 @@ static int net_load_ref(net_network **out, const char *ref, const char *dir, sq_
 int sq_net_load(net_network **out, const char *net, sq_error *err)
 {
     assert(out != NULL && net != NULL);
-    int rc = net_load_ref(out, net, NULL, err);
+    int rc = net_load_ref(out, net, NULL, NULL, err);
     if (rc == SOURCE_NOT_REGULAR)
         return source_not_regular(err);
     if (rc == 1)
@@ -1304,7 +1333,7 @@ int sq_net_load(net_network **out, const char *net, sq_error *err)
 static const char *const hw_root_attrs[] = {"name", "template", "preset", NULL};
 
 static int hw_load_text(hw_config *out, const char *text, size_t len, const char *path, int depth,
-                        sq_error *err);
+                        sq_experiment *rec, sq_error *err);
 
 /* Applies the <tech NAME="VALUE"/> overrides to cfg->tech45. */
 static int tech_from_node(hw_config *cfg, const xmlNode *n, const char *path, sq_error *err)
@@ -1333,9 +1362,10 @@ static int template_find(const hw_template **out, const char *name, const xmlNod
     return fail_at(err, path, n, "unknown template '%s' (known: %s)", name, known);
 }
 
-/* Builds a design from a parsed document; depth counts preset="..." indirections. */
+/* Builds a design from a parsed document; depth counts preset="..." indirections; rec (or NULL)
+ * records the presets used. */
 static int hw_from_doc(hw_config *out, const xmlDoc *doc, const char *path, int depth,
-                       sq_error *err)
+                       sq_experiment *rec, sq_error *err)
 {
     int rc = SQ_OK;
     hw_config cfg;
@@ -1366,7 +1396,9 @@ static int hw_from_doc(hw_config *out, const xmlDoc *doc, const char *path, int 
         if (depth >= SQ_PRESET_DEPTH_MAX)
             return fail_at(err, path, root, "preset '%s': presets nest more than %d deep", preset,
                            SQ_PRESET_DEPTH_MAX);
-        if ((rc = hw_load_text(&cfg, b->text, b->len, b->path, depth + 1, err)) != 0)
+        sq_source bsrc = {.text = b->text, .len = b->len, .path = b->path};
+        if ((rc = input_record(rec, &bsrc, err)) != 0 ||
+            (rc = hw_load_text(&cfg, b->text, b->len, b->path, depth + 1, rec, err)) != 0)
             return rc;
         if (tpl != NULL && tpl != cfg.tpl)
             return fail_at(err, path, root,
@@ -1416,12 +1448,12 @@ static int hw_from_doc(hw_config *out, const xmlDoc *doc, const char *path, int 
 }
 
 static int hw_load_text(hw_config *out, const char *text, size_t len, const char *path, int depth,
-                        sq_error *err)
+                        sq_experiment *rec, sq_error *err)
 {
     xmlDoc *doc = NULL;
     int rc = xml_parse(&doc, text, len, path, err);
     if (rc == SQ_OK)
-        rc = hw_from_doc(out, doc, path, depth, err);
+        rc = hw_from_doc(out, doc, path, depth, rec, err);
     if (doc != NULL)
         xmlFreeDoc(doc);
     return rc;
@@ -1430,17 +1462,21 @@ static int hw_load_text(hw_config *out, const char *text, size_t len, const char
 int sq_hw_load_buffer(hw_config *out, const char *text, size_t len, const char *path, sq_error *err)
 {
     assert(out != NULL && text != NULL && path != NULL);
-    return hw_load_text(out, text, len, path, 0, err);
+    return hw_load_text(out, text, len, path, 0, NULL, err);
 }
 
-/* Loads a preset name or a file (relative to dir if given). 1: neither exists. */
-static int hw_load_ref(hw_config *out, const char *ref, const char *dir, sq_error *err)
+/* Loads a preset name or a file (relative to dir if given). 1: neither exists. rec: the
+ * experiment whose inputs record the file and the presets it uses, or NULL. */
+static int hw_load_ref(hw_config *out, const char *ref, const char *dir, sq_experiment *rec,
+                       sq_error *err)
 {
     sq_source src;
     int rc = source_open(&src, sq_presets, sq_presets_n, ref, dir, err);
     if (rc != SQ_OK)
         return rc;
-    rc = hw_load_text(out, src.text, src.len, src.path, 0, err);
+    rc = input_record(rec, &src, err);
+    if (rc == SQ_OK)
+        rc = hw_load_text(out, src.text, src.len, src.path, 0, rec, err);
     source_close(&src);
     return rc;
 }
@@ -1448,7 +1484,7 @@ static int hw_load_ref(hw_config *out, const char *ref, const char *dir, sq_erro
 int sq_hw_load(hw_config *out, const char *hw, sq_error *err)
 {
     assert(out != NULL && hw != NULL);
-    int rc = hw_load_ref(out, hw, NULL, err);
+    int rc = hw_load_ref(out, hw, NULL, NULL, err);
     if (rc == SOURCE_NOT_REGULAR)
         return source_not_regular(err);
     if (rc == 1)
@@ -1978,7 +2014,7 @@ static int xp_from_doc(sq_experiment *xp, const xmlDoc *doc, const char *path, s
         (rc = check_leaf(net_node, path, err)) != 0 ||
         (rc = xp_ref(ref, sizeof ref, net_node, path, err)) != 0)
         return rc;
-    rc = net_load_ref(&xp->net, ref, dir, err);
+    rc = net_load_ref(&xp->net, ref, dir, xp, err);
     if (rc == SOURCE_NOT_REGULAR)
         return ref_not_regular(err, path, net_node);
     if (rc == 1)
@@ -1992,7 +2028,7 @@ static int xp_from_doc(sq_experiment *xp, const xmlDoc *doc, const char *path, s
      * <compression> in file order, so that the sweeps (and the id digits) are in file order. */
     if ((rc = xp_ref(ref, sizeof ref, hw_node, path, err)) != 0)
         return rc;
-    rc = hw_load_ref(&xp->hw, ref, dir, err);
+    rc = hw_load_ref(&xp->hw, ref, dir, xp, err);
     if (rc == SOURCE_NOT_REGULAR)
         return ref_not_regular(err, path, hw_node);
     if (rc == 1)
@@ -2085,6 +2121,18 @@ static int xp_build(sq_experiment **out, const xmlDoc *doc, const char *text, si
     }
     memcpy(xp->path, path, strlen(path) + 1);
     sq_sha256_hex(text, len, xp->sha256);
+    /* The experiment file is the first input, before the files it uses (recorded while they
+     * loaded); a buffer that is no file ("(built-in default)") keeps its name as given. */
+    if (xp->n_inputs == SQ_INPUTS_MAX) {
+        sq_experiment_free(xp);
+        return sq_fail(err, SQ_EINPUT, "%s: more than %d input files", path, SQ_INPUTS_MAX);
+    }
+    memmove(&xp->inputs[1], &xp->inputs[0], xp->n_inputs * sizeof xp->inputs[0]);
+    xp->n_inputs++;
+    char *abs = realpath(path, NULL);
+    snprintf(xp->inputs[0].path, sizeof xp->inputs[0].path, "%s", abs != NULL ? abs : path);
+    free(abs);
+    memcpy(xp->inputs[0].sha256, xp->sha256, sizeof xp->sha256);
     *out = xp;
     return SQ_OK;
 }
@@ -2154,7 +2202,7 @@ int sq_check_file(const char *path, sq_error *err)
         net_network_free(net);
     } else if (elem_is(root, "accelerator")) {
         hw_config cfg;
-        rc = hw_from_doc(&cfg, doc, src.path, 0, err);
+        rc = hw_from_doc(&cfg, doc, src.path, 0, NULL, err);
     } else if (elem_is(root, "experiment")) {
         sq_experiment *xp = NULL;
         rc = xp_build(&xp, doc, src.text, src.len, src.path, err);

@@ -34,7 +34,7 @@ static const char cli_usage_text[] =
     "        [--checkpoint-every SECONDS] [--all] [--digits N] [-q]\n"
     "        explore a design space and write its Pareto front (no file: the built-in\n"
     "        default experiment)\n"
-    "  merge -o DIR [--digits N] SHARD_DIR...\n"
+    "  merge -o DIR [--digits N] [--force] SHARD_DIR...\n"
     "        combine the outputs of sweep --shard runs into the whole space's\n"
     "  calibrate NET.xml [-o OUT.xml]\n"
     "        fit the accuracy model to the measured points of a network file and write\n"
@@ -95,7 +95,7 @@ static const char cli_check_help[] =
 
 static const char cli_sweep_help[] =
     "usage: squash sweep [EXPERIMENT.xml] [-o DIR] [-j THREADS] [--shard I/N] [--resume]\n"
-    "                    [--checkpoint-every SECONDS] [--all] [--digits N] [-q]\n"
+    "                    [--checkpoint-every SECONDS] [--all] [--digits N] [--force] [-q]\n"
     "\n"
     "Evaluates every point of the experiment's design space and writes to DIR:\n"
     "  front.csv     the Pareto front of the feasible points under the objectives\n"
@@ -103,14 +103,17 @@ static const char cli_sweep_help[] =
     "  summary.json  counts, time, hypervolume and its reference point\n"
     "  squash.state  checkpoint while running; what merge and --resume read\n"
     "\n"
-    "  -o DIR                  output directory (default: the experiment file's folder;\n"
-    "                          for the built-in default experiment ./squash-default)\n"
+    "  -o DIR                  output directory, created with its parents (default: the\n"
+    "                          experiment file's folder; for the built-in default experiment\n"
+    "                          ./squash-default); locked while the sweep runs (squash.lock)\n"
     "  -j THREADS              OpenMP threads (default: all cores); results do not depend on it\n"
-    "  --shard I/N             evaluate only part I (1..N) of N contiguous parts of the space;\n"
-    "                          combine the parts with squash merge\n"
+    "  --shard I/N             evaluate only part I (1..N) of N parts of the space (interleaved\n"
+    "                          blocks of ids, so that parts cost about the same); combine the\n"
+    "                          parts with squash merge\n"
     "  --resume                continue a killed run from DIR's checkpoint\n"
     "  --checkpoint-every S    seconds between checkpoints (default 60)\n"
     "  --all                   also write points.csv\n"
+    "  --force                 write over another experiment's outputs in DIR\n"
     "  --digits N              significant digits of the CSV metrics, 1..17 (default 6; 17:\n"
     "                          values that read back exactly). squash.state stays exact, so\n"
     "                          --resume and merge do not depend on it. --resume keeps the\n"
@@ -120,15 +123,17 @@ static const char cli_sweep_help[] =
     "  -q                      no progress line (it is shown only on a terminal anyway)\n";
 
 static const char cli_merge_help[] =
-    "usage: squash merge -o DIR [--digits N] SHARD_DIR...\n"
+    "usage: squash merge -o DIR [--digits N] [--force] SHARD_DIR...\n"
     "\n"
     "Combines the outputs of squash sweep --shard I/N runs (all N parts, finished) into the\n"
     "front.csv, summary.json and (if every shard has one) points.csv that one run over the\n"
-    "whole space gives.\n"
+    "whole space gives. Refuses shards whose input files changed since they ran, and a DIR\n"
+    "that is one of the shards or (without --force) holds another experiment's outputs.\n"
     "\n"
     "  --digits N   significant digits of front.csv's metrics, 1..17 (default: the shards').\n"
     "               points.csv rows are copied, so with points.csv every shard must have\n"
-    "               been run with these digits (else exit 2)\n";
+    "               been run with these digits (else exit 2)\n"
+    "  --force      write over another experiment's outputs in DIR\n";
 
 static const char cli_calibrate_help[] =
     "usage: squash calibrate NET.xml [-o OUT.xml] [--dry-run]\n"
@@ -328,7 +333,7 @@ static int cli_eval(int argc, char **argv)
 
 static int cli_sweep(int argc, char **argv)
 {
-    sq_sweep_opts o = {NULL, 0, 1, 1, 0, 60.0, 0, 0, 0};
+    sq_sweep_opts o = {.shard_i = 1, .shard_n = 1, .checkpoint_s = 60.0};
     const char *xp_path = NULL;
     char what[512];
     for (int i = 2; i < argc; i++) {
@@ -342,6 +347,8 @@ static int cli_sweep(int argc, char **argv)
             o.resume = 1;
         } else if (strcmp(argv[i], "--all") == 0) {
             o.all = 1;
+        } else if (strcmp(argv[i], "--force") == 0) {
+            o.force = 1;
         } else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
             o.quiet = 1;
         } else if (cli_opt(argc, argv, &i, "-o", &v, &missing) ||
@@ -429,7 +436,7 @@ static int cli_merge(int argc, char **argv)
     const char *out_dir = NULL;
     char *dirs[4096];
     size_t n = 0;
-    int digits = 0;
+    int digits = 0, force = 0;
     char what[512];
     for (int i = 2; i < argc; i++) {
         const char *v = NULL;
@@ -437,6 +444,8 @@ static int cli_merge(int argc, char **argv)
         if (cli_is_help(argv[i])) {
             fputs(cli_merge_help, stdout);
             return 0;
+        } else if (strcmp(argv[i], "--force") == 0) {
+            force = 1;
         } else if (cli_opt(argc, argv, &i, "-o", &v, &missing) ||
                    cli_opt(argc, argv, &i, "--output", &v, &missing)) {
             if (missing)
@@ -461,7 +470,7 @@ static int cli_merge(int argc, char **argv)
         return cli_bad_usage("merge: -o DIR and at least one shard directory are required",
                              cli_merge_help);
     sq_error err = {{0}};
-    return cli_report(sq_merge_run_digits(out_dir, dirs, n, 1, digits, &err), &err);
+    return cli_report(sq_merge_run_digits(out_dir, dirs, n, 1, digits, force, &err), &err);
 }
 
 static int cli_calibrate(int argc, char **argv)

@@ -280,23 +280,27 @@ int sq_ranks_reduce_front(sq_ranks *r, sq_archive *a, int status)
 }
 
 typedef struct sq_place_ctx {
-    sq_point *round; /* the round's points, indexed by id − b0 */
-    uint64_t b0;     /* first id of the round */
-    uint64_t n;      /* ids in the round */
+    sq_point *round;    /* the round's points, indexed by position − b0 */
+    uint64_t b0;        /* first position of the round */
+    uint64_t n;         /* positions in the round */
+    uint64_t shard_n;   /* parts of the space (sq_shard_of) */
+    uint64_t block_ids; /* their block size */
 } sq_place_ctx;
 
 static void sq_take_place(void *ctx, const sq_point *pts, uint64_t k)
 {
     sq_place_ctx *c = ctx;
     for (uint64_t i = 0; i < k; i++) {
+        uint64_t pos = 0;
+        sq_shard_of(pts[i].id, c->shard_n, c->block_ids, &pos);
         /* Defensive: ranks only send ids of chunks of this round. */
-        if (pts[i].id >= c->b0 && pts[i].id - c->b0 < c->n)
-            c->round[pts[i].id - c->b0] = pts[i];
+        if (pos >= c->b0 && pos - c->b0 < c->n)
+            c->round[pos - c->b0] = pts[i];
     }
 }
 
 int sq_ranks_gather_points(sq_ranks *r, const sq_point *mine, size_t n, sq_point *round,
-                           uint64_t b0, uint64_t n_round)
+                           uint64_t b0, uint64_t n_round, uint64_t shard_n, uint64_t block_ids)
 {
     if (r->size == 1)
         return SQ_OK;
@@ -304,7 +308,7 @@ int sq_ranks_gather_points(sq_ranks *r, const sq_point *mine, size_t n, sq_point
         sq_send_points(mine, n, SQ_OK, 0, SQ_TAG_POINTS);
         return SQ_OK;
     }
-    sq_place_ctx c = {round, b0, n_round};
+    sq_place_ctx c = {round, b0, n_round, shard_n, block_ids};
     for (int from = 1; from < r->size; from++)
         sq_recv_points(r, from, SQ_TAG_POINTS, sq_take_place, &c);
     return SQ_OK;

@@ -55,8 +55,10 @@ int sq_ranks_reduce_front(sq_ranks *r, sq_archive *a, int status)
 }
 
 int sq_ranks_gather_points(sq_ranks *r, const sq_point *mine, size_t n, sq_point *round,
-                           uint64_t b0, uint64_t n_round)
+                           uint64_t b0, uint64_t n_round, uint64_t shard_n, uint64_t block_ids)
 {
+    (void)shard_n;
+    (void)block_ids;
     return SQ_OK;
 }
 

@@ -11,8 +11,11 @@
  * squash.state is line-oriented text. Doubles are written as C99 hexadecimal floats (%a), so a
  * resumed or merged run continues from exactly the values it stopped at and its outputs are
  * byte-identical to an uninterrupted run's:
- *   squash-state 1
- *   experiment_sha256 HEX / experiment_path PATH / shard I N / range LO HI / next ID
+ *   squash-state 2
+ *   experiment_sha256 HEX / experiment_path PATH
+ *   inputs N / HEX PATH (one line per input file: the experiment, the network, the accelerator,
+ *   the presets it uses; "builtin:PATH" for an embedded one) / model_version V
+ *   shard I N / block_ids B / range LO HI / next POS (positions of the shard, shard.c)
  *   evaluated N / feasible N / layer_evals N / wall_s X / points_bytes N / nadir 0|1 X...
  *   digits D (significant digits of the CSV numbers) / reasons K C0 ... C(K-1) (points per
  *   SQ_R_* reason, C0 the feasible ones) / front N
@@ -29,17 +32,20 @@
  * written beside the value.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "dse.h"
 
 #define SQ_STATE_NAME "squash.state"
-#define SQ_STATE_MAGIC "squash-state 1"
+#define SQ_STATE_MAGIC "squash-state 2"
+#define SQ_STATE_MAGIC_OLD "squash-state 1" /* before inputs and blocks: refused with advice */
 
 void sq_state_free(sq_state *st)
 {
@@ -69,8 +75,15 @@ int sq_state_write(const sq_state *st, const char *dir, sq_error *err)
     FILE *f = o.f;
     fprintf(f, "%s\nexperiment_sha256 %s\nexperiment_path %s\n", SQ_STATE_MAGIC, st->sha256,
             st->xp_path);
-    fprintf(f, "shard %" PRIu64 " %" PRIu64 "\nrange %" PRIu64 " %" PRIu64 "\nnext %" PRIu64 "\n",
-            st->shard_i, st->shard_n, st->lo, st->hi, st->next);
+    size_t n_in = st->xp ? st->xp->n_inputs : 0;
+    fprintf(f, "inputs %zu\n", n_in);
+    for (size_t i = 0; i < n_in; i++)
+        fprintf(f, "%s %s\n", st->xp->inputs[i].sha256, st->xp->inputs[i].path);
+    fprintf(f, "model_version %d\n", HW_MODEL_VERSION);
+    fprintf(f,
+            "shard %" PRIu64 " %" PRIu64 "\nblock_ids %" PRIu64 "\nrange %" PRIu64 " %" PRIu64
+            "\nnext %" PRIu64 "\n",
+            st->shard_i, st->shard_n, st->block_ids, st->lo, st->hi, st->next);
     fprintf(f,
             "evaluated %" PRIu64 "\nfeasible %" PRIu64 "\nlayer_evals %" PRIu64
             "\nwall_s %a\npoints_bytes %lld\n",
@@ -262,6 +275,13 @@ int sq_state_read(sq_state *st, const sq_experiment *xp, const char *dir, int *m
     char *v;
     uint64_t u[2];
     long long pb = 0;
+    if (strncmp(r.p, SQ_STATE_MAGIC_OLD "\n", strlen(SQ_STATE_MAGIC_OLD) + 1) == 0) {
+        rc = sq_fail(err, SQ_EINPUT,
+                     "%s: written by an older squash that did not record the run's inputs; "
+                     "run the sweep again without --resume",
+                     path);
+        goto out;
+    }
     if (strncmp(r.p, SQ_STATE_MAGIC "\n", strlen(SQ_STATE_MAGIC) + 1) != 0) {
         rc = sq_bad_state(&r, err, "not a squash run state");
         goto out;
@@ -277,19 +297,77 @@ int sq_state_read(sq_state *st, const sq_experiment *xp, const char *dir, int *m
     } while (0)
     SQ_NEED((v = sq_key_line(&r, "experiment_sha256")) && strlen(v) == 64, "experiment_sha256");
     memcpy(st->sha256, v, 65);
-    if (strcmp(st->sha256, xp->sha256) != 0) {
-        rc = sq_fail(err, SQ_EINPUT,
-                     "%s: the run state is of another experiment (its SHA-256 differs from "
-                     "%s's); run without --resume to start over",
-                     path, xp->path);
-        goto out;
-    }
     SQ_NEED((v = sq_key_line(&r, "experiment_path")) && strlen(v) < sizeof st->xp_path,
             "experiment_path");
     memcpy(st->xp_path, v, strlen(v) + 1);
+    SQ_NEED((v = sq_key_line(&r, "inputs")) && sq_parse_u64s(v, u, 1) == 0 &&
+                u[0] <= SQ_INPUTS_MAX && u[0] >= 1,
+            "inputs");
+    {
+        /* Every recorded input must be one of xp's with the same bytes, and none of xp's
+         * missing: a run is finished or merged only with the files it started with. */
+        uint64_t n_in = u[0];
+        char seen[SQ_INPUTS_MAX] = {0};
+        for (uint64_t i = 0; i < n_in; i++) {
+            SQ_NEED(strlen(r.p) > 66 && r.p[64] == ' ', "input line");
+            char sha[65];
+            memcpy(sha, r.p, 64);
+            sha[64] = '\0';
+            r.p += 65;
+            char *end = strchr(r.p, '\n');
+            SQ_NEED(end != NULL, "input line");
+            *end = '\0';
+            const char *in_path = r.p;
+            r.p = end + 1;
+            r.line++;
+            size_t k = 0;
+            while (k < xp->n_inputs && strcmp(xp->inputs[k].path, in_path) != 0)
+                k++;
+            if (k == xp->n_inputs) {
+                rc = sq_fail(err, SQ_EINPUT,
+                             "%s: this run used %s, which %s no longer uses (or it moved); its "
+                             "results belong to other inputs",
+                             path, in_path, xp->path);
+                goto out;
+            }
+            if (strcmp(xp->inputs[k].sha256, sha) != 0) {
+                rc = sq_fail(err, SQ_EINPUT,
+                             "%s: %s changed since this run started (its SHA-256 differs from "
+                             "the one recorded); its results belong to the old version",
+                             path, in_path);
+                goto out;
+            }
+            seen[k] = 1;
+        }
+        for (size_t k = 0; k < xp->n_inputs; k++) {
+            if (!seen[k]) {
+                rc = sq_fail(err, SQ_EINPUT,
+                             "%s: %s now uses %s, which this run did not; its results belong to "
+                             "other inputs",
+                             path, xp->path, xp->inputs[k].path);
+                goto out;
+            }
+        }
+    }
+    SQ_NEED((v = sq_key_line(&r, "model_version")) && sq_parse_u64s(v, u, 1) == 0, "model_version");
+    if (u[0] != HW_MODEL_VERSION) {
+        rc = sq_fail(err, SQ_EINPUT,
+                     "%s: this run was made with model version %" PRIu64
+                     " and this squash has version %d (the models' numbers changed)",
+                     path, u[0], HW_MODEL_VERSION);
+        goto out;
+    }
+    if (strcmp(st->sha256, xp->sha256) != 0) { /* defensive: the inputs list covers it */
+        rc = sq_fail(err, SQ_EINPUT, "%s: %s changed since this run started", path, xp->path);
+        goto out;
+    }
+    st->xp = xp;
     SQ_NEED((v = sq_key_line(&r, "shard")) && sq_parse_u64s(v, u, 2) == 0, "shard");
     st->shard_i = u[0];
     st->shard_n = u[1];
+    SQ_NEED((v = sq_key_line(&r, "block_ids")) && sq_parse_u64s(v, &st->block_ids, 1) == 0 &&
+                st->block_ids >= 1,
+            "block_ids");
     SQ_NEED((v = sq_key_line(&r, "range")) && sq_parse_u64s(v, u, 2) == 0, "range");
     st->lo = u[0];
     st->hi = u[1];
@@ -337,6 +415,13 @@ int sq_state_read(sq_state *st, const sq_experiment *xp, const char *dir, int *m
     SQ_NEED(st->lo <= st->next && st->next <= st->hi && st->hi <= xp->space_size &&
                 st->shard_i >= 1 && st->shard_i <= st->shard_n && st->feasible <= st->evaluated,
             "inconsistent progress");
+    /* The state must add up with the space: the shard's size, the work done, the front. */
+    SQ_NEED(st->lo == 0 &&
+                st->hi == sq_shard_count(xp->space_size, st->shard_i, st->shard_n, st->block_ids),
+            "range is not the shard's");
+    SQ_NEED(st->evaluated == st->next - st->lo, "evaluated differs from the points done (next)");
+    SQ_NEED(u[0] <= st->feasible, "front larger than the feasible count");
+    SQ_NEED(isfinite(st->wall_s) && st->wall_s >= 0, "wall_s");
     for (uint64_t i = 0; i < u[0]; i++) {
         sq_point p;
         memset(&p, 0, sizeof p);
@@ -345,7 +430,11 @@ int sq_state_read(sq_state *st, const sq_experiment *xp, const char *dir, int *m
         *end = '\0';
         char *s = r.p;
         int used = sq_parse_u64(s, &p.id);
-        SQ_NEED(used > 0 && p.id < xp->space_size, "front point id");
+        uint64_t pos = 0;
+        SQ_NEED(used > 0 && p.id < xp->space_size &&
+                    sq_shard_of(p.id, st->shard_n, st->block_ids, &pos) == st->shard_i &&
+                    pos < st->next,
+                "front point id outside the points done by this shard");
         uint64_t src = 0;
         int used2 = s[used] == ' ' ? sq_parse_u64(s + used + 1, &src) : -1;
         SQ_NEED(used2 > 0 && src <= NET_ACC_ESTIMATED, "front point accuracy source");
@@ -533,13 +622,22 @@ int sq_write_outputs(const sq_experiment *xp, sq_state *st, const char *dir, int
     fputs(",\n  \"experiment_path\": ", f);
     sq_json_str(f, st->xp_path);
     fprintf(f, ",\n  \"experiment_sha256\": \"%s\",\n", st->sha256);
+    fputs("  \"inputs\": [", f);
+    for (size_t i = 0; i < xp->n_inputs; i++) {
+        fputs(i ? ",\n    {\"path\": " : "\n    {\"path\": ", f);
+        sq_json_str(f, xp->inputs[i].path);
+        fprintf(f, ", \"sha256\": \"%s\"}", xp->inputs[i].sha256);
+    }
+    fprintf(f, "\n  ],\n  \"model_version\": %d,\n", HW_MODEL_VERSION);
     fputs("  \"network\": ", f);
     sq_json_str(f, xp->net->name);
     fputs(",\n  \"accelerator\": ", f);
     sq_json_str(f, xp->hw.name);
     fprintf(f, ",\n  \"space_size\": %" PRIu64 ",\n", xp->space_size);
     fprintf(f, "  \"shard\": \"%" PRIu64 "/%" PRIu64 "\",\n", st->shard_i, st->shard_n);
+    /* The shard's positions: part i of n takes blocks i-1, i-1+n, ... of block_ids ids. */
     fprintf(f, "  \"range\": [%" PRIu64 ", %" PRIu64 "],\n", st->lo, st->hi);
+    fprintf(f, "  \"block_ids\": %" PRIu64 ",\n", st->block_ids);
     fprintf(f, "  \"points_evaluated\": %" PRIu64 ",\n", st->evaluated);
     fprintf(f, "  \"feasible\": %" PRIu64 ",\n", st->feasible);
     fputs("  \"infeasible_reasons\": {", f);
@@ -603,8 +701,139 @@ int sq_mkdir(const char *dir, sq_error *err)
             return SQ_OK;
         return sq_fail(err, SQ_EINPUT, "squash: %s exists and is not a directory", dir);
     }
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return sq_fail(err, SQ_ERUNTIME, "squash: cannot create directory %s: %s", dir,
-                       strerror(errno));
+    /* mkdir -p: each missing prefix in turn (a/b/c: a, a/b, a/b/c). */
+    char buf[4096];
+    int w = snprintf(buf, sizeof buf, "%s", dir);
+    if (w < 0 || (size_t)w >= sizeof buf)
+        return sq_fail(err, SQ_EINPUT, "squash: path too long: %.64s...", dir);
+    for (char *p = buf + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return sq_fail(err, errno == ENOTDIR ? SQ_EINPUT : SQ_ERUNTIME,
+                           "squash: cannot create directory %s: %s", buf, strerror(errno));
+        if (stat(buf, &sb) != 0 || !S_ISDIR(sb.st_mode))
+            return sq_fail(err, SQ_EINPUT, "squash: %s exists and is not a directory", buf);
+        *p = c;
+        if (c == '\0')
+            break;
+    }
     return SQ_OK;
+}
+
+int sq_state_peek(char *xp_path, size_t len, char sha256[65], const char *dir, int *missing,
+                  sq_error *err)
+{
+    char path[4096], *text = NULL;
+    size_t n = 0;
+    int rc = sq_join(path, sizeof path, dir, SQ_STATE_NAME, err);
+    *missing = 0;
+    if (rc != SQ_OK || (rc = sq_read_file(&text, &n, path, missing, err)) != SQ_OK)
+        return rc;
+    const char *keys[2] = {"\nexperiment_path ", "\nexperiment_sha256 "};
+    char *outs[2] = {xp_path, sha256};
+    size_t lens[2] = {len, 65};
+    for (int k = 0; k < 2; k++) {
+        char *p = strstr(text, keys[k]);
+        char *end = p ? strchr(p + strlen(keys[k]), '\n') : NULL;
+        if (!p || !end || (size_t)(end - p - strlen(keys[k])) >= lens[k]) {
+            free(text);
+            return sq_fail(err, SQ_EINPUT, "%s: malformed run state: %s", path, keys[k] + 1);
+        }
+        p += strlen(keys[k]);
+        memcpy(outs[k], p, (size_t)(end - p));
+        outs[k][end - p] = '\0';
+    }
+    free(text);
+    return SQ_OK;
+}
+
+/* ---- the lock of an output directory ----
+ * flock(2) rather than "create if absent": the kernel drops the lock when its holder dies,
+ * however it dies, so a file left by a crash is stale by construction and the next run simply
+ * takes it. The file's contents (pid and host) only name the holder in the refusal. The file
+ * is removed on release; a run that opened it just before (and so locked a removed file)
+ * notices that the path no longer names the file it locked, and tries again. */
+
+int sq_dir_lock(int *fd_out, const char *dir, const char *xp_path, const char *sha256, int force,
+                sq_error *err)
+{
+    char path[4096];
+    int rc, fd = -1;
+    *fd_out = -1;
+    if ((rc = sq_mkdir(dir, err)) != SQ_OK ||
+        (rc = sq_join(path, sizeof path, dir, "squash.lock", err)) != SQ_OK)
+        return rc;
+    for (int attempt = 0;; attempt++) {
+        fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd < 0)
+            return sq_fail(err, errno == ELOOP ? SQ_EINPUT : SQ_ERUNTIME,
+                           "squash: cannot write to %s: %s", dir, strerror(errno));
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            int e = errno;
+            char holder[256] = "";
+            ssize_t got = pread(fd, holder, sizeof holder - 1, 0);
+            close(fd);
+            holder[got > 0 ? got : 0] = '\0';
+            holder[strcspn(holder, "\n")] = '\0';
+            if (e != EWOULDBLOCK)
+                return sq_fail(err, SQ_ERUNTIME, "squash: cannot lock %s: %s", path, strerror(e));
+            return sq_fail(err, SQ_EINPUT,
+                           "squash: %s is in use by another squash (%s); wait for it to end or "
+                           "choose another -o",
+                           dir, holder[0] ? holder : "starting");
+        }
+        struct stat a, b;
+        if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+            a.st_ino == b.st_ino)
+            break;
+        close(fd); /* we locked a file its holder removed as we opened it */
+        if (attempt == 100)
+            return sq_fail(err, SQ_ERUNTIME, "squash: cannot lock %s", path);
+    }
+    char host[256] = "?", me[320];
+    if (gethostname(host, sizeof host) != 0)
+        snprintf(host, sizeof host, "?");
+    host[sizeof host - 1] = '\0';
+    int n = snprintf(me, sizeof me, "pid %ld on %s\n", (long)getpid(), host);
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, me, (size_t)n, 0) != n) {
+        int e = errno;
+        sq_dir_unlock(fd, dir);
+        return sq_fail(err, SQ_ERUNTIME, "squash: cannot write to %s: %s", dir, strerror(e));
+    }
+
+    /* Another experiment's outputs? The same experiment is the same path (an edited experiment
+     * re-run over its outputs) or the same bytes (a copy, or a checkout elsewhere). */
+    char old_path[4096], old_sha[65];
+    int missing = 0;
+    rc = sq_state_peek(old_path, sizeof old_path, old_sha, dir, &missing, err);
+    if (rc != SQ_OK && missing)
+        rc = SQ_OK;
+    else if (rc == SQ_OK && !force && strcmp(old_path, xp_path) != 0 &&
+             strcmp(old_sha, sha256) != 0)
+        rc = sq_fail(err, SQ_EINPUT,
+                     "squash: %s holds the outputs of another experiment (%s); choose another "
+                     "-o, or --force to overwrite them",
+                     dir, old_path);
+    else if (rc != SQ_OK && force)
+        rc = SQ_OK; /* --force: whatever the state is, it is overwritten */
+    if (rc != SQ_OK) {
+        sq_dir_unlock(fd, dir);
+        return rc;
+    }
+    *fd_out = fd;
+    return SQ_OK;
+}
+
+void sq_dir_unlock(int fd, const char *dir)
+{
+    if (fd < 0)
+        return;
+    char path[4096];
+    /* Removed while still locked, so that no other run holds it in between. */
+    if (snprintf(path, sizeof path, "%s/squash.lock", dir) < (int)sizeof path)
+        unlink(path);
+    close(fd);
 }

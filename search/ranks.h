@@ -52,18 +52,19 @@ void sq_ranks_max_f64(sq_ranks *r, double *vals, size_t n);
 int sq_ranks_reduce_front(sq_ranks *r, sq_archive *a, int status);
 
 /* --all: every rank sends the n points it evaluated this round (mine, any order) to rank 0,
- * which stores each at round[id - b0]; round has n_round entries there (NULL elsewhere). Rank
+ * which stores each at round[pos - b0], pos the id's position in its shard (sq_shard_of with
+ * shard_n and block_ids); round has n_round entries there (NULL elsewhere). Rank
  * 0's own points are already in place and are not passed (n = 0 on rank 0). SQ_OK or
  * SQ_ERUNTIME (out of memory on rank 0). */
 int sq_ranks_gather_points(sq_ranks *r, const sq_point *mine, size_t n, sq_point *round,
-                           uint64_t b0, uint64_t n_round);
+                           uint64_t b0, uint64_t n_round, uint64_t shard_n, uint64_t block_ids);
 
-/* Dynamic distribution of the ids [b0, b1) over the ranks: every rank calls begin with the same
- * arguments, then next until it returns 0, then end. Chunks shrink as the range runs out
- * (guided self-scheduling: a share of what is left, at least min_chunk ids), so the ranks finish
- * a round within a small chunk of each other whatever the points cost. Each rank's first chunk
- * is fixed in advance (no message); the later ones come from a counter on rank 0. One rank gets
- * the whole range as a single chunk. */
+/* Dynamic distribution of the positions [b0, b1) of a shard (sq_shard_id maps them to ids) over the
+ * ranks: every rank calls begin with the same arguments, then next until it returns 0, then end.
+ * Chunks shrink as the range runs out (guided self-scheduling: a share of what is left, at least
+ * min_chunk ids), so the ranks finish a round within a small chunk of each other whatever the
+ * points cost. Each rank's first chunk is fixed in advance (no message); the later ones come from a
+ * counter on rank 0. One rank gets the whole range as a single chunk. */
 void sq_ranks_deal_begin(sq_ranks *r, uint64_t b0, uint64_t b1, uint64_t min_chunk);
 int sq_ranks_deal_next(sq_ranks *r, uint64_t *c0, uint64_t *c1); /* 1: [c0, c1) is ours */
 void sq_ranks_deal_end(sq_ranks *r);

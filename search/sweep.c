@@ -1,9 +1,12 @@
 /*
  * sweep.c — the parallel sweep driver; the only file with OpenMP.
  *
- * A run covers the id range [lo, hi) of its shard (the whole space for 1/1), split over the
- * ranks of an MPI job (search/ranks.h; one rank without MPI) and over each rank's OpenMP
- * threads. It walks the range in rounds ("batches"), one contiguous id range [b0, b1) each:
+ * A run covers the positions [0, count) of its shard, split over the ranks of an MPI job
+ * (search/ranks.h; one rank without MPI) and over each rank's OpenMP threads. A shard is made
+ * of interleaved blocks of B ids (part i of N takes blocks i-1, i-1+N, ...; search/shard.c has
+ * the design), so that shards cost about the same; position p is id
+ * ((i-1) + N·(p / B))·B + p % B, ids grow with positions, and with 1/1 positions are ids. The
+ * run walks its positions in rounds ("batches"), one contiguous range [b0, b1) each:
  *   1. rank 0 broadcasts the round's header (the range, the smallest chunk, or the error that
  *      ends the job);
  *   2. the ranks take chunks of the round dynamically (sq_ranks_deal_*: guided self-scheduling
@@ -20,12 +23,14 @@
  * where a run was stopped and resumed.
  *
  * Only rank 0 reads and writes files and prints progress (when stderr is a terminal). A round's
- * end is contiguous progress (every id below b1 is done, whichever rank did it), so the run
- * state (output.c) is the same as for one process: every checkpoint_s seconds rank 0 writes the
- * next id, the counts, the nadir and the front atomically. `--resume` reads it back on rank 0,
- * which deals from the next id on; the state does not record the ranks, so a run may be resumed
- * with another rank or thread count. With --all the partial points.csv is cut back to the
- * length the state recorded, so rows written after the last checkpoint are not repeated. Rounds
+ * end is contiguous progress (every position below b1 is done, whichever rank did it), so the
+ * run state (output.c) is the same as for one process: every checkpoint_s seconds rank 0 writes
+ * the next position, the counts, the nadir and the front atomically. `--resume` reads it back on
+ * rank 0, which deals from the next id on; the state does not record the ranks, so a run may be
+ * resumed with another rank or thread count. With --all the partial points.csv is cut back to the
+ * length the state recorded, so rows written after the last checkpoint are not repeated; before
+ * that, the state is checked against the file (length, rows, last id) and refused if they
+ * disagree. Rank 0 holds the output directory's lock (output.c) from before the first point. Rounds
  * are sized to take about a quarter of a second (at the rate of the whole job).
  *
  * Errors: rank 0 decides. A failure on rank 0 (bad resume, I/O) or on any rank (out of memory,
@@ -42,18 +47,18 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "dse.h"
 #include "ranks.h"
-
-__extension__ typedef unsigned __int128 sq_u128; /* GCC and Clang: exact shard bounds */
 
 #define SQ_BATCH_MIN 1024u
 #define SQ_BATCH_MAX (1u << 20)
@@ -97,7 +102,96 @@ static void sq_progress(const sq_state *st, double rate, int final)
     fflush(stderr);
 }
 
-/* Opens points.csv.partial for appending at the recorded length (or fresh with a header). */
+/* The header line of points.csv, as sq_points_header writes it (owned; NULL: out of memory). */
+static char *sq_points_header_text(const sq_experiment *xp, size_t *len)
+{
+    char *text = NULL;
+    FILE *m = open_memstream(&text, len);
+    if (!m)
+        return NULL;
+    sq_points_header(m, xp, 1);
+    if (fclose(m) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* Checks that the first st->points_bytes bytes of fd are points.csv's header and one row per
+ * position done, ending at a row boundary, the last row being the last position's id: what the
+ * checkpoint says was written. A state that does not add up is refused, not trusted. */
+static int sq_points_verify(int fd, const char *path, const sq_experiment *xp, const sq_state *st,
+                            sq_error *err)
+{
+    struct stat sb;
+    if (fstat(fd, &sb) != 0)
+        return sq_fail(err, SQ_ERUNTIME, "squash: cannot read %s: %s", path, strerror(errno));
+    if (!S_ISREG(sb.st_mode))
+        return sq_fail(err, SQ_EINPUT, "squash: %s is not a regular file", path);
+    if ((long long)sb.st_size < st->points_bytes)
+        return sq_fail(err, SQ_EINPUT,
+                       "squash: the checkpoint records %lld bytes of %s but it has %lld: the "
+                       "run state does not match the file; run without --resume to start over",
+                       st->points_bytes, path, (long long)sb.st_size);
+    size_t hlen = 0;
+    char *header = sq_points_header_text(xp, &hlen);
+    if (!header)
+        return sq_fail(err, SQ_ERUNTIME, "squash: out of memory");
+    char buf[1 << 16], cur[64], last_row[64] = "";
+    size_t cur_len = 0; /* characters of the current row kept in cur (at most 63) */
+    uint64_t rows = 0;  /* newlines seen */
+    long long off = 0;
+    int rc = SQ_OK, bad = 0;
+    while (off < st->points_bytes && !bad) {
+        long long left = st->points_bytes - off;
+        size_t want = left < (long long)sizeof buf ? (size_t)left : sizeof buf;
+        ssize_t got = pread(fd, buf, want, (off_t)off);
+        if (got <= 0) {
+            rc = sq_fail(err, SQ_ERUNTIME, "squash: cannot read %s", path);
+            break;
+        }
+        for (ssize_t k = 0; k < got && !bad; k++) {
+            long long at = off + k;
+            if (buf[k] == '\0' || (at < (long long)hlen && buf[k] != header[at])) {
+                bad = 1;
+            } else if (buf[k] == '\n') {
+                rows++;
+                cur[cur_len] = '\0';
+                memcpy(last_row, cur, cur_len + 1);
+                cur_len = 0;
+            } else if (cur_len < sizeof cur - 1) {
+                cur[cur_len++] = buf[k];
+            }
+        }
+        off += got;
+    }
+    free(header);
+    if (rc != SQ_OK)
+        return rc;
+    /* The bytes end at a row boundary (cur_len 0) after the header and one row per position
+     * done, the last one being the last position's id. */
+    uint64_t done = st->next - st->lo, last_id = 0;
+    if (!bad && (st->points_bytes < (long long)hlen || cur_len != 0 || rows != 1 + done))
+        bad = 1;
+    if (!bad && done > 0) {
+        char *end;
+        errno = 0;
+        unsigned long long id = strtoull(last_row, &end, 10);
+        last_id = sq_shard_id(st->shard_i, st->shard_n, st->block_ids, st->next - 1);
+        bad = errno != 0 || end == last_row || *end != ',' || id != last_id;
+    }
+    if (bad)
+        return sq_fail(err, SQ_EINPUT,
+                       "squash: %s does not hold the header and the %" PRIu64
+                       " rows the checkpoint records in its first %lld bytes; run without "
+                       "--resume to start over",
+                       path, done, st->points_bytes);
+    return SQ_OK;
+}
+
+/* Opens points.csv.partial for appending at the recorded length (or fresh with a header). The
+ * file is never opened through a symbolic link (one planted there would make the sweep write
+ * over its target): created exclusively, or reopened with O_NOFOLLOW and checked. */
 static int sq_points_open(FILE **out, const sq_experiment *xp, sq_state *st, const char *dir,
                           sq_error *err)
 {
@@ -105,27 +199,48 @@ static int sq_points_open(FILE **out, const sq_experiment *xp, sq_state *st, con
     int n = snprintf(path, sizeof path, "%s/points.csv.partial", dir);
     if (n < 0 || (size_t)n >= sizeof path)
         return sq_fail(err, SQ_EINPUT, "squash: path too long: %s", dir);
-    FILE *f;
-    if (st->points_bytes > 0) {
+    FILE *f = NULL;
+    int fd, rc;
+    if (st->points_bytes > 0 || st->next > st->lo) {
         /* Killed after points.csv.partial became points.csv but before the final state: the
          * rows past the checkpoint are cut off below and written again. */
         char done[4096];
         snprintf(done, sizeof done, "%s/points.csv", dir);
         if (access(path, F_OK) != 0 && access(done, F_OK) == 0 && rename(done, path) != 0)
             return sq_fail(err, SQ_ERUNTIME, "squash: cannot resume %s: %s", done, strerror(errno));
-        if (truncate(path, (off_t)st->points_bytes) != 0)
-            return sq_fail(err, SQ_ERUNTIME, "squash: cannot resume %s: %s", path, strerror(errno));
-        f = fopen(path, "ab");
-    } else {
-        f = fopen(path, "wb");
-        if (f) {
-            sq_points_header(f, xp, 1);
-            if (fflush(f) == 0)
-                st->points_bytes = ftell(f);
+        fd = open(path, O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            return sq_fail(err, errno == ELOOP || errno == ENOENT ? SQ_EINPUT : SQ_ERUNTIME,
+                           "squash: cannot resume %s: %s", path,
+                           errno == ELOOP ? "a symbolic link" : strerror(errno));
+        if ((rc = sq_points_verify(fd, path, xp, st, err)) != SQ_OK) {
+            close(fd);
+            return rc;
         }
+        if (ftruncate(fd, (off_t)st->points_bytes) != 0 || !(f = fdopen(fd, "a"))) {
+            int e = errno;
+            close(fd);
+            return sq_fail(err, SQ_ERUNTIME, "squash: cannot resume %s: %s", path, strerror(e));
+        }
+    } else {
+        /* A leftover of an earlier run (or anything planted there) goes: unlink removes a
+         * link, not its target, and O_EXCL refuses whatever appears in between. */
+        if (unlink(path) != 0 && errno != ENOENT)
+            return sq_fail(err, SQ_ERUNTIME, "squash: cannot remove %s: %s", path, strerror(errno));
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd < 0 || !(f = fdopen(fd, "w"))) {
+            int e = errno;
+            if (fd >= 0)
+                close(fd);
+            return sq_fail(err, SQ_ERUNTIME, "squash: cannot write %s: %s", path, strerror(e));
+        }
+        sq_points_header(f, xp, 1);
+        if (fflush(f) != 0) {
+            fclose(f);
+            return sq_fail(err, SQ_ERUNTIME, "squash: cannot write %s: %s", path, strerror(errno));
+        }
+        st->points_bytes = ftell(f);
     }
-    if (!f)
-        return sq_fail(err, SQ_ERUNTIME, "squash: cannot write %s: %s", path, strerror(errno));
     *out = f;
     return SQ_OK;
 }
@@ -152,10 +267,17 @@ typedef struct sq_round {
     uint64_t reasons[SQ_N_REASONS]; /* points evaluated this round per SQ_R_* reason (points) */
 } sq_round;
 
-/* Evaluates ids [c0, c1) with the team's evaluators and folds them into rd. pts (if not NULL)
- * receives every point, pts[id − c0]; then every metric is computed (full evaluation). */
-static void sq_chunk(const sq_experiment *xp, sq_evaluator **evs, int threads, uint64_t c0,
-                     uint64_t c1, sq_point *pts, sq_round *rd)
+/* Where a shard's positions are in the space (shard.c). */
+typedef struct sq_part {
+    uint64_t i, n;      /* part i (1-based) of n */
+    uint64_t block_ids; /* B */
+} sq_part;
+
+/* Evaluates the positions [c0, c1) of part pt with the team's evaluators and folds them into
+ * rd. pts (if not NULL) receives every point, pts[pos − c0]; then every metric is computed
+ * (full evaluation). */
+static void sq_chunk(const sq_experiment *xp, const sq_part *pt, sq_evaluator **evs, int threads,
+                     uint64_t c0, uint64_t c1, sq_point *pts, sq_round *rd)
 {
     int oom = 0;
     const int full = pts != NULL;
@@ -169,11 +291,11 @@ static void sq_chunk(const sq_experiment *xp, sq_evaluator **evs, int threads, u
         double vals[SQ_N_METRICS];
         oom = local == NULL;
 #pragma omp for schedule(dynamic, SQ_CHUNK)
-        for (uint64_t id = c0; id < c1; id++) {
+        for (uint64_t pos = c0; pos < c1; pos++) {
             sq_point p;
-            sq_evaluate(ev, id, full, &p);
+            sq_evaluate(ev, sq_shard_id(pt->i, pt->n, pt->block_ids, pos), full, &p);
             if (pts)
-                pts[id - c0] = p;
+                pts[pos - c0] = p;
             reasons[p.reason]++;
             if (!p.feasible || oom)
                 continue;
@@ -202,14 +324,16 @@ static void sq_chunk(const sq_experiment *xp, sq_evaluator **evs, int threads, u
 /* The header rank 0 broadcasts before every round. */
 typedef struct sq_header {
     int64_t status;     /* SQ_OK, or the error the job ends with */
-    uint64_t b0, b1;    /* the round's ids; b0 == b1: the sweep is complete */
-    uint64_t min_chunk; /* the smallest chunk a rank takes (ids) */
+    uint64_t b0, b1;    /* the round's positions; b0 == b1: the sweep is complete */
+    uint64_t min_chunk; /* the smallest chunk a rank takes (positions) */
 } sq_header;
 
 /* Everything a sweep holds, on every rank. */
 typedef struct sq_run {
     const sq_experiment *xp; /* the experiment */
     const sq_sweep_opts *o;  /* the options */
+    sq_part part;            /* the shard (every rank computes it from the options) */
+    int lock_fd;             /* rank 0: the output directory's lock, or -1 */
     sq_ranks *rk;            /* the job's ranks */
     int rank;                /* this rank */
     int threads;             /* OpenMP threads of this rank */
@@ -220,30 +344,37 @@ typedef struct sq_run {
     FILE *points;            /* rank 0, --all: points.csv.partial */
 } sq_run;
 
-/* Rank 0: the run state to start from, fresh or read back for --resume. */
+/* Rank 0: the run state to start from, fresh or read back for --resume. Takes the output
+ * directory first (creating it, locking it, refusing another experiment's outputs), so that an
+ * unwritable directory or a second sweep into it fails before the first point. */
 static int sq_start(sq_run *run, sq_error *err)
 {
     const sq_experiment *xp = run->xp;
     const sq_sweep_opts *o = run->o;
     sq_state *st = &run->st;
-    int missing = 0, rc = sq_mkdir(o->out_dir, err);
-    if (rc != SQ_OK)
-        return rc;
+    int missing = 0, rc;
     if (o->shard_n == 0 || o->shard_i < 1 || o->shard_i > o->shard_n)
         return sq_fail(err, SQ_EINPUT, "squash: --shard I/N needs 1 <= I <= N");
+    /* An absolute path, so that `squash merge` finds the experiment from anywhere. */
+    char xp_path[sizeof st->xp_path];
+    char *abs = xp->path[0] == '(' ? NULL : realpath(xp->path, NULL);
+    snprintf(xp_path, sizeof xp_path, "%s", abs ? abs : xp->path);
+    free(abs);
+    if ((rc = sq_dir_lock(&run->lock_fd, o->out_dir, xp_path, xp->sha256, o->force, err)) != SQ_OK)
+        return rc;
 
     /* Start, or pick up where a killed run stopped. */
     if (o->resume) {
         rc = sq_state_read(st, xp, o->out_dir, &missing, err);
         if (rc != SQ_OK && !missing)
             return rc;
-        if (rc == SQ_OK && (strcmp(st->sha256, xp->sha256) != 0 || st->shard_i != o->shard_i ||
-                            st->shard_n != o->shard_n)) {
+        if (rc == SQ_OK && (st->shard_i != o->shard_i || st->shard_n != o->shard_n ||
+                            st->block_ids != run->part.block_ids)) {
             sq_state_free(st);
             return sq_fail(err, SQ_EINPUT,
-                           "squash: the checkpoint in %s is of another experiment or shard; "
-                           "run without --resume to start over",
-                           o->out_dir);
+                           "squash: the checkpoint in %s is of another shard (%" PRIu64 "/%" PRIu64
+                           " in blocks of %" PRIu64 " ids); run without --resume to start over",
+                           o->out_dir, st->shard_i, st->shard_n, st->block_ids);
         }
         if (rc == SQ_OK && (st->points_bytes >= 0) != (o->all != 0)) {
             sq_state_free(st);
@@ -268,17 +399,15 @@ static int sq_start(sq_run *run, sq_error *err)
     if (!o->resume || missing) {
         memset(st, 0, sizeof *st);
         memcpy(st->sha256, xp->sha256, sizeof st->sha256);
-        /* An absolute path, so that `squash merge` finds the experiment from anywhere. */
-        char *abs = xp->path[0] == '(' ? NULL : realpath(xp->path, NULL);
-        snprintf(st->xp_path, sizeof st->xp_path, "%s", abs ? abs : xp->path);
-        free(abs);
+        memcpy(st->xp_path, xp_path, sizeof st->xp_path);
+        st->xp = xp;
         st->shard_i = o->shard_i;
         st->shard_n = o->shard_n;
-        /* Contiguous parts: part i of n is [⌊(i−1)·S/n⌋, ⌊i·S/n⌋), in 128-bit arithmetic (i·S
-         * needs up to 2^117 for S < 2^53 and n < 2^64). A part may be empty when n > S. */
-        st->lo = (uint64_t)((sq_u128)(o->shard_i - 1) * xp->space_size / o->shard_n);
-        st->hi = (uint64_t)((sq_u128)o->shard_i * xp->space_size / o->shard_n);
-        assert(st->lo <= st->hi && st->hi <= xp->space_size);
+        st->block_ids = run->part.block_ids;
+        /* The shard's positions (shard.c); a part is empty when n is larger than the blocks. */
+        st->lo = 0;
+        st->hi = sq_shard_count(xp->space_size, o->shard_i, o->shard_n, st->block_ids);
+        assert(st->hi <= xp->space_size);
         st->next = st->lo;
         st->points_bytes = o->all ? 0 : -1;
         st->digits = o->digits ? o->digits : SQ_DIGITS_DEFAULT;
@@ -309,7 +438,7 @@ static int sq_round_run(sq_run *run, const sq_header *h)
                         : run->rank == 0 ? run->pts + (c0 - h->b0)
                                          : run->pts + n_mine;
         if (!rd.oom)
-            sq_chunk(xp, run->evs, run->threads, c0, c1, dst, &rd);
+            sq_chunk(xp, &run->part, run->evs, run->threads, c0, c1, dst, &rd);
         else if (dst) /* out of memory: the round fails, but what is sent stays defined */
             memset(dst, 0, (size_t)(c1 - c0) * sizeof *dst);
         n_mine += c1 - c0;
@@ -335,8 +464,8 @@ static int sq_round_run(sq_run *run, const sq_header *h)
     int rc = sq_ranks_reduce_front(run->rk, rd.front, rd.oom ? SQ_ERUNTIME : SQ_OK);
     if (run->pts &&
         sq_ranks_gather_points(run->rk, run->rank == 0 ? NULL : run->pts,
-                               run->rank == 0 ? 0 : n_mine, run->pts, h->b0,
-                               h->b1 - h->b0) != SQ_OK &&
+                               run->rank == 0 ? 0 : n_mine, run->pts, h->b0, h->b1 - h->b0,
+                               run->part.n, run->part.block_ids) != SQ_OK &&
         rc == SQ_OK)
         rc = SQ_ERUNTIME;
     if (run->rank != 0) {
@@ -376,6 +505,10 @@ int sq_sweep_run(const sq_experiment *xp, const sq_sweep_opts *o, sq_error *err)
     memset(&run, 0, sizeof run);
     run.xp = xp;
     run.o = o;
+    run.lock_fd = -1;
+    run.part.i = o->shard_i;
+    run.part.n = o->shard_n;
+    run.part.block_ids = o->shard_n ? sq_shard_block(xp->space_size, o->shard_n) : 1;
     int rc = sq_ranks_open(&run.rk, err);
     if (rc != SQ_OK)
         return rc;
@@ -499,6 +632,7 @@ out:
         free(run.evs);
     }
     sq_state_free(&run.st);
+    sq_dir_unlock(run.lock_fd, o->out_dir);
     if (run.rank != 0 && rc != SQ_OK)
         sq_ranks_exit(run.rk, rc == SQ_EINPUT ? 2 : 1);
     sq_ranks_free(run.rk);

@@ -1,7 +1,8 @@
 /*
  * test_sweep.c — evaluation of design points (search/point.c) and the run state (output.c):
  * a point's metrics are eval's TOTAL to the last bit, distinct layers are evaluated once,
- * cheap constraints reject before any layer runs, and the state file round-trips exactly.
+ * cheap constraints reject before any layer runs, and the state file round-trips exactly and
+ * refuses what does not add up; shards (search/shard.c) partition the space.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -146,11 +147,16 @@ static void test_sweep__state_round_trips_exactly(void **state)
     memset(&st, 0, sizeof st);
     memcpy(st.sha256, xp->sha256, sizeof st.sha256);
     snprintf(st.xp_path, sizeof st.xp_path, "%s", "/some where/t.xml");
+    st.xp = xp;
+    /* 48 points in 3 parts: B = 1 (48 / 3 / 32 < 2), so part 2 holds ids 1, 4, ..., 46. */
     st.shard_i = 2;
     st.shard_n = 3;
-    st.lo = 16;
-    st.hi = 32;
-    st.next = 20;
+    st.block_ids = sq_shard_block(xp->space_size, 3);
+    assert_int_equal(xp->space_size, 48);
+    assert_int_equal(st.block_ids, 1);
+    st.lo = 0;
+    st.hi = 16;
+    st.next = 4;
     st.evaluated = 4;
     st.feasible = 3;
     st.layer_evals = 92;
@@ -164,9 +170,9 @@ static void test_sweep__state_round_trips_exactly(void **state)
     st.nadir[1] = 1e-300;
     st.front = sq_archive_new(xp->objectives, xp->n_objectives);
     sq_evaluator *ev = sq_evaluator_new(xp);
-    for (uint64_t id = 16; id < 20; id++) {
+    for (uint64_t pos = 0; pos < 4; pos++) {
         sq_point p;
-        sq_evaluate(ev, id, 1, &p);
+        sq_evaluate(ev, sq_shard_id(2, 3, 1, pos), 1, &p);
         p.feasible = 1;
         assert_true(sq_archive_insert(st.front, &p) >= 0);
     }
@@ -174,9 +180,10 @@ static void test_sweep__state_round_trips_exactly(void **state)
     int missing = 0;
     assert_int_equal(sq_state_read(&back, xp, dir, &missing, &err), SQ_OK);
     assert_string_equal(back.xp_path, st.xp_path);
-    assert_true(back.shard_i == 2 && back.shard_n == 3 && back.lo == 16 && back.hi == 32 &&
-                back.next == 20 && back.evaluated == 4 && back.feasible == 3 &&
-                back.layer_evals == 92 && back.points_bytes == -1 && back.has_nadir == 1);
+    assert_true(back.shard_i == 2 && back.shard_n == 3 && back.lo == 0 && back.hi == 16 &&
+                back.block_ids == 1 && back.next == 4 && back.evaluated == 4 &&
+                back.feasible == 3 && back.layer_evals == 92 && back.points_bytes == -1 &&
+                back.has_nadir == 1);
     assert_true(back.wall_s == st.wall_s);
     assert_int_equal(back.digits, 9);
     assert_memory_equal(back.reasons, st.reasons, sizeof st.reasons);
@@ -189,6 +196,34 @@ static void test_sweep__state_round_trips_exactly(void **state)
         assert_memory_equal(a[i].m, b[i].m, sizeof a[i].m);
     }
     sq_state_free(&back);
+
+    /* A state that does not add up is refused: a count that is not the points done, more
+     * feasible points than evaluated, a front point of another shard or not done yet. */
+    struct {
+        const char *what;
+        uint64_t evaluated, feasible, next;
+    } lies[] = {{"evaluated", 4000050, 3, 4}, {"feasible", 4, 5, 4}, {"front", 2, 2, 2}};
+    for (size_t k = 0; k < sizeof lies / sizeof lies[0]; k++) {
+        sq_state bad = st;
+        bad.evaluated = lies[k].evaluated;
+        bad.feasible = lies[k].feasible;
+        bad.next = lies[k].next;
+        assert_int_equal(sq_state_write(&bad, dir, &err), SQ_OK);
+        assert_int_equal(sq_state_read(&back, xp, dir, &missing, &err), SQ_EINPUT);
+        assert_non_null(strstr(err.msg, "squash.state"));
+    }
+    /* An experiment whose network file changed (here: another buffer with the same path and
+     * other bytes of the same network would differ only in inputs[1].sha256). */
+    sq_experiment *other = malloc(sizeof *other);
+    assert_non_null(other);
+    memcpy(other, xp, sizeof *other);
+    assert_true(other->n_inputs >= 3);
+    other->inputs[1].sha256[0] = other->inputs[1].sha256[0] == '0' ? '1' : '0';
+    assert_int_equal(sq_state_write(&st, dir, &err), SQ_OK);
+    assert_int_equal(sq_state_read(&back, other, dir, &missing, &err), SQ_EINPUT);
+    assert_non_null(strstr(err.msg, other->inputs[1].path));
+    assert_non_null(strstr(err.msg, "changed"));
+    free(other); /* a shallow copy: xp owns the rest */
 
     /* A truncated file is an input error with the file's name, not a crash. */
     char path[4096];
@@ -209,6 +244,47 @@ static void test_sweep__state_round_trips_exactly(void **state)
     sq_state_free(&st);
 }
 
+/* Parts of a space: each id in exactly one part, positions in increasing id order,
+ * sq_shard_of the inverse; blocks of B ids dealt round robin. */
+static void test_sweep__shards_partition_the_space(void **state)
+{
+    (void)state;
+    /* Hand-computed: S = 10, N = 3, B = 2: blocks {0,1} {2,3} {4,5} {6,7} {8,9}; part 1 takes
+     * blocks 0 and 3 (ids 0 1 6 7), part 2 blocks 1 and 4 (2 3 8 9), part 3 block 2 (4 5). */
+    assert_int_equal(sq_shard_count(10, 1, 3, 2), 4);
+    assert_int_equal(sq_shard_count(10, 3, 3, 2), 2);
+    assert_int_equal(sq_shard_id(1, 3, 2, 2), 6);
+    assert_int_equal(sq_shard_id(2, 3, 2, 3), 9);
+    /* B from the table: the largest prime <= S / (32 N), at least 1. */
+    assert_int_equal(sq_shard_block(90, 1), 2);
+    assert_int_equal(sq_shard_block(1000000, 8), 2039); /* 3906 */
+    assert_int_equal(sq_shard_block(5, 8), 1);
+    assert_int_equal(sq_shard_block(UINT64_C(1) << 52, 1), 4093);
+    const uint64_t spaces[] = {1, 7, 90, 1000, 4093 * 64 + 5};
+    const uint64_t parts[] = {1, 2, 3, 7, 8, 100};
+    for (size_t a = 0; a < sizeof spaces / sizeof spaces[0]; a++) {
+        for (size_t c = 0; c < sizeof parts / sizeof parts[0]; c++) {
+            uint64_t S = spaces[a], N = parts[c], B = sq_shard_block(S, N), total = 0;
+            unsigned char *seen = calloc(S, 1);
+            assert_non_null(seen);
+            for (uint64_t i = 1; i <= N; i++) {
+                uint64_t count = sq_shard_count(S, i, N, B);
+                total += count;
+                for (uint64_t p = 0; p < count; p++) {
+                    uint64_t id = sq_shard_id(i, N, B, p), back = 0;
+                    assert_true(id < S && !seen[id]);
+                    assert_true(p == 0 || id > sq_shard_id(i, N, B, p - 1));
+                    seen[id] = 1;
+                    assert_int_equal(sq_shard_of(id, N, B, &back), i);
+                    assert_int_equal(back, p);
+                }
+            }
+            assert_int_equal(total, S);
+            free(seen);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +292,7 @@ int main(void)
         cmocka_unit_test(test_sweep__distinct_layers_once_per_point),
         cmocka_unit_test(test_sweep__cheap_constraints_skip_the_layers),
         cmocka_unit_test(test_sweep__state_round_trips_exactly),
+        cmocka_unit_test(test_sweep__shards_partition_the_space),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

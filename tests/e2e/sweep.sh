@@ -2,8 +2,8 @@
 # End-to-end checks of `squash sweep` and `squash merge` on the built binary:
 #   - on a random experiment (seed printed; SQUASH_TEST_SEED=N repeats one), front.csv is exactly
 #     the set of feasible non-dominated rows of points.csv;
-#   - the front is byte-identical for -j 1, -j 2, 3 shards merged, and a run killed with SIGKILL
-#     then resumed;
+#   - the front is byte-identical for -j 1, -j 2, 3, 7 and 8 shards merged (with --all also
+#     points.csv), and a run killed with SIGKILL then resumed;
 #   - the default experiment runs; bad sweep usage exits 2 and leaves no output.
 #   bash sweep.sh SQUASH_BINARY SOURCE_DIR
 set -u
@@ -113,6 +113,32 @@ a, b = (json.load(open(p)) for p in sys.argv[1:])
 for k in ("space_size", "points_evaluated", "feasible", "front_size", "hypervolume"):
     assert a[k] == b[k], (k, a[k], b[k])
 PY
+# Many shards (interleaved blocks of ids), with --all: front and points.csv byte-identical.
+"$squash" sweep "$xp" -o "$tmp/a1" -j 1 -q --all || bad "-j 1 --all runs"
+for n in 7 8; do
+  dirs=()
+  for i in $(seq 1 $n); do
+    "$squash" sweep "$xp" -o "$tmp/n$n-$i" --shard $i/$n -j 1 -q --all || bad "shard $i/$n"
+    dirs+=("$tmp/n$n-$i")
+  done
+  "$squash" merge -o "$tmp/mn$n" "${dirs[@]}" && ok "merge of $n shards --all runs" || bad "merge of $n shards"
+  same "front identical for $n shards merged" "$tmp/a1/front.csv" "$tmp/mn$n/front.csv"
+  same "points.csv identical for $n shards merged" "$tmp/a1/points.csv" "$tmp/mn$n/points.csv"
+done
+python3 - "$tmp" <<'PY' && ok "a shard's points.csv is its interleaved blocks, in id order" || bad "shard blocks"
+import csv, json, sys
+tmp = sys.argv[1]
+S = json.load(open(f"{tmp}/a1/summary.json"))["space_size"]
+B = json.load(open(f"{tmp}/n8-3/summary.json"))["block_ids"]
+ids = [int(r["id"]) for r in csv.DictReader(open(f"{tmp}/n8-3/points.csv"))]
+assert B > 1 and ids == [i for i in range(S) if (i // B) % 8 == 2], (B, ids[:5])
+PY
+"$squash" merge -o "$tmp/mix" "$tmp/n7-1" "$tmp/n8-2" >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "different splits" "$tmp/err"; then ok "merge of shards of different N is refused (2)"; else bad "merge mixed N: rc=$rc $(cat "$tmp/err")"; fi
+"$squash" merge -o "$tmp/dup" "$tmp/s1" "$tmp/s1" "$tmp/s2" >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "both part 1/3" "$tmp/err"; then ok "merge of a shard given twice is refused (2)"; else bad "merge duplicate: rc=$rc $(cat "$tmp/err")"; fi
 "$squash" merge -o "$tmp/m2" "$tmp/s1" "$tmp/s2" >/dev/null 2>"$tmp/err"
 rc=$?
 if [ $rc -eq 2 ] && grep -q "missing" "$tmp/err" && [ ! -e "$tmp/m2/front.csv" ]; then ok "merge with a shard missing is refused (2)"; else bad "merge with a missing shard: rc=$rc $(cat "$tmp/err")"; fi
@@ -139,8 +165,7 @@ cp "$tmp/r1/points.csv" "$tmp/points.before"
 "$squash" sweep "$tmp/rand.xml" -o "$tmp/r1" --all -j 2 -q --resume && ok "--resume of a finished --all run exits 0" || bad "--resume of a finished run"
 same "…and leaves front.csv as it was" "$tmp/front.before" "$tmp/r1/front.csv"
 same "…and points.csv as it was" "$tmp/points.before" "$tmp/r1/points.csv"
-# More shards than points: the parts are exact (128-bit bounds), some empty, and merge still
-# gives the whole front.
+# More shards than points: blocks of 1 id, part i holds id i-1 when i <= S, the rest are empty.
 n=$(python3 -c "import json; print(json.load(open('$tmp/j1/summary.json'))['space_size'])")
 big_n=$((n * 4 + 3))
 dirs=()
@@ -149,8 +174,9 @@ python3 - "$tmp" "$big_n" "$n" <<'PY' && ok "shards of a huge N have the exact r
 import json, sys
 tmp, N, S = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 for i in (1, N // 2, N):
-    r = json.load(open(f"{tmp}/tiny{i}/summary.json"))["range"]
-    assert r == [(i - 1) * S // N, i * S // N], (i, r)
+    s = json.load(open(f"{tmp}/tiny{i}/summary.json"))
+    want = 1 if i <= S else 0
+    assert s["range"] == [0, want] and s["points_evaluated"] == want and s["block_ids"] == 1, (i, s)
 PY
 
 # ---- 3. The default experiment, and bad usage.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # MPI end-to-end checks of `squash sweep` (SQUASH_MPI=ON builds; ctest label `mpi`):
 #   - the front of 2 ranks × 1 thread, 2 ranks × 2 threads, 3 ranks, and 3 ranks over TCP is
-#     byte-identical to the single-process `-j 1` front; with --all so is points.csv;
+#     byte-identical to the single-process `-j 1` front; with --all so is points.csv; so are
+#     2 and 7 shards of 2-rank runs merged;
 #   - summary.json reports the ranks;
 #   - a 2-rank sweep with one rank killed (SIGKILL) part-way resumes with 2 ranks, or with 1,
 #     to the same front (and points.csv with --all); a single-process checkpoint resumes on 2;
@@ -49,6 +50,13 @@ fi
 for i in 1 2; do mpi 2 "$squash" sweep "$xp" -o "$tmp/s$i" --shard $i/2 -j 1 -q; done
 "$squash" merge -o "$tmp/merged" "$tmp/s1" "$tmp/s2" && ok "shards of 2-rank runs merge" || bad "merge"
 same "front identical for 2 shards × 2 ranks merged" "$tmp/j1/front.csv" "$tmp/merged/front.csv"
+# 7 shards (interleaved blocks) of 2-rank --all runs: the ranks deal a shard's positions, and
+# the merged front and points.csv are those of one process.
+dirs=()
+for i in $(seq 1 7); do mpi 2 "$squash" sweep "$xp" -o "$tmp/s7-$i" --shard $i/7 -j 1 -q --all; dirs+=("$tmp/s7-$i"); done
+"$squash" merge -o "$tmp/merged7" "${dirs[@]}" && ok "7 shards of 2-rank --all runs merge" || bad "merge of 7"
+same "front identical for 7 shards × 2 ranks merged" "$tmp/j1/front.csv" "$tmp/merged7/front.csv"
+same "points.csv identical for 7 shards × 2 ranks merged" "$tmp/j1/points.csv" "$tmp/merged7/points.csv"
 
 # ---- 2. One rank killed part-way, then --resume.
 big="$src/tests/data/good/sweep_killable.xml"
