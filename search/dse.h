@@ -264,6 +264,7 @@ enum {
     SQ_R_COMPRESSION,  /* net_compression_check refused the setting (e.g. fp with 4 bits) */
     SQ_R_LAYER,        /* a layer the design cannot run */
     SQ_R_NONFINITE,    /* a model gave a non-finite metric (a bug upstream; defensive) */
+    SQ_R_UNRECORDED,   /* from a state written before reasons were counted (resume, merge) */
     SQ_R_CONSTRAINT0,  /* SQ_R_CONSTRAINT0 + 2·metric: below the metric's min; + 1: above max */
     SQ_N_REASONS = SQ_R_CONSTRAINT0 + 2 * SQ_N_METRICS
 };

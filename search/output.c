@@ -391,7 +391,7 @@ int sq_state_read(sq_state *st, const sq_experiment *xp, const char *dir, int *m
     st->has_nadir = v[0] == '1';
     SQ_NEED(sq_parse_f64s(v + 2, st->nadir, SQ_N_METRICS) == 0, "nadir");
     /* digits and reasons: absent from states written before they existed (17 digits then;
-     * reasons unknown, counted as zero). */
+     * the infeasible points' reasons are not known, and counted as such). */
     st->digits = SQ_DIGITS_MAX;
     if ((v = sq_key_line(&r, "digits")) != NULL) {
         SQ_NEED(sq_parse_u64s(v, u, 1) == 0 && u[0] >= SQ_DIGITS_MIN && u[0] <= SQ_DIGITS_MAX,
@@ -410,6 +410,10 @@ int sq_state_read(sq_state *st, const sq_experiment *xp, const char *dir, int *m
         }
         SQ_NEED(sum == st->evaluated && st->reasons[SQ_R_FEASIBLE] == st->feasible,
                 "reasons do not add up to the points evaluated");
+    } else {
+        SQ_NEED(st->feasible <= st->evaluated, "feasible");
+        st->reasons[SQ_R_FEASIBLE] = st->feasible;
+        st->reasons[SQ_R_UNRECORDED] = st->evaluated - st->feasible;
     }
     SQ_NEED((v = sq_key_line(&r, "front")) && sq_parse_u64s(v, u, 1) == 0, "front");
     SQ_NEED(st->lo <= st->next && st->next <= st->hi && st->hi <= xp->space_size &&

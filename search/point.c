@@ -256,9 +256,13 @@ void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
 
 void sq_reason_name(const sq_experiment *xp, int reason, char *buf, size_t len)
 {
-    static const char *const fixed[SQ_R_CONSTRAINT0] = {"", "invalid design", "invalid compression",
-                                                        "a layer cannot run on the design",
-                                                        "a model gave a non-finite metric"};
+    static const char *const fixed[SQ_R_CONSTRAINT0] = {
+        "",
+        "invalid design",
+        "invalid compression",
+        "a layer cannot run on the design",
+        "a model gave a non-finite metric",
+        "not recorded (a state of an older squash)"};
     assert(reason >= 0 && reason < SQ_N_REASONS);
     if (reason < SQ_R_CONSTRAINT0) {
         snprintf(buf, len, "%s", fixed[reason]);

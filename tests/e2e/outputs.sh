@@ -120,6 +120,17 @@ for i in 1 2 3; do "$squash" sweep "$xp" -o "$tmp/t$i" --shard $i/3 -j 1 -q; don
 "$squash" merge -o "$tmp/mt" --digits 17 "$tmp/t1" "$tmp/t2" "$tmp/t3" 2>/dev/null && ok "merge --digits 17 of front-only shards" || bad "merge --digits 17"
 same "…gives the --digits 17 front" "$tmp/d17/front.csv" "$tmp/mt/front.csv"
 
+# A state written before digits and reasons existed: 17 digits, reasons counted as not recorded.
+cp -r "$tmp/d17" "$tmp/old"
+sed -i '/^digits /d; /^reasons /d' "$tmp/old/squash.state"
+"$squash" merge -o "$tmp/mold" "$tmp/old" 2>/dev/null && ok "merge reads a state without digits/reasons lines" || bad "merge of an old state"
+same "…with 17 digits, as squash wrote then" "$tmp/d17/front.csv" "$tmp/mold/front.csv"
+python3 - "$tmp/mold/summary.json" <<'PY' && ok "…and its infeasible points counted as not recorded" || bad "old state reasons"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["infeasible_reasons"] == {"not recorded (a state of an older squash)": 3600 - s["feasible"]}, s
+PY
+
 # ---- 2. eval --from DIR --id N equals the front rows, at the sweep's digits.
 python3 - "$tmp/d6/front.csv" >"$tmp/ids" <<'PY'
 import csv, sys

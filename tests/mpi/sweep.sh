@@ -33,7 +33,8 @@ python3 - "$tmp/j1q/summary.json" "$tmp/r2/summary.json" <<'PY' && ok "summary: 
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:])
 assert a["ranks"] == 1 and b["ranks"] == 2, (a["ranks"], b["ranks"])
-for k in ("space_size", "points_evaluated", "feasible", "front_size", "hypervolume", "layer_evaluations"):
+for k in ("space_size", "points_evaluated", "feasible", "front_size", "hypervolume", "layer_evaluations",
+          "infeasible_reasons"):
     assert a[k] == b[k], (k, a[k], b[k])
 PY
 mpi 2 --bind-to none "$squash" sweep "$xp" -o "$tmp/r2j2" -j 2 -q && ok "2 ranks × 2 threads run" || bad "2 × 2 run"
