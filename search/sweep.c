@@ -415,7 +415,7 @@ static int sq_start(sq_run *run, sq_error *err)
         if (!st->front)
             return sq_fail(err, SQ_ERUNTIME, "squash: out of memory");
     }
-    if (o->all && st->next < st->hi)
+    if (o->all && (st->next < st->hi || st->points_bytes == 0)) /* even empty: the header */
         return sq_points_open(&run->points, xp, st, o->out_dir, err);
     return SQ_OK;
 }

@@ -221,4 +221,15 @@ open(p, "w").write("\n".join(lines))
 PY
 bad_points "reordered (a wrong id)" "expected the row of id"
 
+# More shards than points, with --all: the empty parts still write a points.csv (the header),
+# and the merge gives the whole run's points.csv.
+"$squash" sweep "$d/xp.xml" -o "$tmp/e/whole" -j 1 -q --all
+edirs=()
+for i in $(seq 1 92); do
+  "$squash" sweep "$d/xp.xml" -o "$tmp/e/$i" --shard $i/92 -j 1 -q --all || bad "shard $i/92"
+  edirs+=("$tmp/e/$i")
+done
+"$squash" merge -o "$tmp/e/m" "${edirs[@]}" && ok "92 shards of 90 points (two empty) merge with --all" || bad "merge of 92 shards"
+same "…to the whole run's points.csv" "$tmp/e/whole/points.csv" "$tmp/e/m/points.csv"
+
 finish
