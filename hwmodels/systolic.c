@@ -190,8 +190,12 @@ static const hw_param systolic_params_table[] = {
           "zero weights: none, gate (energy), skip (energy and cycles)"),
     SYS_P(glb_kb, "KB", HW_P_INT, 512, 1, 1048576, NULL, "global buffer capacity"),
     SYS_P(dram, "", HW_P_ENUM, HW_DRAM_LPDDR4, 0, 0, hw_dram_names, "DRAM kind"),
-    SYS_P(dram_gbps, "GB/s", HW_P_REAL, 25.6, 0.01, 100000.0, NULL, "DRAM bandwidth (bytes)"),
-    SYS_P(freq_mhz, "MHz", HW_P_REAL, 800.0, 1.0, 10000.0, NULL, "clock frequency"),
+    /* Ranges keep units checkable: a value off by a unit (MB/s for GB/s, kHz for MHz) falls
+     * outside. One HBM3 stack gives ~0.8-1.2 TB/s and the largest GPUs carry 8 (8 TB/s), so a
+     * single accelerator's DRAM bus above 10 000 GB/s is not real; 0.01 GB/s (10 MB/s) is a
+     * microcontroller's serial flash. Clocks: no accelerator runs below 1 MHz or above 5 GHz. */
+    SYS_P(dram_gbps, "GB/s", HW_P_REAL, 25.6, 0.01, 10000.0, NULL, "DRAM bandwidth (bytes)"),
+    SYS_P(freq_mhz, "MHz", HW_P_REAL, 800.0, 1.0, 5000.0, NULL, "clock frequency"),
     {"tech_nm", "nm", HW_P_INT, 28, 7, 65, NULL, offsetof(systolic_params, tech_nm),
      "technology node: 65 45 32 28 22 16 14 7", hw_tech_node_in_set},
     SYS_P(acc_bits, "bits", HW_P_INT, 32, 1, 64, NULL, "accumulator / partial-sum width"),

@@ -837,11 +837,129 @@ static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const
     char msg[512] = "";
     if (net_layer_finish(l, msg, sizeof msg) != 0)
         return fail_at(err, path, n, "%s", msg); /* msg names the layer */
-    double macs =
-        (double)l->n * l->k * ((double)l->c / l->groups) * l->p * l->q * l->r * l->s * l->count;
-    if (macs > SQ_NET_MACS_MAX)
-        return fail_at(err, path, n, "layer '%s': %.3g MACs is more than squash counts (2^52)",
-                       l->name, macs);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ counts that must not wrap
+ *
+ * The models count in uint64_t. Every factor of a layer is at most 2^24 and there are up to
+ * eight of them, so a count derived from a layer could wrap 64 bits (a conv with 65535 input
+ * channels at 2^24 x 2^24 has 2^64 - 2^48 input activations, and reported 65535 DRAM bytes).
+ * Every count is therefore computed here in long double (exact to 2^64, and no wrap beyond)
+ * and checked before a model sees the layer: the MACs against 2^52 (as before), and the
+ * largest value each count of the systolic template can reach on ANY design of its ranges
+ * against 2^63, for the layer and summed over the network (eval adds the layers up). The
+ * largest multipliers the model applies to the layer's counts (systolic.c):
+ *   - operands of up to 32 bits (wbits, abits), so 4 bytes per element;
+ *   - precision: W' · passes <= (32 / mac_bits_min)^2 + 1 = 1025 times the window W
+ *     (bit-serial and fixed passes, or bit-fusion's packed window, plus one for its ceil);
+ *   - a fold costs up to 2·rows + cols <= 3 · 4096 cycles of fill and drain, so compute cycles
+ *     <= 1025 · reps · (M·F·W + 12288 · max(W·F, F·M, W·M)) over the three dataflows;
+ *   - SRAM: inputs and weights restreamed per fold (<= 32 bits · M·F·W each), and partial sums
+ *     written and read per window fold: M·F·(1025·W)·2·acc_bits (acc_bits <= 64);
+ *   - DRAM: tiles of a quarter of the smallest buffer (1 KB: 256 bytes), one operand refetched
+ *     per tile of the other: Wb + Ib + Ob + (Wb/256 + 1)·Ib, and the same the other way round
+ *     (both products are computed);
+ *   - memory cycles: DRAM bytes · freq_mhz_max·1e6 / (dram_gbps_min·1e9) (500 per byte).
+ * The ranges are read from the template's table, so tightening or widening them moves these
+ * bounds with them. The price of a bound that holds for every design: the DRAM refetch term is
+ * quadratic in a layer's size, so the largest layers are refused although most designs would
+ * count them exactly (GPT-3's 12288 × 12288 projections over 2048 tokens, 96 times, could take
+ * 2.3e19 memory cycles through a 1 KB buffer at 10 MB/s and 5 GHz). BERT-large at 512 tokens,
+ * and every zoo network at batch 1, are orders of magnitude inside. */
+
+#define SQ_COUNT_MAX 9223372036854775808.0L /* 2^63: no count may pass it, even summed */
+
+/* The ranges of the systolic template that bound what it multiplies a layer's counts by. */
+typedef struct model_limits {
+    long double bytes_per_elem;  /* widest operand (bytes) */
+    long double slices;          /* W'·passes / W, at most (count) */
+    long double fold_cycles;     /* fill and drain cycles of one fold, at most (cycles) */
+    long double acc_bits;        /* widest partial sum (bits) */
+    long double tile_bytes;      /* smallest DRAM tile (bytes) */
+    long double cycles_per_byte; /* slowest DRAM per fastest clock (cycles/byte) */
+} model_limits;
+
+static long double table_max(const hw_param *table, size_t n, const char *name, int want_max)
+{
+    const hw_param *p = hw_param_find(table, n, name);
+    assert(p != NULL);
+    return p == NULL ? 0.0L : want_max ? (long double)p->max : (long double)p->min;
+}
+
+static model_limits model_limits_get(void)
+{
+    const hw_template *t = &hw_systolic_template;
+    const hw_param *c = sq_compression_params;
+    size_t nc = sq_compression_n_params;
+    long double bits = table_max(c, nc, "wbits", 1), abits = table_max(c, nc, "abits", 1);
+    if (abits > bits)
+        bits = abits;
+    long double mac_min = table_max(t->params, t->n_params, "mac_bits", 0);
+    long double rows = table_max(t->params, t->n_params, "rows", 1);
+    long double cols = table_max(t->params, t->n_params, "cols", 1);
+    long double slice = ceill(bits / mac_min);
+    model_limits m = {
+        .bytes_per_elem = bits / 8.0L,
+        .slices = slice * slice + 1.0L,
+        .fold_cycles = 2.0L * rows + cols,
+        .acc_bits = table_max(t->params, t->n_params, "acc_bits", 1),
+        .tile_bytes = table_max(t->params, t->n_params, "glb_kb", 0) * 1024.0L / 4.0L,
+        .cycles_per_byte = table_max(t->params, t->n_params, "freq_mhz", 1) * 1e6L /
+                           (table_max(t->params, t->n_params, "dram_gbps", 0) * 1e9L),
+    };
+    return m;
+}
+
+enum { LC_MACS, LC_INPUTS, LC_OUTPUTS, LC_WEIGHTS, LC_DRAM, LC_SRAM, LC_CYCLES, LC_MEM, LC_N };
+static const char *const layer_count_names[LC_N] = {
+    "MACs",           "input activations", "output activations",
+    "weights",        "DRAM bytes",        "buffer bytes (operands and partial sums)",
+    "compute cycles", "memory cycles"};
+
+/* The counts of layer l, and the largest each count the model derives from them can reach. */
+static void layer_counts(const net_layer *l, const model_limits *m, long double out[LC_N])
+{
+    long double n = l->n, k = l->k, c = l->c, g = l->groups, h = l->h, w = l->w, p = l->p, q = l->q,
+                r = l->r, s = l->s, count = l->count;
+    long double gm = n * p * q, gf = k / g, gw = (c / g) * r * s, reps = g * count; /* GEMM */
+    out[LC_MACS] = reps * gm * gf * gw;
+    out[LC_INPUTS] = n * c * h * w * count;
+    out[LC_OUTPUTS] = n * k * p * q * count;
+    out[LC_WEIGHTS] = l->b_is_weight ? k * (c / g) * r * s * count : 0.0L;
+    long double wide = gw * gf > gf * gm ? gw * gf : gf * gm;
+    if (gw * gm > wide)
+        wide = gw * gm;
+    out[LC_CYCLES] = m->slices * reps * (gm * gf * gw + m->fold_cycles * wide);
+    long double wb = m->bytes_per_elem * gf * gw, ob = m->bytes_per_elem * gm * gf;
+    long double ib = m->bytes_per_elem * ceill(out[LC_INPUTS] / reps);
+    out[LC_DRAM] =
+        reps * (wb + ib + ob + (wb / m->tile_bytes + 1.0L) * ib + (ib / m->tile_bytes + 1.0L) * wb);
+    long double bits = m->bytes_per_elem * 8.0L;
+    out[LC_SRAM] = reps *
+                   (gm * gf * gw * (2.0L * bits + m->slices * 2.0L * m->acc_bits) +
+                    bits * (gm * gf + gw * gf)) /
+                   8.0L;
+    out[LC_MEM] = out[LC_DRAM] * m->cycles_per_byte;
+}
+
+/* Checks the layer's counts and adds them to sums (the network's so far). */
+static int layer_counts_check(const net_layer *l, const model_limits *m, long double sums[LC_N],
+                              const xmlNode *n, const char *path, sq_error *err)
+{
+    long double v[LC_N];
+    layer_counts(l, m, v);
+    if (v[LC_MACS] > SQ_NET_MACS_MAX)
+        return fail_at(err, path, n, "layer '%s': %.3Lg MACs is more than squash counts (2^52)",
+                       l->name, v[LC_MACS]);
+    for (int i = 0; i < LC_N; i++) {
+        if (v[i] >= SQ_COUNT_MAX)
+            return fail_at(err, path, n,
+                           "layer '%s': its %s could reach %.3Lg on a design of the template's "
+                           "ranges, more than squash counts (2^63)",
+                           l->name, layer_count_names[i], v[i]);
+        sums[i] += v[i];
+    }
     return 0;
 }
 
@@ -875,11 +993,58 @@ static const hw_param acc_point_table[] = {
 #undef ACC_PT
 static const char *const acc_point_required[] = {"wbits", "abits", "top1", NULL};
 
+/* A measured point's setting and its index, for finding duplicates by sorting. */
+typedef struct acc_at {
+    const net_acc_point *pt; /* the point (borrowed) */
+    size_t index;            /* its index in net->acc_points */
+} acc_at;
+
+static int cmp_acc_at(const void *a, const void *b)
+{
+    const net_acc_point *x = ((const acc_at *)a)->pt, *y = ((const acc_at *)b)->pt;
+#define ACC_CMP(f)                                                                                 \
+    if (x->f != y->f)                                                                              \
+        return x->f < y->f ? -1 : 1;
+    ACC_CMP(prune)
+    ACC_CMP(prune_kind)
+    ACC_CMP(wbits)
+    ACC_CMP(abits)
+    ACC_CMP(method)
+#undef ACC_CMP
+    size_t i = ((const acc_at *)a)->index, j = ((const acc_at *)b)->index;
+    return (i > j) - (i < j);
+}
+
+/* Fails on the first <point> (in file order) whose setting an earlier one has; by sorting, as
+ * net_names_distinct, so that many points cannot make loading quadratic. */
+static int acc_points_distinct(const net_network *net, const long *lines, const char *path,
+                               sq_error *err)
+{
+    size_t n = net->n_acc_points, dup = SIZE_MAX;
+    acc_at *v = malloc((n ? n : 1) * sizeof *v);
+    if (v == NULL)
+        return sq_fail(err, SQ_ERUNTIME, "squash: out of memory loading '%s'", path);
+    for (size_t i = 0; i < n; i++)
+        v[i] = (acc_at){&net->acc_points[i], i};
+    qsort(v, n, sizeof *v, cmp_acc_at);
+    for (size_t i = 1; i < n; i++) {
+        acc_at a = v[i - 1], b = v[i];
+        a.index = b.index = 0; /* compare the settings only */
+        if (cmp_acc_at(&a, &b) == 0 && v[i].index < dup)
+            dup = v[i].index;
+    }
+    free(v);
+    if (dup == SIZE_MAX)
+        return SQ_OK;
+    return fail_at_line(err, path, lines[dup], "a second <point> for the same setting");
+}
+
+static int acc_points_read(net_network *net, const xmlNode *n, long *lines, const char *path,
+                           sq_error *err);
+
 static int acc_from_node(net_network *net, const xmlNode *n, const char *path, sq_error *err)
 {
     const size_t n_params = sizeof acc_params_table / sizeof acc_params_table[0];
-    const size_t n_pt = sizeof acc_point_table / sizeof acc_point_table[0];
-    char msg[512];
     int rc;
     if ((rc = check_attrs(n, NULL, acc_params_table, n_params, path, err)) != 0)
         return rc;
@@ -905,8 +1070,23 @@ static int acc_from_node(net_network *net, const xmlNode *n, const char *path, s
     if (count == 0)
         return SQ_OK;
     net->acc_points = calloc(count, sizeof *net->acc_points);
-    if (!net->acc_points)
+    long *lines = calloc(count, sizeof *lines); /* line of each point, for messages */
+    if (!net->acc_points || !lines) {
+        free(lines);
         return sq_fail(err, SQ_ERUNTIME, "squash: out of memory loading '%s'", path);
+    }
+    rc = acc_points_read(net, n, lines, path, err);
+    free(lines);
+    return rc;
+}
+
+/* Reads the <point> children of <accuracy> n into net->acc_points, their lines into lines. */
+static int acc_points_read(net_network *net, const xmlNode *n, long *lines, const char *path,
+                           sq_error *err)
+{
+    const size_t n_pt = sizeof acc_point_table / sizeof acc_point_table[0];
+    char msg[512];
+    int rc;
     for (const xmlNode *c = n->children; c != NULL; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
@@ -936,22 +1116,60 @@ static int acc_from_node(net_network *net, const xmlNode *n, const char *path, s
                            "top1=%g is above the network's baseline top1=%g (a compressed model "
                            "is not expected to beat its dense baseline; raise the baseline)",
                            pt->top1, net->top1);
-        for (size_t i = 0; i < net->n_acc_points; i++) {
-            const net_acc_point *q = &net->acc_points[i];
-            if (q->prune == pt->prune && q->prune_kind == pt->prune_kind && q->wbits == pt->wbits &&
-                q->abits == pt->abits && q->method == pt->method)
-                return fail_at(err, path, c, "a second <point> for the same setting");
-        }
-        net->n_acc_points++;
+        lines[net->n_acc_points++] = node_line(c);
     }
-    return SQ_OK;
+    return acc_points_distinct(net, lines, path, err);
+}
+
+/* A layer name and its position in the file, for finding duplicates by sorting. */
+typedef struct name_at {
+    const char *name; /* the layer's name (borrowed) */
+    size_t index;     /* its index in the network */
+} name_at;
+
+static int cmp_name_at(const void *a, const void *b)
+{
+    const name_at *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Fails on the first layer (in file order) whose name an earlier layer already has. By sorting
+ * (name, index) pairs: O(n log n), so a network of 500 000 layers loads in about a second
+ * instead of the minutes that comparing every pair took. */
+static int net_names_distinct(const net_network *net, const long *lines, const char *path,
+                              sq_error *err)
+{
+    name_at *v = malloc(net->n_layers * sizeof *v);
+    if (v == NULL)
+        return sq_fail(err, SQ_ERUNTIME, "squash: out of memory loading '%s'", path);
+    for (size_t i = 0; i < net->n_layers; i++)
+        v[i] = (name_at){net->layers[i].name, i};
+    qsort(v, net->n_layers, sizeof *v, cmp_name_at);
+    size_t dup = SIZE_MAX, first = 0; /* earliest second occurrence, and its group's first */
+    for (size_t i = 1; i < net->n_layers; i++) {
+        /* v[i] is the second of its group when v[i - 1] is the group's first. */
+        int second = strcmp(v[i].name, v[i - 1].name) == 0 &&
+                     (i == 1 || strcmp(v[i - 1].name, v[i - 2].name) != 0);
+        if (second && v[i].index < dup) {
+            dup = v[i].index;
+            first = v[i - 1].index;
+        }
+    }
+    free(v);
+    if (dup == SIZE_MAX)
+        return SQ_OK;
+    return fail_at_line(err, path, lines[dup], "duplicate layer name '%s' (first at line %ld)",
+                        net->layers[dup].name, lines[first]);
 }
 
 static int net_from_doc(net_network **out, const xmlDoc *doc, const char *path, sq_error *err)
 {
     int rc = SQ_OK;
     net_network *net = NULL;
-    long *lines = NULL; /* line of each layer, for duplicate-name messages */
+    long *lines = NULL;           /* line of each layer, for duplicate-name messages */
+    long double sums[LC_N] = {0}; /* network totals of layer_counts */
+    const model_limits limits = model_limits_get(); /* what the model may multiply them by */
     const xmlNode *root = xmlDocGetRootElement(doc);
     *out = NULL;
 
@@ -1028,28 +1246,30 @@ static int net_from_doc(net_network **out, const xmlDoc *doc, const char *path, 
         if (c->type != XML_ELEMENT_NODE || c == acc_node)
             continue;
         net_layer *l = &net->layers[net->n_layers];
-        if ((rc = layer_from_node(l, c, net->batch, path, err)) != 0)
+        if ((rc = layer_from_node(l, c, net->batch, path, err)) != 0 ||
+            (rc = layer_counts_check(l, &limits, sums, c, path, err)) != 0)
             goto out;
-        for (size_t i = 0; i < net->n_layers; i++) {
-            if (strcmp(net->layers[i].name, l->name) == 0) {
-                rc = fail_at(err, path, c, "duplicate layer name '%s' (first at line %ld)", l->name,
-                             lines[i]);
-                goto out;
-            }
-        }
         lines[net->n_layers] = node_line(c);
         net->n_layers++;
     }
-    /* Totals (and the byte counts that grow with them) must stay far from 2^64. */
-    double total_macs = 0.0; /* in double: a sum of many 2^52 layers would wrap in 64 bits */
-    for (size_t i = 0; i < net->n_layers; i++)
-        total_macs += (double)net_layer_macs(&net->layers[i]);
-    if (total_macs > SQ_NET_MACS_MAX) {
+    if ((rc = net_names_distinct(net, lines, path, err)) != SQ_OK)
+        goto out;
+    /* Totals (summed in long double: a sum of many large layers would wrap in 64 bits). */
+    if (sums[LC_MACS] > SQ_NET_MACS_MAX) {
         rc = fail_at(err, path, root,
                      "network '%s' has more than 2^52 MACs, more than squash "
                      "counts",
                      net->name);
         goto out;
+    }
+    for (int i = 0; i < LC_N; i++) {
+        if (sums[i] >= SQ_COUNT_MAX) {
+            rc = fail_at(err, path, root,
+                         "network '%s': its %s summed over the layers could reach %.3Lg on a "
+                         "design of the template's ranges, more than squash counts (2^63)",
+                         net->name, layer_count_names[i], sums[i]);
+            goto out;
+        }
     }
     /* After the layers: the proxy's defaults depend on them. */
     if (acc_node && (rc = acc_from_node(net, acc_node, path, err)) != 0)
@@ -1427,8 +1647,8 @@ static int xp_metric(int *out, const xmlNode *n, const char *path, sq_error *err
 }
 
 /* Appends v to a growing value list (sweep construction). */
-static int xp_push(sq_sweep *s, size_t *cap, double v, const xmlNode *n, const char *path,
-                   sq_error *err)
+static int xp_push(sq_sweep *s, size_t *cap, double v, int monotone, const xmlNode *n,
+                   const char *path, sq_error *err)
 {
     if (s->n_values >= XP_SWEEP_VALUES_MAX)
         return fail_at(err, path, n, "sweep of '%s' has more than %d values", s->param->name,
@@ -1453,13 +1673,42 @@ static int xp_push(sq_sweep *s, size_t *cap, double v, const xmlNode *n, const c
     }
     /* from/to/step and factor sequences are monotone, so a repeat (a step below the resolution
      * of the snapped values) is next to its twin; values= lists are checked by the caller. */
-    if (s->n_values > 0 && s->values[s->n_values - 1] == v)
+    if (monotone && s->n_values > 0 && s->values[s->n_values - 1] == v)
         return fail_at(err, path, n,
                        "sweep of '%s' gives the value %.17g twice (its step is below the "
                        "parameter's resolution)",
                        s->param->name, v);
     s->values[s->n_values++] = v;
     return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Fails if a values= list names a value twice. On a sorted copy, so that a list of a million
+ * values (XP_SWEEP_VALUES_MAX) takes milliseconds, not the hours of comparing every pair. The
+ * value reported is the smallest repeated one, formatted as the parameter prints. */
+static int xp_values_distinct(const sq_sweep *s, const xmlNode *n, const char *path, sq_error *err)
+{
+    double *sorted = malloc(s->n_values * sizeof *sorted);
+    if (sorted == NULL)
+        return sq_fail(err, SQ_ERUNTIME, "squash: out of memory loading '%s'", path);
+    memcpy(sorted, s->values, s->n_values * sizeof *sorted);
+    qsort(sorted, s->n_values, sizeof *sorted, cmp_double);
+    int rc = SQ_OK;
+    for (size_t i = 1; i < s->n_values && rc == SQ_OK; i++) {
+        if (sorted[i] == sorted[i - 1]) {
+            char text[64];
+            hw_param_format(s->param, sorted[i], text, sizeof text);
+            rc = fail_at(err, path, n, "sweep of '%s': value '%s' appears twice", s->param->name,
+                         text);
+        }
+    }
+    free(sorted);
+    return rc;
 }
 
 /* Rounds to 15 significant digits, so that 0 + 3·0.1 is the 0.3 a user wrote. */
@@ -1527,18 +1776,13 @@ static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const hw_param *tab
                 rc = fail_at(err, path, n, "sweep of '%s': %s", p->name, msg);
                 goto out;
             }
-            for (size_t i = 0; i < s->n_values; i++) {
-                if (s->values[i] == v) {
-                    rc = fail_at(err, path, n, "sweep of '%s': value '%s' appears twice", p->name,
-                                 text);
-                    goto out;
-                }
-            }
-            if ((rc = xp_push(s, &cap, v, n, path, err)) != 0)
+            if ((rc = xp_push(s, &cap, v, 0, n, path, err)) != 0)
                 goto out;
         }
         if (s->n_values == 0)
             rc = fail_at(err, path, n, "sweep of '%s': 'values' is empty", p->name);
+        else
+            rc = xp_values_distinct(s, n, path, err);
         goto out;
     }
     if (values != NULL || !has_from || !has_to || has_step == has_factor) {
@@ -1578,7 +1822,7 @@ static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const hw_param *tab
         }
         for (double i = 0.0; i <= steps; i += 1.0) {
             double v = p->type == HW_P_INT ? from + i * by : xp_snap(from + i * by);
-            if ((rc = xp_push(s, &cap, v > to ? to : v, n, path, err)) != 0)
+            if ((rc = xp_push(s, &cap, v > to ? to : v, 1, n, path, err)) != 0)
                 goto out;
         }
     } else {
@@ -1593,7 +1837,7 @@ static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const hw_param *tab
         }
         for (double v = from; v <= to * (1.0 + 1e-12); v *= by) {
             double snapped = p->type == HW_P_INT ? v : xp_snap(v);
-            if ((rc = xp_push(s, &cap, snapped > to ? to : snapped, n, path, err)) != 0)
+            if ((rc = xp_push(s, &cap, snapped > to ? to : snapped, 1, n, path, err)) != 0)
                 goto out;
         }
     }

@@ -258,8 +258,8 @@ static void test_experiment__fewer_than_two_objectives(void **state)
     assert_msg(&err, DATA "/bad/xp_one_objective.xml:2: ", "has 1 <objective>");
 }
 
-/* A space beyond 2^53 points is refused (ids must stay exact in a double); 4096·4096·10000·
- * 100000 = 1.7e16 > 2^53 = 9.0e15. */
+/* A space beyond 2^53 points is refused (ids must stay exact in a double); 4096·4096·5000·
+ * 10000·100 = 8.4e16 > 2^53 = 9.0e15. */
 static void test_experiment__space_over_2_pow_53(void **state)
 {
     (void)state;
@@ -268,8 +268,9 @@ static void test_experiment__space_over_2_pow_53(void **state)
                                "<accelerator ref=\"edge-systolic\">\n"
                                "<sweep param=\"rows\" from=\"1\" to=\"4096\" step=\"1\"/>\n"
                                "<sweep param=\"cols\" from=\"1\" to=\"4096\" step=\"1\"/>\n"
-                               "<sweep param=\"freq_mhz\" from=\"1\" to=\"10000\" step=\"1\"/>\n"
-                               "<sweep param=\"dram_gbps\" from=\"1\" to=\"100000\" step=\"1\"/>\n"
+                               "<sweep param=\"freq_mhz\" from=\"1\" to=\"5000\" step=\"1\"/>\n"
+                               "<sweep param=\"dram_gbps\" from=\"1\" to=\"10000\" step=\"1\"/>\n"
+                               "<sweep param=\"glb_kb\" from=\"1\" to=\"100\" step=\"1\"/>\n"
                                "</accelerator>\n"
                                "<objective metric=\"energy_uj\" goal=\"min\"/>\n"
                                "<objective metric=\"latency_ms\" goal=\"min\"/>\n"

@@ -583,6 +583,50 @@ static void test_load__prescan_nul_and_attribute_limit(void **state)
     }
 }
 
+/* No count derived from a layer may wrap 64 bits, on any design of the template's ranges
+ * (load.c, "counts that must not wrap"); each refusal names the layer's line and the count. */
+static void test_load__counts_never_wrap(void **state)
+{
+    (void)state;
+    /* 65535 · 2^24 · 2^24 = 2^64 - 2^48 = 1.84e19 input activations (once: 65535 DRAM bytes). */
+    expect_bad_net("<network name=\"n\">\n<conv name=\"c\" in=\"65535\" out=\"1\" h=\"16777216\" "
+                   "w=\"16777216\" kernel=\"1\" stride=\"16777216\"/>\n</network>\n",
+                   2, "layer 'c': its input activations could reach 1.84e+19");
+    /* MACs = 65536 · 2^24 · 2^24 = 2^64, 0 in uint64_t: the cap is computed in long double. */
+    expect_bad_net("<network name=\"n\" batch=\"65536\">\n<fc name=\"f\" in=\"16777216\" "
+                   "out=\"16777216\"/>\n</network>\n",
+                   2, "layer 'f': 1.84e+19 MACs is more than squash counts (2^52)");
+    /* 1 × 2^24 × 2^24 matmul: 2^48 MACs pass, but its 2^50 weight bytes (32 bits) in tiles of
+     * 256 bytes (a 1 KB buffer) each refetch the 2^26 input bytes, and the other way round:
+     * 2^42 · 2^26 + 2^18 · 2^50 = 5.9e20 DRAM bytes. */
+    expect_bad_net("<network name=\"n\">\n<matmul name=\"m\" m=\"1\" n=\"16777216\" "
+                   "k=\"16777216\"/>\n</network>\n",
+                   2, "layer 'm': its DRAM bytes could reach 5.9e+20");
+    /* Each of six layers within, their sum not: a fold of one output pixel costs up to
+     * 2·4096 + 4096 fill and drain cycles and 1025 precision passes, so m=1 n=2^17 k=2^10
+     * count=2^10 reaches 1025 · 2^10 · (2^27 + 12288 · 2^27) = 1.73e18 cycles, and six
+     * 1.04e19 > 2^63 = 9.22e18; reported at the network's line. */
+    char text[1024] = "<network name=\"n\">\n";
+    for (int i = 0; i < 6; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text),
+                 "<matmul name=\"m%d\" m=\"1\" n=\"131072\" k=\"1024\" count=\"1024\"/>\n", i);
+    strcat(text, "</network>\n");
+    expect_bad_net(text, 1,
+                   "network 'n': its compute cycles summed over the layers could reach 1.04e+19");
+    /* Five of them load (8.7e18), and so does a large real layer: BERT-large's 1024 → 4096
+     * feed-forward over 512 tokens, 24 times (5.2e10 MACs). */
+    char *cut = strstr(text, "<matmul name=\"m5\"");
+    assert_non_null(cut);
+    strcpy(cut, "<matmul name=\"ffn\" m=\"512\" n=\"4096\" k=\"1024\" count=\"24\"/>\n"
+                "</network>\n");
+    net_network *net = NULL;
+    sq_error err = {{0}};
+    if (sq_net_load_buffer(&net, text, strlen(text), "mem.xml", &err) != SQ_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(net->n_layers, 6);
+    net_network_free(net);
+}
+
 static void test_load__experiment_rules(void **state)
 {
     (void)state;
@@ -662,6 +706,7 @@ int main(void)
         cmocka_unit_test(test_load__check_bad_files),
         cmocka_unit_test(test_load__experiment_rules),
         cmocka_unit_test(test_load__non_regular_files_are_refused),
+        cmocka_unit_test(test_load__counts_never_wrap),
         cmocka_unit_test(test_load__prescan_nul_and_attribute_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

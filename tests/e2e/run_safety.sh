@@ -184,6 +184,13 @@ else
   lie range "0 276479"
   refused "--resume: a range that is not the shard's exits 2" "range" \
     "$squash" sweep "$big" -o "$tmp/lie" -j 2 -q --all --resume
+  rm -rf "$tmp/lie"; cp -r "$tmp/k" "$tmp/lie"
+  cp "$tmp/lie/points.csv.partial" "$tmp/victim2"
+  ln -sf "$tmp/victim2" "$tmp/lie/points.csv.partial"
+  cp "$tmp/victim2" "$tmp/victim2.before"
+  refused "--resume: points.csv.partial replaced by a symbolic link exits 2" "symbolic link" \
+    "$squash" sweep "$big" -o "$tmp/lie" -j 2 -q --all --resume
+  same "…and does not write through it" "$tmp/victim2.before" "$tmp/victim2"
   "$squash" sweep "$big" -o "$tmp/k" -j 2 -q --all --resume && ok "the honest checkpoint resumes" || bad "honest resume"
 fi
 
