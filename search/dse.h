@@ -301,7 +301,7 @@ void sq_evaluator_free(sq_evaluator *ev);
 void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out);
 /* Layer evaluations (model calls) this evaluator has made so far (count). */
 uint64_t sq_evaluator_layer_evals(const sq_evaluator *ev);
-/* Distinct (shape, position) layers the evaluator runs per point (ResNet-50: 23 of 54). */
+/* Distinct (shape, position) layers the evaluator runs per point (ResNet-50: 24 of 54). */
 size_t sq_evaluator_distinct_layers(const sq_evaluator *ev);
 
 /* ---- Pareto archive: the non-dominated feasible points seen so far ---- */

@@ -3,7 +3,7 @@
  * compression setting, run the models over the network, derive the metrics, apply constraints.
  *
  * Speed. A sweep evaluates millions of points, so the evaluator prepares once per thread:
- *   - Distinct layers. Networks repeat shapes (ResNet-50 has 54 layers but 23 distinct ones, when
+ *   - Distinct layers. Networks repeat shapes (ResNet-50 has 54 layers but 24 distinct ones, when
  *     the first/last position that channel pruning respects is counted in). Each point evaluates
  *     every distinct (shape, position) once and reuses the cost for its repeats.
  *   - No allocation. The compressed layers and costs live in arrays sized at creation.
