@@ -135,6 +135,9 @@ void sq_outfile_abort(sq_outfile *o);
 
 /* Writes s as a JSON string, with the escapes RFC 8259 requires. */
 void sq_json_str(FILE *f, const char *s);
+/* Writes s as one CSV cell: as it is, or quoted when it holds a separator, a quote or a line
+ * break (RFC 4180, quotes doubled); line breaks are dropped so that every row stays one line. */
+void sq_csv_field(FILE *f, const char *s);
 
 /* Formats a double so that strtod gives it back exactly; never NaN or Inf (those become 0 and
  * are a bug upstream: assert in debug builds). */
@@ -224,6 +227,10 @@ typedef struct sq_experiment {
 
 /* Loads and validates an experiment file (references resolve relative to its folder). */
 int sq_experiment_load(sq_experiment **out, const char *path, sq_error *err);
+/* The path a run state records for the built-in default experiment. */
+#define SQ_BUILTIN_XP_PATH "(built-in default)"
+/* Loads the experiment a run state names: a file, or SQ_BUILTIN_XP_PATH (merge, eval --from). */
+int sq_experiment_load_recorded(sq_experiment **out, const char *path, sq_error *err);
 /* Same from a buffer; path names it in messages and gives the folder for references. */
 int sq_experiment_load_buffer(sq_experiment **out, const char *text, size_t len, const char *path,
                               sq_error *err);

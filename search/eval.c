@@ -77,8 +77,6 @@ int sq_eval(const net_network *net, const hw_config *hw, const sw_compression *c
     return SQ_OK;
 }
 
-#define SQ_BUILTIN_PATH "(built-in default)"
-
 int sq_eval_from(sq_experiment **xp_out, hw_config *hw, sw_compression *cmp, const char *dir,
                  uint64_t id, sq_error *err)
 {
@@ -109,11 +107,7 @@ int sq_eval_from(sq_experiment **xp_out, hw_config *hw, sw_compression *cmp, con
     memcpy(xp_path, p, (size_t)(end - p));
     xp_path[end - p] = '\0';
     free(text);
-    if (strcmp(xp_path, SQ_BUILTIN_PATH) == 0)
-        rc = sq_experiment_load_buffer(&xp, sq_default_experiment_xml,
-                                       strlen(sq_default_experiment_xml), SQ_BUILTIN_PATH, err);
-    else
-        rc = sq_experiment_load(&xp, xp_path, err);
+    rc = sq_experiment_load_recorded(&xp, xp_path, err);
     if (rc != SQ_OK)
         return rc;
     sq_state st;

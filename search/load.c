@@ -2151,6 +2151,15 @@ int sq_experiment_load_buffer(sq_experiment **out, const char *text, size_t len,
     return rc;
 }
 
+int sq_experiment_load_recorded(sq_experiment **out, const char *path, sq_error *err)
+{
+    if (strcmp(path, SQ_BUILTIN_XP_PATH) == 0)
+        return sq_experiment_load_buffer(out, sq_default_experiment_xml,
+                                         strlen(sq_default_experiment_xml), SQ_BUILTIN_XP_PATH,
+                                         err);
+    return sq_experiment_load(out, path, err);
+}
+
 int sq_experiment_load(sq_experiment **out, const char *path, sq_error *err)
 {
     assert(out != NULL && path != NULL);

@@ -425,7 +425,7 @@ static int cli_sweep(int argc, char **argv)
     int rc = xp_path ? sq_experiment_load(&xp, xp_path, &err)
                      : sq_experiment_load_buffer(&xp, sq_default_experiment_xml,
                                                  strlen(sq_default_experiment_xml),
-                                                 "(built-in default)", &err);
+                                                 SQ_BUILTIN_XP_PATH, &err);
     char dir[4096];
     if (rc == SQ_OK && !o.out_dir) {
         if (!xp_path) {

@@ -30,8 +30,6 @@
 
 #include "dse.h"
 
-#define SQ_BUILTIN_PATH "(built-in default)"
-
 typedef struct sq_shard {
     sq_state st;     /* the shard's run state */
     const char *dir; /* its directory */
@@ -160,11 +158,7 @@ int sq_merge_run_digits(const char *out_dir, char *const *dirs, size_t n, int th
                     dirs[0]);
         return rc;
     }
-    if (strcmp(xp_path, SQ_BUILTIN_PATH) == 0)
-        rc = sq_experiment_load_buffer(&xp, sq_default_experiment_xml,
-                                       strlen(sq_default_experiment_xml), SQ_BUILTIN_PATH, err);
-    else
-        rc = sq_experiment_load(&xp, xp_path, err);
+    rc = sq_experiment_load_recorded(&xp, xp_path, err);
     if (rc != SQ_OK)
         return rc;
 

@@ -464,24 +464,6 @@ out:
 
 /* ---- CSV rows ---- */
 
-/* A CSV cell, quoted when it holds a separator, quote or newline (RFC 4180): reasons carry the
- * models' messages, which may contain commas. */
-static void sq_csv_field(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\n\r") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        if (*s != '\n' && *s != '\r')
-            fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 void sq_points_header(FILE *f, const sq_experiment *xp, int with_feasible)
 {
     fputs("id", f);

@@ -101,8 +101,7 @@ static const char *sq_bound(const hw_layer_cost *c)
     return c->memory_cycles > c->compute_cycles ? "memory" : "compute";
 }
 
-/* CSV field: names are quoted when they contain a separator, quote or newline (RFC 4180). */
-static void sq_csv_field(FILE *f, const char *s)
+void sq_csv_field(FILE *f, const char *s)
 {
     if (strpbrk(s, ",\"\n\r") == NULL) {
         fputs(s, f);
@@ -112,7 +111,8 @@ static void sq_csv_field(FILE *f, const char *s)
     for (; *s; s++) {
         if (*s == '"')
             fputc('"', f);
-        fputc(*s, f);
+        if (*s != '\n' && *s != '\r')
+            fputc(*s, f);
     }
     fputc('"', f);
 }
