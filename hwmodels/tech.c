@@ -45,7 +45,7 @@
  *   ddr3   30  — Horowitz [1]: 1300–2600 pJ per 64-bit access → 20–40 pJ/bit. (Malladi et al.,
  *                ISCA 2012 [6] quote ≈ 70 pJ/bit for DDR3 including background power at
  *                datacenter utilization; override to that if wanted.)
- *   ddr4   17.5 — 15–20 pJ/bit (survey / vendor figures, REFERENCES.md).
+ *   ddr4   17.5 — 15–20 pJ/bit quoted for DDR4 by vendors and surveys (mid-range; no single source).
  *   lpddr4 5    — 4–6 pJ/bit (same).
  *   hbm2   3.9  — O'Connor et al., "Fine-grained DRAM", MICRO 2017 [7].
  *

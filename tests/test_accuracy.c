@@ -42,7 +42,7 @@ static void set_points(net_network *net, const net_acc_point *pts, size_t n)
     net->n_acc_points = n;
 }
 
-/* ---- the published rows (REFERENCES.md, "Accuracy versus compression") ----
+/* ---- the published rows (each with its paper in nets/accuracy.c's references) ----
  *
  * Drops are compared, not absolute top-1: each paper starts from its own float baseline. The
  * published drop is the paper's baseline minus its result; a gain would count as a negative
@@ -62,7 +62,7 @@ typedef struct pub_row {
 static const pub_row pub_rows[] = {
     /* LSQ reproduction (ProhetTeam/cls_quant_config, LSQ/README.md); baselines: LSQ paper's
      * float ResNet-18 70.5 and ResNet-50 76.9 (Esser et al. ICLR 2020, Table 1), MobileNetV2
-     * 71.9 as in REFERENCES.md. */
+     * 71.9 as the LSQ reproduction reports. */
     {"resnet18", "LSQ W4A4", 4, 4, 0.0, NET_PRUNE_UNSTRUCTURED, NET_QUANT_QAT, 70.5, 70.36},
     {"resnet18", "LSQ W3A3", 3, 3, 0.0, NET_PRUNE_UNSTRUCTURED, NET_QUANT_QAT, 70.5, 69.35},
     {"resnet18", "LSQ W2A2", 2, 2, 0.0, NET_PRUNE_UNSTRUCTURED, NET_QUANT_QAT, 70.5, 66.31},
@@ -211,7 +211,7 @@ static void test_accuracy__floats_lossless_fp8_like_int8(void **state)
     }
 }
 
-/* The rules of thumb of REFERENCES.md, as the model reproduces them. */
+/* The rules of thumb (Zhu & Gupta 2017; Distiller), as the model reproduces them. */
 static void test_accuracy__rules_of_thumb(void **state)
 {
     (void)state;

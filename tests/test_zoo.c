@@ -7,10 +7,10 @@
  * transcription and the loader together. Weights are checked where the reference states them
  * (the MLPerf Tiny models). Expected figures and their sources:
  *
- *   [1] torchvision model cards (GFLOPS column = G multiply-adds) and REFERENCES.md
+ *   [1] torchvision model cards (GFLOPS column = G multiply-adds) and the papers
  *       "Reference networks — MAC counts": AlexNet 0.72 G, VGG-16 15.5 G, ResNet-18 1.82 G,
  *       ResNet-50 4.1 G, MobileNetV2 0.30 G.
- *   [2] mlcommons/tiny reference models, as quoted in REFERENCES.md (biases and BN excluded):
+ *   [2] mlcommons/tiny reference models (MLPerf Tiny; biases and BN excluded):
  *       DS-CNN 2.66 M MACs / 22.0 k weights, ResNet-8 12.5 M / 77.4 k,
  *       MobileNetV1-0.25 7.49 M / 208 k, autoencoder 264 k MACs.
  *   [3] BERT-base, Devlin et al. NAACL 2019 (L 12, H 768, A 12, FFN 3072), at sequence 128:

@@ -42,7 +42,7 @@ for r in rows:
     assert 0 <= float(r["utilization"]) <= 1, r
 assert total["accuracy_src"] in ("measured", "interpolated", "estimated")
 assert 0 < float(total["accuracy"]) <= 69.76
-# ResNet-18 is about 1.82 G MACs (REFERENCES.md).
+# ResNet-18 is about 1.82 G MACs (torchvision model card).
 assert abs(int(total["macs"]) / 1.82e9 - 1) < 0.02, total["macs"]
 PY
 
