@@ -111,9 +111,9 @@
  *     grid, and networks with measured points, consistent and not, on a grid of 16 bits).
  *   Cost: O(layers), one sqrt and one log1p per layer, no allocation: ResNet-50 1.7 µs/call.
  *
- * CALIBRATION (the published rows on zoo networks, listed in tests/test_accuracy.c; drops, not absolute top-1, since each
- * paper starts from its own baseline; published drop = paper baseline − paper result; predicted
- * drop = zoo top1 − model; error = predicted − published, points)
+ * CALIBRATION (the published rows on zoo networks, listed in tests/test_accuracy.c; drops, not
+ * absolute top-1, since each paper starts from its own baseline; published drop = paper baseline −
+ * paper result; predicted drop = zoo top1 − model; error = predicted − published, points)
  *
  *   network       row                               setting            publ.  pred.  error
  *   resnet18      LSQ [3] (baseline 70.5 [4])        W4A4 qat           0.14   0.35  +0.21
@@ -968,6 +968,24 @@ static int acc_has_depthwise(const net_network *net)
         if (acc_is_depthwise(&net->layers[i]))
             return 1;
     return 0;
+}
+
+double net_acc_point_estimate(const net_network *net, const net_acc_params *p, size_t i)
+{
+    assert(net != NULL && p != NULL && i < net->n_acc_points);
+    const net_acc_point *pt = &net->acc_points[i];
+    net_network probe = *net; /* shallow: the estimate reads the layers, not the points */
+    probe.n_acc_points = 0;
+    probe.acc = *p;
+    probe.acc.set = 1;
+    sw_compression c = net_compression_default();
+    c.prune = pt->prune;
+    c.prune_kind = pt->prune_kind;
+    c.wbits = pt->wbits;
+    c.abits = pt->abits;
+    c.quant = pt->method;
+    net_acc_src src;
+    return net_accuracy(&probe, &c, &src);
 }
 
 int net_acc_calibrate(const net_network *net, net_acc_params *out, double *rms_err, char *msg,

@@ -149,6 +149,10 @@ net_acc_params net_acc_defaults(const net_network *net);
 int net_acc_calibrate(const net_network *net, net_acc_params *out, double *rms_err, char *msg,
                       size_t msg_len);
 
+/* The proxy's estimate (top-1, %) of net's measured point i under the parameters p, the measured
+ * values themselves left out: what calibration compares each measured point with. Pure. */
+double net_acc_point_estimate(const net_network *net, const net_acc_params *p, size_t i);
+
 /* Names used in files and on the command line, indexed by the enums above; NULL-terminated. */
 extern const char *const net_kind_names[];       /* "conv", "fc", "matmul" */
 extern const char *const net_prune_kind_names[]; /* "unstructured", "channel", "nm" */

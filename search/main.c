@@ -541,25 +541,12 @@ static int cli_calibrate(int argc, char **argv)
         return 2;
     }
     /* The points, measured against the proxy before and after (estimates, not lookups). */
-    net_network probe = *net;
-    probe.n_acc_points = 0;
     printf("%-8s %-13s %5s %5s %-6s %9s %9s %9s\n", "prune", "prune_kind", "wbits", "abits",
            "method", "measured", "before", "after");
     for (size_t i = 0; i < net->n_acc_points; i++) {
         const net_acc_point *pt = &net->acc_points[i];
-        sw_compression c = net_compression_default();
-        net_acc_src src;
-        c.prune = pt->prune;
-        c.prune_kind = pt->prune_kind;
-        c.wbits = pt->wbits;
-        c.abits = pt->abits;
-        c.quant = pt->method;
-        probe.acc = before;
-        probe.acc.set = 1;
-        double b = net_accuracy(&probe, &c, &src);
-        probe.acc = after;
-        probe.acc.set = 1;
-        double a = net_accuracy(&probe, &c, &src);
+        double b = net_acc_point_estimate(net, &before, i);
+        double a = net_acc_point_estimate(net, &after, i);
         rms_before += (b - pt->top1) * (b - pt->top1);
         printf("%-8g %-13s %5u %5u %-6s %9.2f %9.2f %9.2f\n", pt->prune,
                net_prune_kind_names[pt->prune_kind], pt->wbits, pt->abits,
