@@ -870,8 +870,7 @@ static double acc_sse(const net_network *net, const net_acc_params *par)
     double sse = 0.0;
     for (size_t i = 0; i < net->n_acc_points; i++) {
         const net_acc_point *pt = &net->acc_points[i];
-        sw_compression c = {pt->prune, pt->prune_kind, pt->wbits,
-                            pt->abits, NET_FMT_INT,    pt->method};
+        sw_compression c = net_acc_point_setting(pt);
         double d = acc_proxy(net, par, &c) - pt->top1;
         sse += d * d;
     }
@@ -970,6 +969,17 @@ static int acc_has_depthwise(const net_network *net)
     return 0;
 }
 
+sw_compression net_acc_point_setting(const net_acc_point *pt)
+{
+    sw_compression c = net_compression_default();
+    c.prune = pt->prune;
+    c.prune_kind = pt->prune_kind;
+    c.wbits = pt->wbits;
+    c.abits = pt->abits;
+    c.quant = pt->method;
+    return c;
+}
+
 double net_acc_point_estimate(const net_network *net, const net_acc_params *p, size_t i)
 {
     assert(net != NULL && p != NULL && i < net->n_acc_points);
@@ -978,12 +988,7 @@ double net_acc_point_estimate(const net_network *net, const net_acc_params *p, s
     probe.n_acc_points = 0;
     probe.acc = *p;
     probe.acc.set = 1;
-    sw_compression c = net_compression_default();
-    c.prune = pt->prune;
-    c.prune_kind = pt->prune_kind;
-    c.wbits = pt->wbits;
-    c.abits = pt->abits;
-    c.quant = pt->method;
+    sw_compression c = net_acc_point_setting(pt);
     net_acc_src src;
     return net_accuracy(&probe, &c, &src);
 }

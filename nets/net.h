@@ -153,6 +153,9 @@ int net_acc_calibrate(const net_network *net, net_acc_params *out, double *rms_e
  * values themselves left out: what calibration compares each measured point with. Pure. */
 double net_acc_point_estimate(const net_network *net, const net_acc_params *p, size_t i);
 
+/* The compression setting a measured point describes (the other fields at their defaults). */
+sw_compression net_acc_point_setting(const net_acc_point *pt);
+
 /* Names used in files and on the command line, indexed by the enums above; NULL-terminated. */
 extern const char *const net_kind_names[];       /* "conv", "fc", "matmul" */
 extern const char *const net_prune_kind_names[]; /* "unstructured", "channel", "nm" */

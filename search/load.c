@@ -1103,12 +1103,7 @@ static int acc_points_read(net_network *net, const xmlNode *n, long *lines, cons
             if ((rc = attr_param(c, &acc_point_table[i], pt, path, err)) != 0)
                 return rc;
         }
-        sw_compression cmp = net_compression_default();
-        cmp.prune = pt->prune;
-        cmp.prune_kind = pt->prune_kind;
-        cmp.wbits = pt->wbits;
-        cmp.abits = pt->abits;
-        cmp.quant = pt->method;
+        sw_compression cmp = net_acc_point_setting(pt);
         if (net_compression_check(&cmp, msg, sizeof msg) != 0)
             return fail_at(err, path, c, "%s", msg);
         if (pt->top1 > net->top1)
