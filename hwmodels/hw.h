@@ -16,47 +16,13 @@
 #include <stdint.h>
 
 #include "net.h"
+#include "ptable.h"
 
 /* The version of the models' numbers. A sweep records it in its run state and summary.json, and
  * `--resume` and `merge` refuse a run made with another: bump it in any commit that changes a
  * number some model returns for an unchanged input (an equation, a constant, a table, a
  * default), so that a run is never finished or merged with numbers of two versions. */
 #define HW_MODEL_VERSION 1
-
-/* ------------------------------------------------------------------ parameter tables */
-
-typedef enum hw_ptype {
-    HW_P_INT = 0, /* stored as uint32_t at offset */
-    HW_P_REAL,    /* stored as double at offset */
-    HW_P_ENUM     /* stored as int (index into choices) at offset */
-} hw_ptype;
-
-typedef struct hw_param {
-    const char *name;           /* attribute / --set / CSV column name */
-    const char *unit;           /* unit for humans ("KB", "MHz", "GB/s", "" for none) */
-    hw_ptype type;              /* storage type at offset */
-    double def;                 /* default value (enum: index) */
-    double min, max;            /* allowed closed range (enum: ignored) */
-    const char *const *choices; /* enum value names, NULL-terminated; NULL otherwise */
-    size_t offset;              /* offsetof() in the owning struct */
-    const char *help;           /* one line for `squash list templates` */
-    /* For a parameter whose values are a set inside [min, max] (tech_nm: the tabulated nodes),
-     * whether value is one of them; if not, the set is written to list ("65, 45, ...").
-     * NULL: every value in the range is allowed. */
-    int (*in_set)(double value, char *list, size_t list_len);
-} hw_param;
-
-/* Finds a parameter by name in a table; NULL if absent. */
-const hw_param *hw_param_find(const hw_param *table, size_t n, const char *name);
-/* Stores value (enum: index) into the struct at base; no range check. */
-void hw_param_set(const hw_param *p, void *base, double value);
-/* Reads the value (enum: index) back as a double. */
-double hw_param_get(const hw_param *p, const void *base);
-/* Parses text for this parameter (number, or enum name) into *value. Returns 0, or -1 with a
- * message (not a number, out of range, not an integer, unknown choice, not in the set). */
-int hw_param_parse(const hw_param *p, const char *text, double *value, char *msg, size_t msg_len);
-/* Formats a value for output (enum: its name; int: integer; real: shortest round-trip). */
-void hw_param_format(const hw_param *p, double value, char *buf, size_t buf_len);
 
 /* ------------------------------------------------------------------ technology */
 
@@ -93,7 +59,7 @@ typedef struct hw_tech {
     double area_scale;   /* area factor relative to 45 nm (1 at 45 nm; set by scaling) */
 } hw_tech;
 
-extern const hw_param hw_tech_params[];
+extern const pt_param hw_tech_params[];
 extern const size_t hw_tech_n_params;
 
 /* The 45 nm defaults (every field from the table's def). */
@@ -154,7 +120,7 @@ typedef struct hw_layer_cost {
 struct hw_template {
     const char *name;       /* "systolic" */
     const char *summary;    /* one line for `squash list templates` */
-    const hw_param *params; /* the template's parameter table */
+    const pt_param *params; /* the template's parameter table */
     size_t n_params;        /* entries in params */
     size_t params_size;     /* sizeof the template's parameter struct (<= HW_PARAMS_MAX_BYTES) */
     /* Cross-parameter checks beyond each parameter's range; 0 or -1 with a message. */

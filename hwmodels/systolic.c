@@ -178,30 +178,30 @@ _Static_assert(sizeof(systolic_params) <= HW_PARAMS_MAX_BYTES, "params exceed hw
 #name, unit, type, def, lo, hi, choices, offsetof(systolic_params, name), help, NULL       \
     }
 
-static const hw_param systolic_params_table[] = {
-    SYS_P(rows, "PEs", HW_P_INT, 32, 1, 4096, NULL, "PE rows of the array"),
-    SYS_P(cols, "PEs", HW_P_INT, 32, 1, 4096, NULL, "PE columns of the array"),
-    SYS_P(dataflow, "", HW_P_ENUM, SYS_WS, 0, 0, systolic_dataflow_names,
+static const pt_param systolic_params_table[] = {
+    SYS_P(rows, "PEs", PT_INT, 32, 1, 4096, NULL, "PE rows of the array"),
+    SYS_P(cols, "PEs", PT_INT, 32, 1, 4096, NULL, "PE columns of the array"),
+    SYS_P(dataflow, "", PT_ENUM, SYS_WS, 0, 0, systolic_dataflow_names,
           "stationary operand: ws weight, os output, is input"),
-    SYS_P(mac_bits, "bits", HW_P_INT, 8, 1, 32, NULL, "operand width a PE handles natively"),
-    SYS_P(precision, "", HW_P_ENUM, SYS_FIXED, 0, 0, systolic_precision_names,
+    SYS_P(mac_bits, "bits", PT_INT, 8, 1, 32, NULL, "operand width a PE handles natively"),
+    SYS_P(precision, "", PT_ENUM, SYS_FIXED, 0, 0, systolic_precision_names,
           "fixed (passes), bitfusion (fusible), bitserial (activation bits serial)"),
-    SYS_P(sparsity, "", HW_P_ENUM, SYS_SP_NONE, 0, 0, systolic_sparsity_names,
+    SYS_P(sparsity, "", PT_ENUM, SYS_SP_NONE, 0, 0, systolic_sparsity_names,
           "zero weights: none, gate (energy), skip (energy and cycles)"),
-    SYS_P(glb_kb, "KB", HW_P_INT, 512, 1, 1048576, NULL, "global buffer capacity"),
-    SYS_P(dram, "", HW_P_ENUM, HW_DRAM_LPDDR4, 0, 0, hw_dram_names, "DRAM kind"),
+    SYS_P(glb_kb, "KB", PT_INT, 512, 1, 1048576, NULL, "global buffer capacity"),
+    SYS_P(dram, "", PT_ENUM, HW_DRAM_LPDDR4, 0, 0, hw_dram_names, "DRAM kind"),
     /* Ranges keep units checkable: a value off by a unit (MB/s for GB/s, kHz for MHz) falls
      * outside. One HBM3 stack gives ~0.8-1.2 TB/s and the largest GPUs carry 8 (8 TB/s), so a
      * single accelerator's DRAM bus above 10 000 GB/s is not real; 0.01 GB/s (10 MB/s) is a
      * microcontroller's serial flash. Clocks: no accelerator runs below 1 MHz or above 5 GHz. */
-    SYS_P(dram_gbps, "GB/s", HW_P_REAL, 25.6, 0.01, 10000.0, NULL, "DRAM bandwidth (bytes)"),
-    SYS_P(freq_mhz, "MHz", HW_P_REAL, 800.0, 1.0, 5000.0, NULL, "clock frequency"),
-    {"tech_nm", "nm", HW_P_INT, 28, 7, 65, NULL, offsetof(systolic_params, tech_nm),
+    SYS_P(dram_gbps, "GB/s", PT_REAL, 25.6, 0.01, 10000.0, NULL, "DRAM bandwidth (bytes)"),
+    SYS_P(freq_mhz, "MHz", PT_REAL, 800.0, 1.0, 5000.0, NULL, "clock frequency"),
+    {"tech_nm", "nm", PT_INT, 28, 7, 65, NULL, offsetof(systolic_params, tech_nm),
      "technology node: 65 45 32 28 22 16 14 7", hw_tech_node_in_set},
-    SYS_P(acc_bits, "bits", HW_P_INT, 32, 1, 64, NULL, "accumulator / partial-sum width"),
-    SYS_P(acc_kb, "KB", HW_P_INT, 0, 0, 1048576, NULL,
+    SYS_P(acc_bits, "bits", PT_INT, 32, 1, 64, NULL, "accumulator / partial-sum width"),
+    SYS_P(acc_kb, "KB", PT_INT, 0, 0, 1048576, NULL,
           "accumulator SRAM for partial sums (0: none, psums go to the global buffer)"),
-    SYS_P(gate_frac, "", HW_P_REAL, 0.1, 0.0, 1.0, NULL,
+    SYS_P(gate_frac, "", PT_REAL, 0.1, 0.0, 1.0, NULL,
           "energy of a gated zero MAC as a fraction of a MAC"),
 };
 

@@ -45,9 +45,9 @@
  *   ddr3   30  — Horowitz [1]: 1300–2600 pJ per 64-bit access → 20–40 pJ/bit. (Malladi et al.,
  *                ISCA 2012 [6] quote ≈ 70 pJ/bit for DDR3 including background power at
  *                datacenter utilization; override to that if wanted.)
- *   ddr4   17.5 — 15–20 pJ/bit quoted for DDR4 by vendors and surveys (mid-range; no single source).
- *   lpddr4 5    — 4–6 pJ/bit (same).
- *   hbm2   3.9  — O'Connor et al., "Fine-grained DRAM", MICRO 2017 [7].
+ *   ddr4   17.5 — 15–20 pJ/bit quoted for DDR4 by vendors and surveys (mid-range; no single
+ * source). lpddr4 5    — 4–6 pJ/bit (same). hbm2   3.9  — O'Connor et al., "Fine-grained DRAM",
+ * MICRO 2017 [7].
  *
  * AREA — from Google TPU v1 (Jouppi et al., ISCA 2017 [4], floor plan, Fig. 2 / Table 2): 28 nm
  *   die ≤ 331 mm²; the matrix unit (65536 8-bit MACs) is 24 % of it and the 24 MiB unified buffer
@@ -98,10 +98,10 @@ const char *const hw_dram_names[] = {"ddr3", "ddr4", "lpddr4", "hbm2", NULL};
 
 #define TECH_P(field, unit, def, lo, hi, help)                                                     \
     {                                                                                              \
-#field, unit, HW_P_REAL, def, lo, hi, NULL, offsetof(hw_tech, field), help, NULL           \
+#field, unit, PT_REAL, def, lo, hi, NULL, offsetof(hw_tech, field), help, NULL             \
     }
 
-const hw_param hw_tech_params[] = {
+const pt_param hw_tech_params[] = {
     TECH_P(int_mult_pj_per_bit2, "pJ/bit2", 0.003125, 1e-6, 1.0,
            "integer multiply per partial product (Horowitz 8x8 = 0.2 pJ)"),
     TECH_P(int_add_pj_per_bit, "pJ/bit", 0.003125, 1e-6, 1.0,

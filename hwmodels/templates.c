@@ -34,8 +34,8 @@ const hw_template *hw_template_find(const char *name)
 /* The node of a design, from its template's "tech_nm" parameter; 0 if it has none. */
 static double config_tech_nm(const hw_config *cfg)
 {
-    const hw_param *p = hw_param_find(cfg->tpl->params, cfg->tpl->n_params, HW_TECH_NM_PARAM);
-    return p != NULL ? hw_param_get(p, cfg->params) : 0.0;
+    const pt_param *p = pt_find(cfg->tpl->params, cfg->tpl->n_params, HW_TECH_NM_PARAM);
+    return p != NULL ? pt_get(p, cfg->params) : 0.0;
 }
 
 void hw_config_init(hw_config *cfg, const hw_template *tpl, const char *name)
@@ -46,52 +46,10 @@ void hw_config_init(hw_config *cfg, const hw_template *tpl, const char *name)
     snprintf(cfg->name, sizeof cfg->name, "%s", name != NULL ? name : tpl->name);
     cfg->tpl = tpl;
     for (size_t i = 0; i < tpl->n_params; i++)
-        hw_param_set(&tpl->params[i], cfg->params, tpl->params[i].def);
+        pt_set(&tpl->params[i], cfg->params, tpl->params[i].def);
     cfg->tech45 = hw_tech_default();
     double tech_nm = config_tech_nm(cfg);
     cfg->tech = hw_tech_node_ok(tech_nm) ? hw_tech_scaled(&cfg->tech45, tech_nm) : cfg->tech45;
-}
-
-static size_t param_n_choices(const hw_param *p)
-{
-    size_t n = 0;
-    while (p->choices != NULL && p->choices[n] != NULL)
-        n++;
-    return n;
-}
-
-/* Range check of one value against its table entry; 0 or -1 with a message. */
-static int param_check(const hw_param *p, double v, char *msg, size_t msg_len)
-{
-    if (!isfinite(v)) {
-        snprintf(msg, msg_len, "%s is not a finite number", p->name);
-        return -1;
-    }
-    switch (p->type) {
-    case HW_P_ENUM: {
-        size_t n = param_n_choices(p);
-        if (v < 0.0 || v != floor(v) || v >= (double)n) {
-            snprintf(msg, msg_len, "%s: choice index %g is not one of the %zu choices", p->name, v,
-                     n);
-            return -1;
-        }
-        return 0;
-    }
-    case HW_P_INT:
-        if (v != floor(v)) {
-            snprintf(msg, msg_len, "%s = %g is not an integer", p->name, v);
-            return -1;
-        }
-        break;
-    case HW_P_REAL:
-        break;
-    }
-    if (v < p->min || v > p->max) {
-        snprintf(msg, msg_len, "%s = %g is out of range [%g, %g]%s%s", p->name, v, p->min, p->max,
-                 p->unit[0] != '\0' ? " " : "", p->unit);
-        return -1;
-    }
-    return 0;
 }
 
 int hw_config_prepare(hw_config *cfg, char *msg, size_t msg_len)
@@ -100,22 +58,22 @@ int hw_config_prepare(hw_config *cfg, char *msg, size_t msg_len)
     const hw_template *tpl = cfg->tpl;
 
     for (size_t i = 0; i < tpl->n_params; i++) {
-        const hw_param *p = &tpl->params[i];
-        if (param_check(p, hw_param_get(p, cfg->params), msg, msg_len) != 0)
+        const pt_param *p = &tpl->params[i];
+        if (pt_check(p, pt_get(p, cfg->params), msg, msg_len) != 0)
             return -1;
     }
     for (size_t i = 0; i < hw_tech_n_params; i++) {
-        const hw_param *p = &hw_tech_params[i];
-        if (param_check(p, hw_param_get(p, &cfg->tech45), msg, msg_len) != 0)
+        const pt_param *p = &hw_tech_params[i];
+        if (pt_check(p, pt_get(p, &cfg->tech45), msg, msg_len) != 0)
             return -1;
     }
 
-    const hw_param *node = hw_param_find(tpl->params, tpl->n_params, HW_TECH_NM_PARAM);
+    const pt_param *node = pt_find(tpl->params, tpl->n_params, HW_TECH_NM_PARAM);
     if (node == NULL) {
         snprintf(msg, msg_len, "template %s has no %s parameter", tpl->name, HW_TECH_NM_PARAM);
         return -1;
     }
-    double tech_nm = hw_param_get(node, cfg->params);
+    double tech_nm = pt_get(node, cfg->params);
     if (!hw_tech_node_ok(tech_nm)) {
         snprintf(msg, msg_len, "%s = %g is not a supported node (65 45 32 28 22 16 14 7)",
                  HW_TECH_NM_PARAM, tech_nm);

@@ -12,7 +12,7 @@
  *                `FILE:LINE: malformed XML: <libxml2's message>`, taken from the parser
  *                context's own last error (one context per call: thread-safe, no global
  *                handler).
- *   2. validate — every attribute is checked against its table (hw_param: the template's
+ *   2. validate — every attribute is checked against its table (pt_param: the template's
  *                parameters, hw_tech_params, sq_compression_params, or the fixed layer
  *                attributes below) and defaults are filled. Every error is
  *                `FILE:LINE: message` with the line of the offending element.
@@ -97,7 +97,7 @@ static void buf_append(char *buf, size_t len, const char *fmt, ...)
 }
 
 /* Appends the names of a parameter table: "a, b, c". */
-static void buf_append_params(char *buf, size_t len, const hw_param *table, size_t n, int first)
+static void buf_append_params(char *buf, size_t len, const pt_param *table, size_t n, int first)
 {
     for (size_t i = 0; i < n; i++)
         buf_append(buf, len, "%s%s", first && i == 0 ? "" : ", ", table[i].name);
@@ -255,13 +255,13 @@ static int name_in(const char *name, const char *const *list)
 }
 
 /* Fails on the first attribute of n that is not in fixed (NULL-terminated) nor in table. */
-static int check_attrs(const xmlNode *n, const char *const *fixed, const hw_param *table,
+static int check_attrs(const xmlNode *n, const char *const *fixed, const pt_param *table,
                        size_t n_table, const char *path, sq_error *err)
 {
     for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
         const char *name = (const char *)a->name;
-        if (a->ns == NULL && (name_in(name, fixed) ||
-                              (table != NULL && hw_param_find(table, n_table, name) != NULL)))
+        if (a->ns == NULL &&
+            (name_in(name, fixed) || (table != NULL && pt_find(table, n_table, name) != NULL)))
             continue;
         char allowed[768] = "";
         for (size_t i = 0; fixed != NULL && fixed[i] != NULL; i++)
@@ -294,7 +294,7 @@ static int attr_get(const xmlNode *n, const char *name, char *buf, size_t len, c
 
 /* Reads a numeric attribute through a one-off parameter description (same parsing and
  * messages as the tables). Absent: def if !required, else an error. */
-static int attr_number(const xmlNode *n, const char *name, hw_ptype type, double min, double max,
+static int attr_number(const xmlNode *n, const char *name, pt_type type, double min, double max,
                        int required, double def, double *out, const char *path, sq_error *err)
 {
     char text[SQ_ATTR_MAX];
@@ -308,9 +308,9 @@ static int attr_number(const xmlNode *n, const char *name, hw_ptype type, double
         *out = def;
         return 0;
     }
-    const hw_param p = {name, "", type, def, min, max, NULL, 0, NULL, NULL};
+    const pt_param p = {name, "", type, def, min, max, NULL, 0, NULL, NULL};
     char msg[512];
-    if (hw_param_parse(&p, text, out, msg, sizeof msg) != 0)
+    if (pt_parse(&p, text, out, msg, sizeof msg) != 0)
         return fail_at(err, path, n, "attribute '%s': %s", name, msg);
     return 0;
 }
@@ -319,14 +319,14 @@ static int attr_u32(const xmlNode *n, const char *name, double min, double max, 
                     uint32_t def, uint32_t *out, const char *path, sq_error *err)
 {
     double v = 0.0;
-    int rc = attr_number(n, name, HW_P_INT, min, max, required, def, &v, path, err);
+    int rc = attr_number(n, name, PT_INT, min, max, required, def, &v, path, err);
     if (rc == 0)
         *out = (uint32_t)v;
     return rc;
 }
 
 /* Reads a table parameter from attribute text into base (struct the table describes). */
-static int attr_param(const xmlNode *n, const hw_param *p, void *base, const char *path,
+static int attr_param(const xmlNode *n, const pt_param *p, void *base, const char *path,
                       sq_error *err)
 {
     char text[SQ_ATTR_MAX];
@@ -335,9 +335,9 @@ static int attr_param(const xmlNode *n, const hw_param *p, void *base, const cha
         return rc;
     double v = 0.0;
     char msg[512];
-    if (hw_param_parse(p, text, &v, msg, sizeof msg) != 0)
+    if (pt_parse(p, text, &v, msg, sizeof msg) != 0)
         return fail_at(err, path, n, "attribute '%s': %s", p->name, msg);
-    hw_param_set(p, base, v);
+    pt_set(p, base, v);
     return 0;
 }
 
@@ -824,7 +824,7 @@ static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const
             break;
         l->h = m;
         l->w = 1;
-        const hw_param b = {"b", "", HW_P_ENUM, 1, 0, 0, matmul_b_names, 0, NULL, NULL};
+        const pt_param b = {"b", "", PT_ENUM, 1, 0, 0, matmul_b_names, 0, NULL, NULL};
         int b_is_weight = 1;
         rc = attr_param(n, &b, &b_is_weight, path, err);
         l->b_is_weight = b_is_weight;
@@ -880,9 +880,9 @@ typedef struct model_limits {
     long double cycles_per_byte; /* slowest DRAM per fastest clock (cycles/byte) */
 } model_limits;
 
-static long double table_max(const hw_param *table, size_t n, const char *name, int want_max)
+static long double table_max(const pt_param *table, size_t n, const char *name, int want_max)
 {
-    const hw_param *p = hw_param_find(table, n, name);
+    const pt_param *p = pt_find(table, n, name);
     assert(p != NULL);
     return p == NULL ? 0.0L : want_max ? (long double)p->max : (long double)p->min;
 }
@@ -890,7 +890,7 @@ static long double table_max(const hw_param *table, size_t n, const char *name, 
 static model_limits model_limits_get(void)
 {
     const hw_template *t = &hw_systolic_template;
-    const hw_param *c = sq_compression_params;
+    const pt_param *c = sq_compression_params;
     size_t nc = sq_compression_n_params;
     long double bits = table_max(c, nc, "wbits", 1), abits = table_max(c, nc, "abits", 1);
     if (abits > bits)
@@ -971,24 +971,24 @@ static int layer_counts_check(const net_layer *l, const model_limits *m, long do
     {                                                                                              \
 #field, "", type, def, lo, hi, choices, offsetof(net_acc_params, field), help, NULL        \
     }
-static const hw_param acc_params_table[] = {
-    ACC_P(q_scale, HW_P_REAL, 1, 1e-9, 1e9, NULL, "quantization sensitivity"),
-    ACC_P(p_scale, HW_P_REAL, 1, 1e-9, 1e9, NULL, "pruning sensitivity"),
-    ACC_P(ptq_scale, HW_P_REAL, 1, 1, 1e9, NULL, "post-training noise factor"),
-    ACC_P(dw_factor, HW_P_REAL, 1, 1, 1e9, NULL, "depthwise sensitivity factor"),
+static const pt_param acc_params_table[] = {
+    ACC_P(q_scale, PT_REAL, 1, 1e-9, 1e9, NULL, "quantization sensitivity"),
+    ACC_P(p_scale, PT_REAL, 1, 1e-9, 1e9, NULL, "pruning sensitivity"),
+    ACC_P(ptq_scale, PT_REAL, 1, 1, 1e9, NULL, "post-training noise factor"),
+    ACC_P(dw_factor, PT_REAL, 1, 1, 1e9, NULL, "depthwise sensitivity factor"),
 };
 #undef ACC_P
 #define ACC_PT(field, type, def, lo, hi, choices)                                                  \
     {                                                                                              \
 #field, "", type, def, lo, hi, choices, offsetof(net_acc_point, field), NULL, NULL         \
     }
-static const hw_param acc_point_table[] = {
-    ACC_PT(prune, HW_P_REAL, 0, 0, 0.999999, NULL),
-    ACC_PT(prune_kind, HW_P_ENUM, NET_PRUNE_UNSTRUCTURED, 0, 0, net_prune_kind_names),
-    ACC_PT(wbits, HW_P_INT, 8, 1, 32, NULL),
-    ACC_PT(abits, HW_P_INT, 8, 1, 32, NULL),
-    ACC_PT(method, HW_P_ENUM, NET_QUANT_QAT, 0, 0, net_quant_names),
-    ACC_PT(top1, HW_P_REAL, 0, 0, 100, NULL),
+static const pt_param acc_point_table[] = {
+    ACC_PT(prune, PT_REAL, 0, 0, 0.999999, NULL),
+    ACC_PT(prune_kind, PT_ENUM, NET_PRUNE_UNSTRUCTURED, 0, 0, net_prune_kind_names),
+    ACC_PT(wbits, PT_INT, 8, 1, 32, NULL),
+    ACC_PT(abits, PT_INT, 8, 1, 32, NULL),
+    ACC_PT(method, PT_ENUM, NET_QUANT_QAT, 0, 0, net_quant_names),
+    ACC_PT(top1, PT_REAL, 0, 0, 100, NULL),
 };
 #undef ACC_PT
 static const char *const acc_point_required[] = {"wbits", "abits", "top1", NULL};
@@ -1099,7 +1099,7 @@ static int acc_points_read(net_network *net, const xmlNode *n, long *lines, cons
                 return fail_at(err, path, c, "missing required attribute '%s' on <point>", *r);
         }
         for (size_t i = 0; i < n_pt; i++) {
-            hw_param_set(&acc_point_table[i], pt, acc_point_table[i].def);
+            pt_set(&acc_point_table[i], pt, acc_point_table[i].def);
             if ((rc = attr_param(c, &acc_point_table[i], pt, path, err)) != 0)
                 return rc;
         }
@@ -1203,8 +1203,7 @@ static int net_from_doc(net_network **out, const xmlDoc *doc, const char *path, 
     }
     if (rc == 1)
         memcpy(net->source, text, strlen(text) + 1);
-    if ((rc = attr_number(root, "top1", HW_P_REAL, 0.0, 100.0, 0, 0.0, &net->top1, path, err)) !=
-            0 ||
+    if ((rc = attr_number(root, "top1", PT_REAL, 0.0, 100.0, 0, 0.0, &net->top1, path, err)) != 0 ||
         (rc = attr_u32(root, "batch", 1, SQ_BATCH_MAX, 0, 1, &net->batch, path, err)) != 0)
         goto out;
 
@@ -1518,16 +1517,16 @@ static int set_one(hw_config *hw, sw_compression *cmp, const char *assignment, i
         cfg = *hw;
     if (cmp != NULL)
         c = *cmp;
-    const hw_param *p = NULL;
+    const pt_param *p = NULL;
     void *base = NULL;
     int is_cmp = 0;
-    if (hw != NULL && (p = hw_param_find(hw->tpl->params, hw->tpl->n_params, name)) != NULL) {
+    if (hw != NULL && (p = pt_find(hw->tpl->params, hw->tpl->n_params, name)) != NULL) {
         base = cfg.params;
     } else if (cmp != NULL &&
-               (p = hw_param_find(sq_compression_params, sq_compression_n_params, name)) != NULL) {
+               (p = pt_find(sq_compression_params, sq_compression_n_params, name)) != NULL) {
         base = &c;
         is_cmp = 1;
-    } else if (hw != NULL && (p = hw_param_find(hw_tech_params, hw_tech_n_params, name)) != NULL) {
+    } else if (hw != NULL && (p = pt_find(hw_tech_params, hw_tech_n_params, name)) != NULL) {
         base = &cfg.tech45;
     } else {
         char known[768] = "";
@@ -1547,9 +1546,9 @@ static int set_one(hw_config *hw, sw_compression *cmp, const char *assignment, i
 
     double v = 0.0;
     char msg[512] = "";
-    if (hw_param_parse(p, value_text, &v, msg, sizeof msg) != 0)
+    if (pt_parse(p, value_text, &v, msg, sizeof msg) != 0)
         return sq_fail(err, SQ_EINPUT, "--set %s: %s", assignment, msg);
-    hw_param_set(p, base, v);
+    pt_set(p, base, v);
     /* A compression setting is range-checked here, per parameter, but not as a whole: the
      * combination rules (numfmt=bf needs 16 bits, nm needs prune 0.5, ...) would otherwise make
      * `--set numfmt=bf --set wbits=16 --set abits=16` fail or pass depending on the order.
@@ -1662,7 +1661,7 @@ static int xp_push(sq_sweep *s, size_t *cap, double v, int monotone, const xmlNo
     char list[256];
     if (s->param->in_set != NULL && !s->param->in_set(v, list, sizeof list)) {
         char text[40];
-        hw_param_format(s->param, v, text, sizeof text);
+        pt_format(s->param, v, text, sizeof text);
         return fail_at(err, path, n, "sweep of '%s': %s %s is not supported (one of: %s %s)",
                        s->param->name, text, s->param->unit, list, s->param->unit);
     }
@@ -1697,7 +1696,7 @@ static int xp_values_distinct(const sq_sweep *s, const xmlNode *n, const char *p
     for (size_t i = 1; i < s->n_values && rc == SQ_OK; i++) {
         if (sorted[i] == sorted[i - 1]) {
             char text[64];
-            hw_param_format(s->param, sorted[i], text, sizeof text);
+            pt_format(s->param, sorted[i], text, sizeof text);
             rc = fail_at(err, path, n, "sweep of '%s': value '%s' appears twice", s->param->name,
                          text);
         }
@@ -1715,7 +1714,7 @@ static double xp_snap(double v)
 }
 
 /* Builds one <sweep> over table (the parent's parameter table). */
-static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const hw_param *table, size_t n_table,
+static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const pt_param *table, size_t n_table,
                               const char *parent, const char *path, sq_error *err)
 {
     static const char *const attrs[] = {"param", "values", "from", "to", "step", "factor", NULL};
@@ -1734,7 +1733,7 @@ static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const hw_param *tab
         rc = fail_at(err, path, n, "missing required attribute 'param' on <sweep>");
         goto out;
     }
-    s->param = hw_param_find(table, n_table, text);
+    s->param = pt_find(table, n_table, text);
     if (s->param == NULL) {
         char allowed[768] = "";
         buf_append_params(allowed, sizeof allowed, table, n_table, 1);
@@ -1742,7 +1741,7 @@ static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const hw_param *tab
                      allowed);
         goto out;
     }
-    const hw_param *p = s->param;
+    const pt_param *p = s->param;
 
     int has_from = xmlHasNsProp(n, (const xmlChar *)"from", NULL) != NULL;
     int has_to = xmlHasNsProp(n, (const xmlChar *)"to", NULL) != NULL;
@@ -1767,7 +1766,7 @@ static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const hw_param *tab
             text[len] = '\0';
             at += len;
             double v = 0.0;
-            if (hw_param_parse(p, text, &v, msg, sizeof msg) != 0) {
+            if (pt_parse(p, text, &v, msg, sizeof msg) != 0) {
                 rc = fail_at(err, path, n, "sweep of '%s': %s", p->name, msg);
                 goto out;
             }
@@ -1785,7 +1784,7 @@ static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const hw_param *tab
                      "<sweep> needs values=\"...\", or from, to and step, or from, to and factor");
         goto out;
     }
-    if (p->type == HW_P_ENUM) {
+    if (p->type == PT_ENUM) {
         char choices[512] = "";
         for (size_t i = 0; p->choices[i] != NULL; i++)
             buf_append(choices, sizeof choices, "%s%s", i ? " " : "", p->choices[i]);
@@ -1816,7 +1815,7 @@ static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const hw_param *tab
             goto out;
         }
         for (double i = 0.0; i <= steps; i += 1.0) {
-            double v = p->type == HW_P_INT ? from + i * by : xp_snap(from + i * by);
+            double v = p->type == PT_INT ? from + i * by : xp_snap(from + i * by);
             if ((rc = xp_push(s, &cap, v > to ? to : v, 1, n, path, err)) != 0)
                 goto out;
         }
@@ -1831,7 +1830,7 @@ static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const hw_param *tab
             goto out;
         }
         for (double v = from; v <= to * (1.0 + 1e-12); v *= by) {
-            double snapped = p->type == HW_P_INT ? v : xp_snap(v);
+            double snapped = p->type == PT_INT ? v : xp_snap(v);
             if ((rc = xp_push(s, &cap, snapped > to ? to : snapped, 1, n, path, err)) != 0)
                 goto out;
         }
@@ -1847,7 +1846,7 @@ out:
 static int xp_group(sq_experiment *xp, const xmlNode *n, int is_hw, const char *path, sq_error *err)
 {
     static const char *const hw_fixed[] = {"ref", NULL};
-    const hw_param *table = is_hw ? xp->hw.tpl->params : sq_compression_params;
+    const pt_param *table = is_hw ? xp->hw.tpl->params : sq_compression_params;
     size_t n_table = is_hw ? xp->hw.tpl->n_params : sq_compression_n_params;
     void *base = is_hw ? (void *)xp->hw.params : (void *)&xp->cmp;
     int rc;
@@ -2047,10 +2046,10 @@ static int xp_from_doc(sq_experiment *xp, const xmlDoc *doc, const char *path, s
             if ((rc = check_attrs(c, constraint_attrs, NULL, 0, path, err)) != 0 ||
                 (rc = check_leaf(c, path, err)) != 0 ||
                 (rc = xp_metric(&k->metric, c, path, err)) != 0 ||
-                (rc = attr_number(c, "min", HW_P_REAL, -DBL_MAX, DBL_MAX, 0, -HUGE_VAL, &k->min,
-                                  path, err)) != 0 ||
-                (rc = attr_number(c, "max", HW_P_REAL, -DBL_MAX, DBL_MAX, 0, HUGE_VAL, &k->max,
-                                  path, err)) != 0)
+                (rc = attr_number(c, "min", PT_REAL, -DBL_MAX, DBL_MAX, 0, -HUGE_VAL, &k->min, path,
+                                  err)) != 0 ||
+                (rc = attr_number(c, "max", PT_REAL, -DBL_MAX, DBL_MAX, 0, HUGE_VAL, &k->max, path,
+                                  err)) != 0)
                 return rc;
             if (isinf(k->min) && isinf(k->max))
                 return fail_at(err, path, c, "<constraint> needs 'min', 'max' or both");
@@ -2059,7 +2058,7 @@ static int xp_from_doc(sq_experiment *xp, const xmlDoc *doc, const char *path, s
         } else if (elem_is(c, "objective")) {
             sq_objective *o = &xp->objectives[xp->n_objectives];
             static const char *const goals[] = {"min", "max", NULL};
-            const hw_param goal = {"goal", "", HW_P_ENUM, 0, 0, 0, goals, 0, NULL, NULL};
+            const pt_param goal = {"goal", "", PT_ENUM, 0, 0, 0, goals, 0, NULL, NULL};
             if ((rc = check_attrs(c, objective_attrs, NULL, 0, path, err)) != 0 ||
                 (rc = check_leaf(c, path, err)) != 0 ||
                 (rc = xp_metric(&o->metric, c, path, err)) != 0)
@@ -2257,7 +2256,7 @@ int sq_net_save_acc(const char *in_path, const char *out_path, const net_acc_par
     }
     for (size_t i = 0; i < sizeof acc_params_table / sizeof acc_params_table[0]; i++) {
         char buf[64];
-        sq_fmt_double(buf, sizeof buf, hw_param_get(&acc_params_table[i], p));
+        sq_fmt_double(buf, sizeof buf, pt_get(&acc_params_table[i], p));
         if (xmlSetProp(acc, (const xmlChar *)acc_params_table[i].name, (const xmlChar *)buf) ==
             NULL) {
             rc = sq_fail(err, SQ_ERUNTIME, "squash: out of memory");

@@ -566,20 +566,20 @@ static int cli_calibrate(int argc, char **argv)
     return cli_report(rc, &err);
 }
 
-static void cli_list_params(const hw_param *table, size_t n)
+static void cli_list_params(const pt_param *table, size_t n)
 {
     char def[64], lo[64], hi[64];
     for (size_t i = 0; i < n; i++) {
-        const hw_param *p = &table[i];
-        hw_param_format(p, p->def, def, sizeof def);
+        const pt_param *p = &table[i];
+        pt_format(p, p->def, def, sizeof def);
         printf("    %-24s %-8s default %-10s ", p->name, p->unit[0] ? p->unit : "-", def);
-        if (p->type == HW_P_ENUM) {
+        if (p->type == PT_ENUM) {
             fputs("one of", stdout);
             for (const char *const *c = p->choices; *c; c++)
                 printf(" %s", *c);
         } else {
-            hw_param_format(p, p->min, lo, sizeof lo);
-            hw_param_format(p, p->max, hi, sizeof hi);
+            pt_format(p, p->min, lo, sizeof lo);
+            pt_format(p, p->max, hi, sizeof hi);
             printf("%s..%s", lo, hi);
         }
         printf("  %s\n", p->help ? p->help : "");

@@ -483,7 +483,7 @@ void sq_points_row(FILE *f, const sq_experiment *xp, const sq_point *p, int with
     fprintf(f, "%" PRIu64, p->id);
     for (size_t i = 0; i < xp->n_sweeps; i++) {
         const sq_sweep *s = &xp->sweeps[i];
-        hw_param_format(s->param, s->values[digits[i]], buf, sizeof buf);
+        pt_format(s->param, s->values[digits[i]], buf, sizeof buf);
         fprintf(f, ",%s", buf);
     }
     for (int k = 0; k < SQ_N_METRICS; k++) {

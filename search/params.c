@@ -1,5 +1,5 @@
 /*
- * params.c — the tables of search/: the compression settings as a parameter table (hw_param),
+ * params.c — the tables of search/: the compression settings as a parameter table (pt_param),
  * the metrics of a design point, and the built-in default experiment.
  *
  * sq_compression_params is the compression counterpart of a template's table: the one list
@@ -7,7 +7,7 @@
  * compression columns of outputs. sq_metrics is the one list of metric names: experiment files
  * (<constraint>, <objective>), CSV columns and `squash list metrics` all read it.
  *
- * The enums of sw_compression are C enums; they are stored through the HW_P_ENUM path, which
+ * The enums of sw_compression are C enums; they are stored through the PT_ENUM path, which
  * writes an int, so their size must be that of an int (checked below).
  *
  * prune is a closed range like every other parameter, so "< 1" becomes "<= 0.999999": a
@@ -23,19 +23,19 @@ static_assert(sizeof(net_prune_kind) == sizeof(int), "prune_kind is stored as an
 static_assert(sizeof(net_numfmt) == sizeof(int), "numfmt is stored as an int");
 static_assert(sizeof(net_quant) == sizeof(int), "quant is stored as an int");
 
-const hw_param sq_compression_params[] = {
-    {"prune", "", HW_P_REAL, 0.0, 0.0, 0.999999, NULL, offsetof(sw_compression, prune),
+const pt_param sq_compression_params[] = {
+    {"prune", "", PT_REAL, 0.0, 0.0, 0.999999, NULL, offsetof(sw_compression, prune),
      "fraction of weights removed (0 <= prune < 1)", NULL},
-    {"prune_kind", "", HW_P_ENUM, NET_PRUNE_UNSTRUCTURED, 0, 0, net_prune_kind_names,
+    {"prune_kind", "", PT_ENUM, NET_PRUNE_UNSTRUCTURED, 0, 0, net_prune_kind_names,
      offsetof(sw_compression, prune_kind),
      "unstructured (zeros anywhere), channel (whole output channels), nm (2:4 structured)", NULL},
-    {"wbits", "bits", HW_P_INT, 8, 1, 32, NULL, offsetof(sw_compression, wbits), "weight bit-width",
+    {"wbits", "bits", PT_INT, 8, 1, 32, NULL, offsetof(sw_compression, wbits), "weight bit-width",
      NULL},
-    {"abits", "bits", HW_P_INT, 8, 1, 32, NULL, offsetof(sw_compression, abits),
+    {"abits", "bits", PT_INT, 8, 1, 32, NULL, offsetof(sw_compression, abits),
      "activation bit-width", NULL},
-    {"numfmt", "", HW_P_ENUM, NET_FMT_INT, 0, 0, net_numfmt_names, offsetof(sw_compression, numfmt),
+    {"numfmt", "", PT_ENUM, NET_FMT_INT, 0, 0, net_numfmt_names, offsetof(sw_compression, numfmt),
      "number format: int, fp (IEEE float of wbits/abits), bf (bfloat16)", NULL},
-    {"quant", "", HW_P_ENUM, NET_QUANT_QAT, 0, 0, net_quant_names, offsetof(sw_compression, quant),
+    {"quant", "", PT_ENUM, NET_QUANT_QAT, 0, 0, net_quant_names, offsetof(sw_compression, quant),
      "qat (quantization-aware training) or ptq (post-training quantization): accuracy only", NULL},
 };
 

@@ -194,14 +194,14 @@ static void sq_json_cost(FILE *f, const hw_layer_cost *c)
 }
 
 /* One object of a parameter table's values, e.g. {"rows": 32, "dataflow": "ws"}. */
-static void sq_json_params(FILE *f, const hw_param *table, size_t n, const void *base)
+static void sq_json_params(FILE *f, const pt_param *table, size_t n, const void *base)
 {
     char buf[64];
     fputc('{', f);
     for (size_t i = 0; i < n; i++) {
-        hw_param_format(&table[i], hw_param_get(&table[i], base), buf, sizeof buf);
+        pt_format(&table[i], pt_get(&table[i], base), buf, sizeof buf);
         fprintf(f, "%s\"%s\": ", i ? ", " : "", table[i].name);
-        if (table[i].type == HW_P_ENUM)
+        if (table[i].type == PT_ENUM)
             sq_json_str(f, buf);
         else
             fputs(buf, f);

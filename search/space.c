@@ -13,7 +13,7 @@
  * space_size at 2^53 so that an id also survives a trip through a double.
  *
  * sq_space_point turns an id into a design: it copies the experiment's fixed hw_config and
- * sw_compression and stores each sweep's value through its parameter table (hw_param_set), then
+ * sw_compression and stores each sweep's value through its parameter table (pt_set), then
  * lets the models judge the combination (hw_config_prepare, net_compression_check). A refusal
  * is an infeasible point with a reason, not an error: the loader only checked each value on its
  * own. Both functions are pure and allocate nothing, so threads call them freely; the cost is
@@ -59,7 +59,7 @@ int sq_space_apply(const sq_experiment *xp, const uint32_t *digits, hw_config *h
     for (size_t i = 0; i < xp->n_sweeps; i++) {
         const sq_sweep *s = &xp->sweeps[i];
         assert(digits[i] < s->n_values);
-        hw_param_set(s->param, s->is_hw ? (void *)hw->params : (void *)cmp, s->values[digits[i]]);
+        pt_set(s->param, s->is_hw ? (void *)hw->params : (void *)cmp, s->values[digits[i]]);
     }
     if (hw_config_prepare(hw, msg, msg_len) != 0)
         return -1;

@@ -15,11 +15,11 @@
 /* Index of a choice of a template parameter, by name. */
 static double hw_choice(const hw_config *hw, const char *name, const char *choice)
 {
-    const hw_param *p = hw_param_find(hw->tpl->params, hw->tpl->n_params, name);
+    const pt_param *p = pt_find(hw->tpl->params, hw->tpl->n_params, name);
     assert_non_null(p);
     double v = -1.0;
     char msg[256];
-    assert_int_equal(hw_param_parse(p, choice, &v, msg, sizeof msg), 0);
+    assert_int_equal(pt_parse(p, choice, &v, msg, sizeof msg), 0);
     return v;
 }
 

@@ -288,7 +288,7 @@ static void test_load__accelerator_file(void **state)
     /* At 45 nm the scaled constants are the 45 nm ones. */
     assert_close_rel(hw.tech.sram_exp, 0.5, 1e-12);
     /* Not given: the template's default. */
-    const hw_param *mb = hw_param_find(hw.tpl->params, hw.tpl->n_params, "mac_bits");
+    const pt_param *mb = pt_find(hw.tpl->params, hw.tpl->n_params, "mac_bits");
     assert_non_null(mb);
     assert_close_rel(hw_get(&hw, "mac_bits"), mb->def, 0);
 }

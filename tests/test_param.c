@@ -18,19 +18,19 @@ typedef struct demo {
 
 static const char *const flow_names[] = {"ws", "os", "is", NULL};
 
-static const hw_param demo_params[] = {
-    {"rows", "", HW_P_INT, 32, 1, 4096, NULL, offsetof(demo, rows), "rows", NULL},
-    {"freq_mhz", "MHz", HW_P_REAL, 800, 0.5, 5000, NULL, offsetof(demo, freq), "clock", NULL},
-    {"dataflow", "", HW_P_ENUM, 0, 0, 0, flow_names, offsetof(demo, flow), "dataflow", NULL},
+static const pt_param demo_params[] = {
+    {"rows", "", PT_INT, 32, 1, 4096, NULL, offsetof(demo, rows), "rows", NULL},
+    {"freq_mhz", "MHz", PT_REAL, 800, 0.5, 5000, NULL, offsetof(demo, freq), "clock", NULL},
+    {"dataflow", "", PT_ENUM, 0, 0, 0, flow_names, offsetof(demo, flow), "dataflow", NULL},
 };
 #define N_DEMO (sizeof demo_params / sizeof demo_params[0])
 
 static void test_param__find(void **state)
 {
     (void)state;
-    assert_ptr_equal(hw_param_find(demo_params, N_DEMO, "freq_mhz"), &demo_params[1]);
-    assert_null(hw_param_find(demo_params, N_DEMO, "freq"));
-    assert_null(hw_param_find(demo_params, 0, "rows"));
+    assert_ptr_equal(pt_find(demo_params, N_DEMO, "freq_mhz"), &demo_params[1]);
+    assert_null(pt_find(demo_params, N_DEMO, "freq"));
+    assert_null(pt_find(demo_params, 0, "rows"));
 }
 
 static void test_param__set_get_round_trip(void **state)
@@ -38,15 +38,15 @@ static void test_param__set_get_round_trip(void **state)
     (void)state;
     demo d;
     memset(&d, 0xff, sizeof d);
-    hw_param_set(&demo_params[0], &d, 4096);
-    hw_param_set(&demo_params[1], &d, 912.5);
-    hw_param_set(&demo_params[2], &d, 2);
+    pt_set(&demo_params[0], &d, 4096);
+    pt_set(&demo_params[1], &d, 912.5);
+    pt_set(&demo_params[2], &d, 2);
     assert_int_equal(d.rows, 4096);
     assert_close_rel(d.freq, 912.5, 0);
     assert_int_equal(d.flow, 2);
-    assert_close_rel(hw_param_get(&demo_params[0], &d), 4096, 0);
-    assert_close_rel(hw_param_get(&demo_params[1], &d), 912.5, 0);
-    assert_close_rel(hw_param_get(&demo_params[2], &d), 2, 0);
+    assert_close_rel(pt_get(&demo_params[0], &d), 4096, 0);
+    assert_close_rel(pt_get(&demo_params[1], &d), 912.5, 0);
+    assert_close_rel(pt_get(&demo_params[2], &d), 2, 0);
 }
 
 static void test_param__parse_accepts_numbers_in_range(void **state)
@@ -54,15 +54,15 @@ static void test_param__parse_accepts_numbers_in_range(void **state)
     (void)state;
     double v = -1;
     char msg[256] = "";
-    assert_int_equal(hw_param_parse(&demo_params[0], "1", &v, msg, sizeof msg), 0);
+    assert_int_equal(pt_parse(&demo_params[0], "1", &v, msg, sizeof msg), 0);
     assert_close_rel(v, 1, 0);
-    assert_int_equal(hw_param_parse(&demo_params[0], "4096", &v, msg, sizeof msg), 0);
+    assert_int_equal(pt_parse(&demo_params[0], "4096", &v, msg, sizeof msg), 0);
     assert_close_rel(v, 4096, 0); /* the range is closed */
-    assert_int_equal(hw_param_parse(&demo_params[0], "64.0", &v, msg, sizeof msg), 0);
+    assert_int_equal(pt_parse(&demo_params[0], "64.0", &v, msg, sizeof msg), 0);
     assert_close_rel(v, 64, 0); /* an integral value written as a real is an integer */
-    assert_int_equal(hw_param_parse(&demo_params[1], "1e3", &v, msg, sizeof msg), 0);
+    assert_int_equal(pt_parse(&demo_params[1], "1e3", &v, msg, sizeof msg), 0);
     assert_close_rel(v, 1000, 0);
-    assert_int_equal(hw_param_parse(&demo_params[1], "0.5", &v, msg, sizeof msg), 0);
+    assert_int_equal(pt_parse(&demo_params[1], "0.5", &v, msg, sizeof msg), 0);
     assert_close_rel(v, 0.5, 0);
 }
 
@@ -91,8 +91,8 @@ static void test_param__parse_rejects_bad_numbers(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         double v = 12345;
         char msg[256] = "";
-        assert_int_equal(
-            hw_param_parse(&demo_params[cases[i].param], cases[i].text, &v, msg, sizeof msg), -1);
+        assert_int_equal(pt_parse(&demo_params[cases[i].param], cases[i].text, &v, msg, sizeof msg),
+                         -1);
         if (strstr(msg, cases[i].msg) == NULL)
             fail_msg("'%s': message '%s' lacks '%s'", cases[i].text, msg, cases[i].msg);
         assert_close_rel(v, 12345, 0); /* untouched on failure */
@@ -104,34 +104,34 @@ static void test_param__parse_enum_by_name(void **state)
     (void)state;
     double v = -1;
     char msg[256] = "";
-    assert_int_equal(hw_param_parse(&demo_params[2], "is", &v, msg, sizeof msg), 0);
+    assert_int_equal(pt_parse(&demo_params[2], "is", &v, msg, sizeof msg), 0);
     assert_close_rel(v, 2, 0);
-    assert_int_equal(hw_param_parse(&demo_params[2], "WS", &v, msg, sizeof msg), -1);
+    assert_int_equal(pt_parse(&demo_params[2], "WS", &v, msg, sizeof msg), -1);
     assert_string_equal(msg, "unknown value 'WS' (choose one of: ws, os, is)");
-    assert_int_equal(hw_param_parse(&demo_params[2], "1", &v, msg, sizeof msg), -1);
+    assert_int_equal(pt_parse(&demo_params[2], "1", &v, msg, sizeof msg), -1);
 }
 
 static void test_param__format_round_trips(void **state)
 {
     (void)state;
     char buf[64];
-    hw_param_format(&demo_params[0], 32, buf, sizeof buf);
+    pt_format(&demo_params[0], 32, buf, sizeof buf);
     assert_string_equal(buf, "32");
-    hw_param_format(&demo_params[2], 1, buf, sizeof buf);
+    pt_format(&demo_params[2], 1, buf, sizeof buf);
     assert_string_equal(buf, "os");
-    hw_param_format(&demo_params[1], 0.1, buf, sizeof buf);
+    pt_format(&demo_params[1], 0.1, buf, sizeof buf);
     assert_string_equal(buf, "0.1"); /* %.15g suffices */
-    hw_param_format(&demo_params[1], 800, buf, sizeof buf);
+    pt_format(&demo_params[1], 800, buf, sizeof buf);
     assert_string_equal(buf, "800");
     /* 1/3 needs 17 digits to come back exactly. */
     const double third = 1.0 / 3.0;
-    hw_param_format(&demo_params[1], third, buf, sizeof buf);
+    pt_format(&demo_params[1], third, buf, sizeof buf);
     assert_true(strtod(buf, NULL) == third);
     /* Whatever format gives, parse takes back. */
     double v = 0;
     char msg[256];
-    hw_param_format(&demo_params[1], 4999.999999999999, buf, sizeof buf);
-    assert_int_equal(hw_param_parse(&demo_params[1], buf, &v, msg, sizeof msg), 0);
+    pt_format(&demo_params[1], 4999.999999999999, buf, sizeof buf);
+    assert_int_equal(pt_parse(&demo_params[1], buf, &v, msg, sizeof msg), 0);
     assert_true(v == 4999.999999999999);
 }
 
@@ -142,7 +142,7 @@ static void test_param__compression_table_matches_defaults(void **state)
     sw_compression filled;
     memset(&filled, 0xff, sizeof filled);
     for (size_t i = 0; i < sq_compression_n_params; i++)
-        hw_param_set(&sq_compression_params[i], &filled, sq_compression_params[i].def);
+        pt_set(&sq_compression_params[i], &filled, sq_compression_params[i].def);
     assert_close_rel(filled.prune, def.prune, 0);
     assert_int_equal(filled.prune_kind, def.prune_kind);
     assert_int_equal(filled.wbits, def.wbits);
@@ -155,32 +155,31 @@ static void test_param__compression_table_matches_defaults(void **state)
 static void test_param__compression_ranges(void **state)
 {
     (void)state;
-    const hw_param *prune = hw_param_find(sq_compression_params, sq_compression_n_params, "prune");
-    const hw_param *wbits = hw_param_find(sq_compression_params, sq_compression_n_params, "wbits");
-    const hw_param *kind =
-        hw_param_find(sq_compression_params, sq_compression_n_params, "prune_kind");
-    const hw_param *fmt = hw_param_find(sq_compression_params, sq_compression_n_params, "numfmt");
+    const pt_param *prune = pt_find(sq_compression_params, sq_compression_n_params, "prune");
+    const pt_param *wbits = pt_find(sq_compression_params, sq_compression_n_params, "wbits");
+    const pt_param *kind = pt_find(sq_compression_params, sq_compression_n_params, "prune_kind");
+    const pt_param *fmt = pt_find(sq_compression_params, sq_compression_n_params, "numfmt");
     assert_non_null(prune);
     assert_non_null(wbits);
     assert_non_null(kind);
     assert_non_null(fmt);
-    assert_non_null(hw_param_find(sq_compression_params, sq_compression_n_params, "abits"));
+    assert_non_null(pt_find(sq_compression_params, sq_compression_n_params, "abits"));
     double v;
     char msg[256];
-    assert_int_equal(hw_param_parse(prune, "1", &v, msg, sizeof msg), -1); /* prune < 1 */
-    assert_int_equal(hw_param_parse(prune, "0.999", &v, msg, sizeof msg), 0);
-    assert_int_equal(hw_param_parse(prune, "-0.1", &v, msg, sizeof msg), -1);
-    assert_int_equal(hw_param_parse(wbits, "0", &v, msg, sizeof msg), -1);
-    assert_int_equal(hw_param_parse(wbits, "33", &v, msg, sizeof msg), -1);
-    assert_int_equal(hw_param_parse(wbits, "32", &v, msg, sizeof msg), 0);
-    assert_int_equal(hw_param_parse(kind, "nm", &v, msg, sizeof msg), 0);
+    assert_int_equal(pt_parse(prune, "1", &v, msg, sizeof msg), -1); /* prune < 1 */
+    assert_int_equal(pt_parse(prune, "0.999", &v, msg, sizeof msg), 0);
+    assert_int_equal(pt_parse(prune, "-0.1", &v, msg, sizeof msg), -1);
+    assert_int_equal(pt_parse(wbits, "0", &v, msg, sizeof msg), -1);
+    assert_int_equal(pt_parse(wbits, "33", &v, msg, sizeof msg), -1);
+    assert_int_equal(pt_parse(wbits, "32", &v, msg, sizeof msg), 0);
+    assert_int_equal(pt_parse(kind, "nm", &v, msg, sizeof msg), 0);
     sw_compression c = net_compression_default();
-    hw_param_set(kind, &c, v);
+    pt_set(kind, &c, v);
     assert_int_equal(c.prune_kind, NET_PRUNE_NM);
-    assert_int_equal(hw_param_parse(fmt, "bf", &v, msg, sizeof msg), 0);
-    hw_param_set(fmt, &c, v);
+    assert_int_equal(pt_parse(fmt, "bf", &v, msg, sizeof msg), 0);
+    pt_set(fmt, &c, v);
     assert_int_equal(c.numfmt, NET_FMT_BF);
-    assert_int_equal(hw_param_parse(fmt, "posit", &v, msg, sizeof msg), -1);
+    assert_int_equal(pt_parse(fmt, "posit", &v, msg, sizeof msg), -1);
     assert_string_equal(msg, "unknown value 'posit' (choose one of: int, fp, bf)");
 }
 

@@ -29,9 +29,9 @@ static inline net_network *zoo_load(const char *name)
 /* Value of a template parameter of hw, by name. */
 static inline double hw_get(const hw_config *hw, const char *name)
 {
-    const hw_param *p = hw_param_find(hw->tpl->params, hw->tpl->n_params, name);
+    const pt_param *p = pt_find(hw->tpl->params, hw->tpl->n_params, name);
     assert_non_null(p);
-    return hw_param_get(p, hw->params);
+    return pt_get(p, hw->params);
 }
 
 #endif

@@ -14,13 +14,13 @@
 
 static void set_param(hw_config *cfg, const char *name, const char *text)
 {
-    const hw_param *p = hw_param_find(cfg->tpl->params, cfg->tpl->n_params, name);
+    const pt_param *p = pt_find(cfg->tpl->params, cfg->tpl->n_params, name);
     assert_non_null(p);
     double v = 0.0;
     char msg[256];
-    if (hw_param_parse(p, text, &v, msg, sizeof msg) != 0)
+    if (pt_parse(p, text, &v, msg, sizeof msg) != 0)
         fail_msg("%s=%s: %s", name, text, msg);
-    hw_param_set(p, cfg->params, v);
+    pt_set(p, cfg->params, v);
 }
 
 /* The edge-systolic preset (CONTRACT.md) with rows × cols and a dataflow. */
@@ -688,16 +688,16 @@ static void test_systolic__edge_area_and_defaults(void **state)
     assert_close_rel(hw_peak_tops(&cfg), 1.6384, 1e-12);
     assert_close_rel(cfg.tpl->freq_mhz(&cfg), 800.0, 0.0);
     /* No accumulator SRAM unless asked for: psums go to the GLB. */
-    const hw_param *acc = hw_param_find(cfg.tpl->params, cfg.tpl->n_params, "acc_kb");
+    const pt_param *acc = pt_find(cfg.tpl->params, cfg.tpl->n_params, "acc_kb");
     assert_non_null(acc);
-    assert_close_rel(hw_param_get(acc, cfg.params), 0.0, 0.0);
+    assert_close_rel(pt_get(acc, cfg.params), 0.0, 0.0);
     assert_ptr_equal(hw_template_find("systolic"), &hw_systolic_template);
     assert_null(hw_template_find("nope"));
     assert_null(hw_template_find(NULL));
     /* Every default is within its range. */
     for (size_t i = 0; i < cfg.tpl->n_params; i++) {
-        const hw_param *p = &cfg.tpl->params[i];
-        if (p->type != HW_P_ENUM)
+        const pt_param *p = &cfg.tpl->params[i];
+        if (p->type != PT_ENUM)
             assert_true(p->min <= p->def && p->def <= p->max);
     }
 }
@@ -708,19 +708,19 @@ static void test_systolic__prepare_rejects_bad_designs(void **state)
     hw_config cfg;
     char msg[256];
     make_cfg(&cfg, "32", "32", "ws");
-    /* Out of range values can only come in past hw_param_parse; prepare still catches them. */
-    hw_param_set(hw_param_find(cfg.tpl->params, cfg.tpl->n_params, "rows"), cfg.params, 5000);
+    /* Out of range values can only come in past pt_parse; prepare still catches them. */
+    pt_set(pt_find(cfg.tpl->params, cfg.tpl->n_params, "rows"), cfg.params, 5000);
     assert_int_equal(hw_config_prepare(&cfg, msg, sizeof msg), -1);
     assert_non_null(strstr(msg, "rows"));
     make_cfg(&cfg, "32", "32", "ws");
     /* 40 is in range 7..65 but not a node: parsing refuses it naming the nodes, and a value
      * stored past the parser is still refused by prepare. */
-    const hw_param *node = hw_param_find(cfg.tpl->params, cfg.tpl->n_params, "tech_nm");
+    const pt_param *node = pt_find(cfg.tpl->params, cfg.tpl->n_params, "tech_nm");
     double v = 0.0;
-    assert_int_equal(hw_param_parse(node, "40", &v, msg, sizeof msg), -1);
+    assert_int_equal(pt_parse(node, "40", &v, msg, sizeof msg), -1);
     assert_non_null(
         strstr(msg, "40 nm is not supported (one of: 65, 45, 32, 28, 22, 16, 14, 7 nm)"));
-    hw_param_set(node, cfg.params, 40);
+    pt_set(node, cfg.params, 40);
     assert_int_equal(hw_config_prepare(&cfg, msg, sizeof msg), -1);
     assert_non_null(strstr(msg, "tech_nm"));
     make_cfg(&cfg, "32", "32", "ws");

@@ -151,19 +151,19 @@ static void test_tech__params_table_is_consistent(void **state)
     assert_int_equal(hw_tech_n_params, sizeof(hw_tech) / sizeof(double));
     hw_tech t = hw_tech_default();
     for (size_t i = 0; i < hw_tech_n_params; i++) {
-        const hw_param *p = &hw_tech_params[i];
+        const pt_param *p = &hw_tech_params[i];
         assert_non_null(p->name);
         assert_non_null(p->unit);
         assert_non_null(p->help);
-        assert_int_equal(p->type, HW_P_REAL);
+        assert_int_equal(p->type, PT_REAL);
         assert_true(p->min <= p->def && p->def <= p->max);
         assert_true(p->offset % sizeof(double) == 0 && p->offset < sizeof(hw_tech));
-        assert_close_rel(hw_param_get(p, &t), p->def, 0.0);
+        assert_close_rel(pt_get(p, &t), p->def, 0.0);
         for (size_t j = 0; j < i; j++) {
             assert_true(hw_tech_params[j].offset != p->offset);
             assert_string_not_equal(hw_tech_params[j].name, p->name);
         }
-        assert_ptr_equal(hw_param_find(hw_tech_params, hw_tech_n_params, p->name), p);
+        assert_ptr_equal(pt_find(hw_tech_params, hw_tech_n_params, p->name), p);
     }
 }
 

@@ -1,9 +1,9 @@
 /*
- * param.c — parameter tables: find, store, read back, parse and format one parameter.
+ * ptable.c — parameter tables: find, store, read back, parse and format one parameter.
  *
- * A parameter table (hw_param[]) describes the fields of a struct by name, type, range and
- * offsetof(). It is the single list behind parsing of accelerator / experiment files, `--set`,
- * sweeps, `squash list templates` and CSV columns; the template parameters, the technology
+ * A parameter table (pt_param[], nets/ptable.h) describes the fields of a struct by name, type,
+ * range and offsetof(). It is the single list behind parsing of accelerator / experiment files,
+ * `--set`, sweeps, `squash list templates` and CSV columns; the template parameters, the technology
  * constants (hw_tech_params) and the compression settings (search/params.c) all use it.
  *
  * Values travel as double: an INT is stored as uint32_t, a REAL as double, an ENUM as int (the
@@ -17,13 +17,14 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hw.h"
+#include "ptable.h"
 
-const hw_param *hw_param_find(const hw_param *table, size_t n, const char *name)
+const pt_param *pt_find(const pt_param *table, size_t n, const char *name)
 {
     assert(table != NULL || n == 0);
     assert(name != NULL);
@@ -34,21 +35,21 @@ const hw_param *hw_param_find(const hw_param *table, size_t n, const char *name)
     return NULL;
 }
 
-void hw_param_set(const hw_param *p, void *base, double value)
+void pt_set(const pt_param *p, void *base, double value)
 {
     assert(p != NULL && base != NULL);
     unsigned char *at = (unsigned char *)base + p->offset;
     switch (p->type) {
-    case HW_P_INT: {
+    case PT_INT: {
         assert(value >= 0.0 && value <= (double)UINT32_MAX);
         uint32_t v = (uint32_t)value;
         memcpy(at, &v, sizeof v);
         break;
     }
-    case HW_P_REAL:
+    case PT_REAL:
         memcpy(at, &value, sizeof value);
         break;
-    case HW_P_ENUM: {
+    case PT_ENUM: {
         int v = (int)value;
         memcpy(at, &v, sizeof v);
         break;
@@ -56,22 +57,22 @@ void hw_param_set(const hw_param *p, void *base, double value)
     }
 }
 
-double hw_param_get(const hw_param *p, const void *base)
+double pt_get(const pt_param *p, const void *base)
 {
     assert(p != NULL && base != NULL);
     const unsigned char *at = (const unsigned char *)base + p->offset;
     switch (p->type) {
-    case HW_P_INT: {
+    case PT_INT: {
         uint32_t v;
         memcpy(&v, at, sizeof v);
         return (double)v;
     }
-    case HW_P_REAL: {
+    case PT_REAL: {
         double v;
         memcpy(&v, at, sizeof v);
         return v;
     }
-    case HW_P_ENUM: {
+    case PT_ENUM: {
         int v;
         memcpy(&v, at, sizeof v);
         return (double)v;
@@ -111,10 +112,10 @@ static void format_real(double value, char *buf, size_t len)
         snprintf(buf, len, "%.17g", value);
 }
 
-int hw_param_parse(const hw_param *p, const char *text, double *value, char *msg, size_t msg_len)
+int pt_parse(const pt_param *p, const char *text, double *value, char *msg, size_t msg_len)
 {
     assert(p != NULL && text != NULL && value != NULL && msg != NULL);
-    if (p->type == HW_P_ENUM) {
+    if (p->type == PT_ENUM) {
         size_t n = choices_count(p->choices);
         for (size_t i = 0; i < n; i++) {
             if (strcmp(p->choices[i], text) == 0) {
@@ -149,7 +150,7 @@ int hw_param_parse(const hw_param *p, const char *text, double *value, char *msg
         v = 0.0; /* underflow: a denormal or zero is what the user meant */
     if (v == 0.0)
         v = 0.0; /* "-0" is 0: it must not print or compare as a value of its own */
-    if (p->type == HW_P_INT && v != floor(v)) {
+    if (p->type == PT_INT && v != floor(v)) {
         snprintf(msg, msg_len, "'%s' is not an integer", text);
         return -1;
     }
@@ -157,8 +158,8 @@ int hw_param_parse(const hw_param *p, const char *text, double *value, char *msg
     const char *space = unit[0] != '\0' ? " " : "";
     if (v < p->min || v > p->max) {
         char lo[32], hi[32];
-        hw_param_format(p, p->min, lo, sizeof lo);
-        hw_param_format(p, p->max, hi, sizeof hi);
+        pt_format(p, p->min, lo, sizeof lo);
+        pt_format(p, p->max, hi, sizeof hi);
         snprintf(msg, msg_len, "%s%s%s is out of range %s..%s%s%s", text, space, unit, lo, hi,
                  space, unit);
         return -1;
@@ -173,11 +174,11 @@ int hw_param_parse(const hw_param *p, const char *text, double *value, char *msg
     return 0;
 }
 
-void hw_param_format(const hw_param *p, double value, char *buf, size_t buf_len)
+void pt_format(const pt_param *p, double value, char *buf, size_t buf_len)
 {
     assert(p != NULL && buf != NULL && buf_len > 0);
     switch (p->type) {
-    case HW_P_ENUM: {
+    case PT_ENUM: {
         size_t n = choices_count(p->choices);
         if (value >= 0.0 && value < (double)n && value == floor(value))
             snprintf(buf, buf_len, "%s", p->choices[(size_t)value]);
@@ -185,14 +186,47 @@ void hw_param_format(const hw_param *p, double value, char *buf, size_t buf_len)
             snprintf(buf, buf_len, "?%.17g", value); /* defensive: not a valid index */
         break;
     }
-    case HW_P_INT:
+    case PT_INT:
         if (fabs(value) < 9.0e15 && value == floor(value))
             snprintf(buf, buf_len, "%.0f", value);
         else
             format_real(value, buf, buf_len); /* defensive: not an integer */
         break;
-    case HW_P_REAL:
+    case PT_REAL:
         format_real(value, buf, buf_len);
         break;
     }
+}
+
+int pt_check(const pt_param *p, double v, char *msg, size_t msg_len)
+{
+    if (!isfinite(v)) {
+        snprintf(msg, msg_len, "%s is not a finite number", p->name);
+        return -1;
+    }
+    switch (p->type) {
+    case PT_ENUM: {
+        size_t n = choices_count(p->choices);
+        if (v < 0.0 || v != floor(v) || v >= (double)n) {
+            snprintf(msg, msg_len, "%s: choice index %g is not one of the %zu choices", p->name, v,
+                     n);
+            return -1;
+        }
+        return 0;
+    }
+    case PT_INT:
+        if (v != floor(v)) {
+            snprintf(msg, msg_len, "%s = %g is not an integer", p->name, v);
+            return -1;
+        }
+        break;
+    case PT_REAL:
+        break;
+    }
+    if (v < p->min || v > p->max) {
+        snprintf(msg, msg_len, "%s = %g is out of range [%g, %g]%s%s", p->name, v, p->min, p->max,
+                 p->unit[0] != '\0' ? " " : "", p->unit);
+        return -1;
+    }
+    return 0;
 }
