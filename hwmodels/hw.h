@@ -22,7 +22,7 @@
  * `--resume` and `merge` refuse a run made with another: bump it in any commit that changes a
  * number some model returns for an unchanged input (an equation, a constant, a table, a
  * default), so that a run is never finished or merged with numbers of two versions. */
-#define HW_MODEL_VERSION 1
+#define HW_MODEL_VERSION 2
 
 /* ------------------------------------------------------------------ technology */
 
@@ -117,6 +117,23 @@ typedef struct hw_layer_cost {
     double latency_ms;       /* cycles / frequency */
 } hw_layer_cost;
 
+/* Where a layer's activations live, decided for the whole network by hw_residency_plan (the
+ * generic driver) before any layer is evaluated. All zero: the input is read from DRAM and the
+ * output written back to it (layer by layer, what hw_eval_layer assumes). */
+typedef struct hw_layer_ctx {
+    unsigned char in_on_chip; /* the input is in the on-chip buffer already (flag) */
+    unsigned char
+        out_on_chip; /* the output stays in the on-chip buffer for the next layer (flag) */
+} hw_layer_ctx;
+
+/* What a template declares about one layer so that the driver can keep activations on chip. */
+typedef struct hw_act_space {
+    uint64_t in_bytes;   /* the layer's input activations as stored (bytes) */
+    uint64_t out_bytes;  /* its output activations as stored (bytes) */
+    uint64_t free_bytes; /* on-chip buffer its own plan leaves for resident activations (bytes;
+                            0: none, nothing stays on chip around this layer) */
+} hw_act_space;
+
 struct hw_template {
     const char *name;       /* "systolic" */
     const char *summary;    /* one line for `squash list templates` */
@@ -128,7 +145,11 @@ struct hw_template {
     /* Per-layer evaluation; layer is compressed (net_compress). 0, or -1 if the layer cannot run
      * on the design at all (a reason goes nowhere: the caller reports the layer). */
     int (*eval_layer)(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp,
-                      hw_layer_cost *out);
+                      const hw_layer_ctx *ctx, hw_layer_cost *out);
+    /* The layer's activation sizes and the buffer space its plan leaves (NULL: activations never
+     * stay on chip). Pure, cheap: the driver calls it once per layer before evaluating. */
+    void (*act_space)(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp,
+                      hw_act_space *out);
     double (*area_mm2)(const hw_config *cfg);  /* chip area of the design (mm²) */
     double (*peak_tops)(const hw_config *cfg); /* peak tera-ops/s, 2 ops per MAC, at mac_bits */
     double (*freq_mhz)(const hw_config *cfg);  /* clock (MHz) */
@@ -146,6 +167,21 @@ int hw_config_prepare(hw_config *cfg, char *msg, size_t msg_len);
 /* Convenience wrappers over the template's functions. */
 int hw_eval_layer(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp,
                   hw_layer_cost *out);
+/* The same with the layer's activations where ctx says (hw_eval_layer: both in DRAM). */
+int hw_eval_layer_ctx(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp,
+                      const hw_layer_ctx *ctx, hw_layer_cost *out);
+/* The template's act_space, or all zero (nothing resident) for a template without one. */
+void hw_act_space_of(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp,
+                     hw_act_space *out);
+/* Decides which activations stay on chip, for n_layers run in order (layer i's input is layer
+ * i−1's output; the first reads from DRAM, the last writes to it). space[of[i]] is layer i's
+ * hw_act_space (of NULL: space[i]), so a caller may share one entry among equal layers. The rule,
+ * left to right: the tensor between layers i and i+1 stays on chip when the producer can hold it
+ * beside its own resident input, out_i + (in_i if resident) ≤ free_i, and the consumer can hold
+ * it, in_{i+1} ≤ free_{i+1} (the consumer's own output is checked at the next boundary against
+ * free_{i+1} with this input counted). Fills ctx[0..n_layers). */
+void hw_residency_plan(size_t n_layers, const size_t *of, const hw_act_space *space,
+                       hw_layer_ctx *ctx);
 double hw_area_mm2(const hw_config *cfg);
 double hw_peak_tops(const hw_config *cfg);
 

@@ -155,20 +155,23 @@ static const char *const systolic_precision_names[] = {"fixed", "bitfusion", "bi
 static const char *const systolic_sparsity_names[] = {"none", "gate", "skip", NULL};
 
 typedef struct systolic_params {
-    uint32_t rows;     /* PE rows (PEs) */
-    uint32_t cols;     /* PE columns (PEs) */
-    int dataflow;      /* systolic_dataflow index */
-    uint32_t mac_bits; /* operand width a PE handles natively (bits) */
-    int precision;     /* systolic_precision index */
-    int sparsity;      /* systolic_sparsity index */
-    uint32_t glb_kb;   /* global buffer capacity (KB) */
-    int dram;          /* hw_dram_kind index */
-    double dram_gbps;  /* DRAM bandwidth (GB/s, 1e9 bytes per second) */
-    double freq_mhz;   /* clock (MHz) */
-    uint32_t tech_nm;  /* technology node (nm) */
-    uint32_t acc_bits; /* partial-sum / accumulator width (bits) */
-    uint32_t acc_kb;   /* accumulator SRAM for partial sums (KB; 0: none, psums in the GLB) */
-    double gate_frac;  /* energy of a gated zero MAC relative to a MAC (fraction) */
+    uint32_t rows;      /* PE rows (PEs) */
+    uint32_t cols;      /* PE columns (PEs) */
+    int dataflow;       /* systolic_dataflow index */
+    uint32_t mac_bits;  /* operand width a PE handles natively (bits) */
+    int precision;      /* systolic_precision index */
+    int sparsity;       /* systolic_sparsity index */
+    uint32_t glb_kb;    /* global buffer capacity (KB) */
+    int dram;           /* hw_dram_kind index */
+    double dram_gbps;   /* DRAM bandwidth (GB/s, 1e9 bytes per second) */
+    double freq_mhz;    /* clock (MHz) */
+    uint32_t tech_nm;   /* technology node (nm) */
+    uint32_t acc_bits;  /* partial-sum / accumulator width (bits) */
+    uint32_t acc_kb;    /* accumulator SRAM for partial sums (KB; 0: none, psums in the GLB) */
+    double gate_frac;   /* energy of a gated zero MAC relative to a MAC (fraction) */
+    uint32_t weight_db; /* ws: the next fold's weights load during this one (flag) */
+    uint32_t glb_bytes_per_cycle; /* global-buffer bandwidth (bytes/cycle; 0: unlimited) */
+    uint32_t act_resident;        /* activations stay on chip between layers if they fit (flag) */
 } systolic_params;
 
 _Static_assert(sizeof(systolic_params) <= HW_PARAMS_MAX_BYTES, "params exceed hw_config");
@@ -203,6 +206,14 @@ static const pt_param systolic_params_table[] = {
           "accumulator SRAM for partial sums (0: none, psums go to the global buffer)"),
     SYS_P(gate_frac, "", PT_REAL, 0.1, 0.0, 1.0, NULL,
           "energy of a gated zero MAC as a fraction of a MAC"),
+    SYS_P(weight_db, "", PT_INT, 0, 0, 1, NULL,
+          "ws: double-buffered weights, a fold's preload hides under the previous stream "
+          "(0: SCALE-Sim's sum)"),
+    /* Up to 1 MB per cycle: 64 banks of 16 KB-wide ports would be far beyond any chip. */
+    SYS_P(glb_bytes_per_cycle, "B/cycle", PT_INT, 0, 0, 1048576, NULL,
+          "global-buffer bandwidth, reads and writes together (0: unlimited)"),
+    SYS_P(act_resident, "", PT_INT, 1, 0, 1, NULL,
+          "activations stay in the global buffer between layers when they fit (0: via DRAM)"),
 };
 
 static const systolic_params *sys_params(const hw_config *cfg)
@@ -237,13 +248,18 @@ static uint32_t next_pow2_u32(uint32_t v)
     return p;
 }
 
-/* SCALE-Sim v2 cycles of one GEMM mapped as (Sr, Sc, T) on a rows × cols array. */
-static uint64_t sys_gemm_cycles(int dataflow, uint64_t rows, uint64_t cols, uint64_t sr,
-                                uint64_t sc, uint64_t t)
+/* Cycles of one GEMM mapped as (Sr, Sc, T) on a rows × cols array: SCALE-Sim v2's (weight_db
+ * 0), or with double-buffered weights (ws, weight_db 1; see WEIGHT DOUBLE-BUFFERING). */
+static uint64_t sys_gemm_cycles(int dataflow, int weight_db, uint64_t rows, uint64_t cols,
+                                uint64_t sr, uint64_t sc, uint64_t t)
 {
     if (sr == 0 || sc == 0 || t == 0)
         return 0;
     uint64_t folds = ceil_div_u64(sr, rows) * ceil_div_u64(sc, cols);
+    if (dataflow == SYS_WS && weight_db) {
+        uint64_t preload = rows, stream = t + rows + cols - 2;
+        return preload + folds * (stream > preload ? stream : preload);
+    }
     uint64_t per_fold = (dataflow == SYS_OS ? rows : 2 * rows) + cols + t - 2;
     return folds * per_fold;
 }
@@ -379,6 +395,75 @@ static uint64_t sys_dram_bytes(uint64_t wb, uint64_t ib, uint64_t ob, uint64_t g
     return weights_resident < inputs_resident ? weights_resident : inputs_resident;
 }
 
+static double bits_to_bytes(double bits)
+{
+    return bits / 8.0;
+}
+
+/* ACTIVATION RESIDENCY. The bytes of one GEMM's operands as stored (weights at their stored
+ * width, activations at abits), which both the DRAM plan and the residency declaration use. */
+typedef struct sys_tensors {
+    uint64_t wb, ib, ob; /* weights (operand B), inputs, outputs of one GEMM (bytes) */
+    uint64_t glb_bytes;  /* global-buffer capacity (bytes) */
+} sys_tensors;
+
+static void sys_tensor_bytes(const systolic_params *sp, const net_layer *layer, const sys_layer *L,
+                             sys_tensors *tb)
+{
+    uint64_t in_elems = ceil_div_u64(net_layer_inputs(layer), L->reps);
+    tb->wb = ceil_u64(bits_to_bytes((double)L->win * (double)L->f * L->wstore_bits));
+    tb->ib = ceil_u64(bits_to_bytes((double)in_elems * (double)L->abits));
+    tb->ob = ceil_u64(bits_to_bytes((double)L->m * (double)L->f * (double)L->abits));
+    tb->glb_bytes = (uint64_t)sp->glb_kb * 1024u;
+}
+
+/* The buffer a layer keeps for its own weight tiles: all its weights when they take at most half
+ * the buffer, else half the buffer (the double-buffered tiles of the DRAM plan). The rest is
+ * what it leaves for activations that stay on chip. */
+static uint64_t sys_weight_reserve(const sys_tensors *tb, uint64_t reps)
+{
+    uint64_t w_all = tb->wb * reps, half = tb->glb_bytes / 2;
+    return w_all < half ? w_all : half;
+}
+
+static void systolic_act_space(const hw_config *cfg, const net_layer *layer,
+                               const sw_compression *cmp, hw_act_space *out)
+{
+    const systolic_params *sp = sys_params(cfg);
+    memset(out, 0, sizeof *out);
+    if (cmp->wbits < 1 || cmp->wbits > 32 || cmp->abits < 1 || cmp->abits > 32)
+        return; /* a layer eval refuses: nothing resident */
+    sys_layer L;
+    sys_layer_setup(sp, layer, cmp, &L);
+    if (L.macs == 0)
+        return;
+    sys_tensors tb;
+    sys_tensor_bytes(sp, layer, &L, &tb);
+    out->in_bytes = tb.ib * L.reps;
+    out->out_bytes = tb.ob * L.reps;
+    if (sp->act_resident)
+        out->free_bytes = tb.glb_bytes - sys_weight_reserve(&tb, L.reps);
+}
+
+/* DRAM bytes of one GEMM given where its activations are: a resident input is not read, a
+ * resident output not written, and the resident tensors (all reps of them) take their share of
+ * the buffer from the tiles of the rest. */
+static uint64_t sys_dram_resident(const sys_tensors *tb, uint64_t reps, const hw_layer_ctx *ctx)
+{
+    uint64_t ib = ctx->in_on_chip ? 0 : tb->ib, ob = ctx->out_on_chip ? 0 : tb->ob;
+    uint64_t held = ((tb->ib - ib) + (tb->ob - ob)) * reps, glb = tb->glb_bytes;
+    return sys_dram_bytes(tb->wb, ib, ob, held < glb ? glb - held : 1);
+}
+
+/* BUFFER BANDWIDTH: the global buffer moves at most glb_bytes_per_cycle bytes per cycle, reads
+ * and writes together (the accumulator SRAM has its own ports and is not counted). */
+static uint64_t sys_buffer_cycles(const systolic_params *sp, uint64_t glb_access_bytes)
+{
+    if (sp->glb_bytes_per_cycle == 0)
+        return 0; /* unlimited */
+    return ceil_div_u64(glb_access_bytes, sp->glb_bytes_per_cycle);
+}
+
 static double sys_pe_bits2(const systolic_params *sp)
 {
     double mb = (double)sp->mac_bits;
@@ -419,15 +504,11 @@ static int systolic_check(const hw_config *cfg, char *msg, size_t msg_len)
     return 0;
 }
 
-static double bits_to_bytes(double bits)
-{
-    return bits / 8.0;
-}
-
 static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
-                               const sw_compression *cmp, hw_layer_cost *out)
+                               const sw_compression *cmp, const hw_layer_ctx *ctx,
+                               hw_layer_cost *out)
 {
-    assert(cfg != NULL && layer != NULL && cmp != NULL && out != NULL);
+    assert(cfg != NULL && layer != NULL && cmp != NULL && ctx != NULL && out != NULL);
     const systolic_params *sp = sys_params(cfg);
     const hw_tech *t = &cfg->tech;
     memset(out, 0, sizeof *out);
@@ -448,7 +529,7 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
     /* ---- compute cycles */
     uint64_t sr, sc, tt;
     sys_map(sp->dataflow, &L, L.win_map, &sr, &sc, &tt);
-    uint64_t per_gemm = sys_gemm_cycles(sp->dataflow, rows, cols, sr, sc, tt);
+    uint64_t per_gemm = sys_gemm_cycles(sp->dataflow, (int)sp->weight_db, rows, cols, sr, sc, tt);
     out->compute_cycles = L.reps * per_gemm * L.passes;
     uint64_t fr = ceil_div_u64(sr, rows), fc = ceil_div_u64(sc, cols);
 
@@ -495,17 +576,17 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
     uint64_t glb_access_bytes = out->sram_bytes - acc_access_bytes;
 
     /* ---- DRAM traffic */
-    uint64_t in_elems = ceil_div_u64(net_layer_inputs(layer), L.reps);
-    uint64_t wb = ceil_u64(bits_to_bytes(w_bits));
-    uint64_t ib = ceil_u64(bits_to_bytes((double)in_elems * ab));
-    uint64_t ob = ceil_u64(bits_to_bytes(mo * ab));
-    uint64_t glb_bytes = (uint64_t)sp->glb_kb * 1024u;
-    out->dram_bytes = L.reps * sys_dram_bytes(wb, ib, ob, glb_bytes);
+    sys_tensors tb;
+    sys_tensor_bytes(sp, layer, &L, &tb);
+    out->dram_bytes = L.reps * sys_dram_resident(&tb, L.reps, ctx);
     double bytes_per_cycle = sp->dram_gbps * 1e9 / (sp->freq_mhz * 1e6);
     out->memory_cycles = bytes_per_cycle > 0.0 ? ceil_u64((double)out->dram_bytes / bytes_per_cycle)
                                                : 0; /* range keeps bandwidth > 0 */
+    uint64_t buffer_cycles = sys_buffer_cycles(sp, glb_access_bytes);
     out->cycles =
         out->compute_cycles > out->memory_cycles ? out->compute_cycles : out->memory_cycles;
+    if (buffer_cycles > out->cycles)
+        out->cycles = buffer_cycles;
     out->latency_ms = (double)out->cycles / (sp->freq_mhz * 1e3);
 
     /* ---- energy */
@@ -560,6 +641,7 @@ const hw_template hw_systolic_template = {
     .params_size = sizeof(systolic_params),
     .check = systolic_check,
     .eval_layer = systolic_eval_layer,
+    .act_space = systolic_act_space,
     .area_mm2 = systolic_area_mm2,
     .peak_tops = systolic_peak_tops,
     .freq_mhz = systolic_freq_mhz,

@@ -89,8 +89,44 @@ int hw_config_prepare(hw_config *cfg, char *msg, size_t msg_len)
 int hw_eval_layer(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp,
                   hw_layer_cost *out)
 {
-    assert(cfg != NULL && cfg->tpl != NULL && cfg->tpl->eval_layer != NULL);
-    return cfg->tpl->eval_layer(cfg, layer, cmp, out);
+    static const hw_layer_ctx in_dram = {0, 0};
+    return hw_eval_layer_ctx(cfg, layer, cmp, &in_dram, out);
+}
+
+int hw_eval_layer_ctx(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp,
+                      const hw_layer_ctx *ctx, hw_layer_cost *out)
+{
+    assert(cfg != NULL && cfg->tpl != NULL && cfg->tpl->eval_layer != NULL && ctx != NULL);
+    return cfg->tpl->eval_layer(cfg, layer, cmp, ctx, out);
+}
+
+void hw_act_space_of(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp,
+                     hw_act_space *out)
+{
+    assert(cfg != NULL && cfg->tpl != NULL && out != NULL);
+    memset(out, 0, sizeof *out);
+    if (cfg->tpl->act_space != NULL)
+        cfg->tpl->act_space(cfg, layer, cmp, out);
+}
+
+/* Activation residency, the rule in hw.h. Greedy left to right: a boundary kept on chip never
+ * makes a later one impossible that would otherwise be possible, except through the input the
+ * producer must hold beside its output, which the rule counts. */
+void hw_residency_plan(size_t n_layers, const size_t *of, const hw_act_space *space,
+                       hw_layer_ctx *ctx)
+{
+    assert(n_layers == 0 || (space != NULL && ctx != NULL));
+    for (size_t i = 0; i < n_layers; i++)
+        ctx[i].in_on_chip = ctx[i].out_on_chip = 0;
+    for (size_t i = 0; i + 1 < n_layers; i++) {
+        const hw_act_space *p = &space[of ? of[i] : i], *c = &space[of ? of[i + 1] : i + 1];
+        uint64_t held = ctx[i].in_on_chip ? p->in_bytes : 0;
+        int fits_producer =
+            p->free_bytes > 0 && held <= p->free_bytes && p->out_bytes <= p->free_bytes - held;
+        int fits_consumer = c->free_bytes > 0 && c->in_bytes <= c->free_bytes;
+        if (fits_producer && fits_consumer)
+            ctx[i].out_on_chip = ctx[i + 1].in_on_chip = 1;
+    }
 }
 
 double hw_area_mm2(const hw_config *cfg)

@@ -93,6 +93,7 @@ typedef struct sq_eval_result {
     size_t n_layers;          /* rows */
     net_layer *layers;        /* owned: the compressed layers as evaluated */
     hw_layer_cost *costs;     /* owned: one per layer */
+    hw_layer_ctx *ctx;        /* owned: one per layer, where its activations live */
     hw_layer_cost total;      /* sums of the rows (utilization: MAC-weighted) */
     double area_mm2;          /* design area */
     double freq_mhz;          /* clock */

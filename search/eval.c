@@ -20,6 +20,7 @@ void sq_eval_result_free(sq_eval_result *res)
         return;
     free(res->layers);
     free(res->costs);
+    free(res->ctx);
     memset(res, 0, sizeof *res);
 }
 
@@ -52,15 +53,23 @@ int sq_eval(const net_network *net, const hw_config *hw, const sw_compression *c
     out->n_layers = net->n_layers;
     out->layers = calloc(net->n_layers ? net->n_layers : 1, sizeof *out->layers);
     out->costs = calloc(net->n_layers ? net->n_layers : 1, sizeof *out->costs);
-    if (!out->layers || !out->costs) {
+    out->ctx = calloc(net->n_layers ? net->n_layers : 1, sizeof *out->ctx);
+    hw_act_space *space = calloc(net->n_layers ? net->n_layers : 1, sizeof *space);
+    if (!out->layers || !out->costs || !out->ctx || !space) {
+        free(space);
         sq_eval_result_free(out);
         return sq_fail(err, SQ_ERUNTIME, "squash: out of memory");
     }
     net_compress(net, cmp, out->layers);
+    /* Which activations stay on chip: decided for the whole network before any layer runs. */
+    for (size_t i = 0; i < net->n_layers; i++)
+        hw_act_space_of(hw, &out->layers[i], cmp, &space[i]);
+    hw_residency_plan(net->n_layers, NULL, space, out->ctx);
+    free(space);
 
     double util_cycles = 0.0; /* Σ utilization · compute_cycles */
     for (size_t i = 0; i < net->n_layers; i++) {
-        if (hw_eval_layer(hw, &out->layers[i], cmp, &out->costs[i]) != 0) {
+        if (hw_eval_layer_ctx(hw, &out->layers[i], cmp, &out->ctx[i], &out->costs[i]) != 0) {
             int rc = sq_fail(err, SQ_EINPUT, "squash: layer '%s' cannot run on '%s'",
                              out->layers[i].name, hw->name);
             sq_eval_result_free(out);

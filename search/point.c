@@ -5,7 +5,10 @@
  * Speed. A sweep evaluates millions of points, so the evaluator prepares once per thread:
  *   - Distinct layers. Networks repeat shapes (ResNet-50 has 54 layers but 24 distinct ones, when
  *     the first/last position that channel pruning respects is counted in). Each point evaluates
- *     every distinct (shape, position) once and reuses the cost for its repeats.
+ *     every distinct (shape, position, residency) once and reuses the cost for its repeats. The
+ *     residency (is the layer's input / output on chip, hw_residency_plan) depends on the point's
+ *     design and compression, so it is planned per point from each distinct layer's
+ *     hw_act_space, and a distinct layer has up to four variants, one per pair of flags.
  *   - No allocation. The compressed layers and costs live in arrays sized at creation.
  *   - Cheap checks first. The design's validity, its area and its accuracy do not depend on the
  *     layers; a point that fails an area or accuracy constraint is rejected before any layer runs
@@ -45,12 +48,22 @@ struct sq_evaluator {
     unsigned char *is_first; /* n_unique: entry is the network's first layer */
     unsigned char *is_last;  /* n_unique: entry is the network's last layer */
     net_layer *compressed;   /* n_unique: scratch, compressed layers of the current point */
-    hw_layer_cost *cost;     /* n_unique: scratch, their costs */
+    hw_act_space *space;     /* n_unique: scratch, their activation sizes and buffer room */
+    hw_layer_ctx *ctx;       /* n_layers: scratch, each layer's residency at the current point */
+    unsigned char *needed;   /* n_unique · 4: scratch, variant (entry, flags) used by a layer */
+    hw_layer_cost *cost;     /* n_unique · 4: scratch, the costs of the needed variants */
     uint64_t layer_evals;    /* model calls made so far (count) */
     size_t n_acc;            /* compression settings in the space, when cached (else 0) */
     double *acc;             /* n_acc: accuracy of each compression setting, once computed */
     signed char *acc_src;    /* n_acc: its net_acc_src, -1 until computed */
 };
+
+/* Residency variants of a distinct layer: (in_on_chip, out_on_chip) as two bits. */
+#define SQ_RES_VARIANTS 4
+static size_t sq_variant(size_t u, const hw_layer_ctx *c)
+{
+    return u * SQ_RES_VARIANTS + (size_t)(c->in_on_chip ? 2 : 0) + (size_t)(c->out_on_chip ? 1 : 0);
+}
 
 /* Accuracy depends only on the compression setting, and a space has few of those (the product
  * of the compression sweeps), so each thread computes each setting's accuracy once. */
@@ -75,6 +88,9 @@ void sq_evaluator_free(sq_evaluator *ev)
     free(ev->is_first);
     free(ev->is_last);
     free(ev->compressed);
+    free(ev->space);
+    free(ev->ctx);
+    free(ev->needed);
     free(ev->cost);
     free(ev->acc);
     free(ev->acc_src);
@@ -95,9 +111,12 @@ sq_evaluator *sq_evaluator_new(const sq_experiment *xp)
     ev->is_first = calloc(n, 1);
     ev->is_last = calloc(n, 1);
     ev->compressed = calloc(n, sizeof *ev->compressed);
-    ev->cost = calloc(n, sizeof *ev->cost);
+    ev->space = calloc(n, sizeof *ev->space);
+    ev->ctx = calloc(n, sizeof *ev->ctx);
+    ev->needed = calloc(n, SQ_RES_VARIANTS);
+    ev->cost = calloc(n * SQ_RES_VARIANTS, sizeof *ev->cost);
     if (!ev->unique_of || !ev->unique || !ev->is_first || !ev->is_last || !ev->compressed ||
-        !ev->cost) {
+        !ev->space || !ev->ctx || !ev->needed || !ev->cost) {
         sq_evaluator_free(ev);
         return NULL;
     }
@@ -216,12 +235,24 @@ void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
     if (!cheap_ok && !full)
         return;
 
-    /* The layers: each distinct one once. */
-    ev->layer_evals += ev->n_unique;
+    /* The layers: plan which activations stay on chip, then each distinct (layer, residency)
+     * once, in the order of the distinct entries. */
     for (size_t u = 0; u < ev->n_unique; u++) {
         net_compress_layer(&ev->unique[u], ev->is_first[u], ev->is_last[u], &cmp,
                            &ev->compressed[u]);
-        if (hw_eval_layer(&hw, &ev->compressed[u], &cmp, &ev->cost[u]) != 0) {
+        hw_act_space_of(&hw, &ev->compressed[u], &cmp, &ev->space[u]);
+    }
+    hw_residency_plan(ev->n_layers, ev->unique_of, ev->space, ev->ctx);
+    memset(ev->needed, 0, ev->n_unique * SQ_RES_VARIANTS);
+    for (size_t i = 0; i < ev->n_layers; i++)
+        ev->needed[sq_variant(ev->unique_of[i], &ev->ctx[i])] = 1;
+    for (size_t v = 0; v < ev->n_unique * SQ_RES_VARIANTS; v++) {
+        if (!ev->needed[v])
+            continue;
+        size_t u = v / SQ_RES_VARIANTS;
+        hw_layer_ctx c = {(unsigned char)((v & 2) != 0), (unsigned char)((v & 1) != 0)};
+        ev->layer_evals++;
+        if (hw_eval_layer_ctx(&hw, &ev->compressed[u], &cmp, &c, &ev->cost[v]) != 0) {
             memset(out->m, 0, sizeof out->m);
             out->reason = cheap_ok ? SQ_R_LAYER : cheap_reason;
             return; /* a layer the design cannot run: infeasible */
@@ -229,7 +260,7 @@ void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
     }
     double energy_pj = 0.0, latency_ms = 0.0, macs = 0.0;
     for (size_t i = 0; i < ev->n_layers; i++) {
-        const hw_layer_cost *c = &ev->cost[ev->unique_of[i]];
+        const hw_layer_cost *c = &ev->cost[sq_variant(ev->unique_of[i], &ev->ctx[i])];
         energy_pj += c->energy_pj;
         latency_ms += c->latency_ms;
         macs += (double)c->macs;

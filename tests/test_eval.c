@@ -85,7 +85,7 @@ static void test_eval__rows_are_the_model(void **state)
     assert_int_equal(sq_eval(f->net, &f->hw, &cmp, &res, &err), SQ_OK);
     for (size_t i = 0; i < res.n_layers; i++) {
         hw_layer_cost direct;
-        assert_int_equal(hw_eval_layer(&f->hw, &res.layers[i], &cmp, &direct), 0);
+        assert_int_equal(hw_eval_layer_ctx(&f->hw, &res.layers[i], &cmp, &res.ctx[i], &direct), 0);
         assert_memory_equal(&direct, &res.costs[i], sizeof direct);
         assert_close_rel(res.layers[i].density, 0.5, 1e-12);
     }

@@ -81,8 +81,10 @@ static void test_sweep__point_equals_eval_total(void **state)
     sq_evaluator_free(ev);
 }
 
-/* Number of distinct (shape, first, last) layers, counted the slow way. */
-static uint64_t distinct_layers(const net_network *net)
+/* Number of distinct (shape, first, last) layers, counted the slow way; with res (a point's
+ * sq_eval result), of distinct (shape, first, last, input on chip, output on chip) ones: the
+ * residency flags are part of a layer's cost, so the evaluator runs each such variant once. */
+static uint64_t distinct_layers(const net_network *net, const sq_eval_result *res)
 {
     uint64_t n = 0;
     for (size_t i = 0; i < net->n_layers; i++) {
@@ -93,11 +95,28 @@ static uint64_t distinct_layers(const net_network *net)
             memset(b.name, 0, sizeof b.name);
             int pos_a = (i == 0) | (i + 1 == net->n_layers) << 1;
             int pos_b = (j == 0) | (j + 1 == net->n_layers) << 1;
-            seen = pos_a == pos_b && memcmp(&a, &b, sizeof a) == 0;
+            int res_same = !res || (res->ctx[i].in_on_chip == res->ctx[j].in_on_chip &&
+                                    res->ctx[i].out_on_chip == res->ctx[j].out_on_chip);
+            seen = pos_a == pos_b && res_same && memcmp(&a, &b, sizeof a) == 0;
         }
         n += !seen;
     }
     return n;
+}
+
+/* The point's distinct (layer, residency) variants, from sq_eval's residency plan. */
+static uint64_t distinct_variants(const sq_experiment *xp, uint64_t id)
+{
+    hw_config hw;
+    sw_compression cmp;
+    char msg[256];
+    sq_error err;
+    sq_eval_result res;
+    assert_int_equal(sq_space_point(xp, id, &hw, &cmp, msg, sizeof msg), 0);
+    assert_int_equal(sq_eval(xp->net, &hw, &cmp, &res, &err), SQ_OK);
+    uint64_t d = distinct_layers(xp->net, &res);
+    sq_eval_result_free(&res);
+    return d;
 }
 
 static void test_sweep__distinct_layers_once_per_point(void **state)
@@ -105,13 +124,16 @@ static void test_sweep__distinct_layers_once_per_point(void **state)
     const sq_experiment *xp = *state;
     sq_evaluator *ev = sq_evaluator_new(xp);
     sq_point p;
-    uint64_t d = distinct_layers(xp->net);
+    uint64_t d = distinct_layers(xp->net, NULL);
     /* ResNet-50 repeats its bottleneck shapes: far fewer distinct layers than layers. */
     assert_true(d < xp->net->n_layers / 2);
+    assert_int_equal(sq_evaluator_distinct_layers(ev), d);
+    uint64_t d0 = distinct_variants(xp, 0), d1 = distinct_variants(xp, 1);
+    assert_true(d0 >= d && d0 < xp->net->n_layers && d1 >= d && d1 < xp->net->n_layers);
     sq_evaluate(ev, 0, 1, &p);
-    assert_int_equal(sq_evaluator_layer_evals(ev), d);
+    assert_int_equal(sq_evaluator_layer_evals(ev), d0);
     sq_evaluate(ev, 1, 1, &p);
-    assert_int_equal(sq_evaluator_layer_evals(ev), 2 * d);
+    assert_int_equal(sq_evaluator_layer_evals(ev), d0 + d1);
     sq_evaluator_free(ev);
 }
 

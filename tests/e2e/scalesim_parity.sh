@@ -15,7 +15,7 @@ golden="$src/tests/data/good/scalesim_parity.csv"
   echo "net,dataflow,layer,compute_cycles"
   for net in $("$squash" list nets | awk 'NR>1{print $1}'); do
     for df in ws os is; do
-      "$squash" eval --net "$net" --hw edge-systolic --set dataflow=$df \
+      "$squash" eval --net "$net" --hw edge-systolic --set dataflow=$df --set weight_db=0 \
         --digits 17 >"$tmp/e.csv" 2>"$tmp/err" || { echo "eval $net $df failed" >&2; cat "$tmp/err" >&2; }
       python3 - "$tmp/e.csv" "$net" "$df" <<'PY'
 import csv, sys
