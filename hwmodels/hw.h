@@ -39,23 +39,25 @@ extern const char *const hw_dram_names[]; /* "ddr3", "ddr4", "lpddr4", "hbm2", N
  * source; a user overrides any of them from an accelerator file (<tech NAME="VALUE"/>) or --set.
  * Values in a hw_tech are at 45 nm; hw_tech_scaled() gives the values at the design's node. */
 typedef struct hw_tech {
-    double int_mult_pj_per_bit2;   /* integer multiply, pJ per (wbits·abits) partial product */
-    double int_add_pj_per_bit;     /* integer add, pJ per bit of adder width */
-    double fp16_mult_pj;           /* float16 multiply (pJ) */
-    double fp32_mult_pj;           /* float32 multiply (pJ) */
-    double fp16_add_pj;            /* float16 add (pJ) */
-    double fp32_add_pj;            /* float32 add (pJ) */
-    double sram_ref_pj;            /* SRAM read of 64 bits from an 8 KB array (pJ) */
-    double sram_ref_kb;            /* capacity of that reference array (KB) */
-    double sram_exp;               /* exponent of capacity in access energy (0.5: square root) */
-    double rf_pj_per_bit;          /* register-file / pipeline-register access, pJ per bit */
-    double dram_ddr3_pj_per_bit;   /* DDR3 access energy (pJ/bit) */
-    double dram_ddr4_pj_per_bit;   /* DDR4 access energy (pJ/bit) */
-    double dram_lpddr4_pj_per_bit; /* LPDDR4 access energy (pJ/bit) */
-    double dram_hbm2_pj_per_bit;   /* HBM2 access energy (pJ/bit) */
-    double mac_area_um2_per_bit2;  /* area of a MAC unit, µm² per (bits·bits) */
-    double sram_area_mm2_per_kb;   /* SRAM area per KB (mm²/KB) */
-    double leak_mw_per_mm2;        /* static (leakage) power density (mW/mm²) */
+    double int_mult_pj_per_bit2;    /* integer multiply, pJ per (wbits·abits) partial product */
+    double int_add_pj_per_bit;      /* integer add, pJ per bit of adder width */
+    double fp16_mult_pj;            /* float16 multiply (pJ) */
+    double fp32_mult_pj;            /* float32 multiply (pJ) */
+    double fp16_add_pj;             /* float16 add (pJ) */
+    double fp32_add_pj;             /* float32 add (pJ) */
+    double sram_ref_pj;             /* SRAM read of 64 bits from an 8 KB array (pJ) */
+    double sram_ref_kb;             /* capacity of that reference array (KB) */
+    double sram_exp;                /* exponent of capacity in access energy (0.5: square root) */
+    double rf_pj_per_bit;           /* register-file / pipeline-register access, pJ per bit */
+    double dram_ddr3_pj_per_bit;    /* DDR3 access energy (pJ/bit) */
+    double dram_ddr4_pj_per_bit;    /* DDR4 access energy (pJ/bit) */
+    double dram_lpddr4_pj_per_bit;  /* LPDDR4 access energy (pJ/bit) */
+    double dram_hbm2_pj_per_bit;    /* HBM2 access energy (pJ/bit) */
+    double mac_area_um2_per_bit2;   /* PE multiplier array, µm² per (wbits·abits) */
+    double pe_reg_area_um2_per_bit; /* PE register bit with its share of adder, wires (µm²) */
+    double clk_pj_per_reg_bit;      /* clock tree and always-on, pJ per register bit per cycle */
+    double sram_area_mm2_per_kb;    /* SRAM area per KB (mm²/KB) */
+    double leak_mw_per_mm2;         /* static (leakage) power density (mW/mm²) */
     double energy_scale; /* energy factor relative to 45 nm (1 at 45 nm; set by scaling) */
     double area_scale;   /* area factor relative to 45 nm (1 at 45 nm; set by scaling) */
 } hw_tech;
@@ -124,7 +126,8 @@ typedef struct hw_layer_cost {
     uint64_t macs_done;          /* MACs the array actually performs (after skipping zeros) */
     uint64_t compute_cycles;     /* array busy cycles incl. fill / drain / passes */
     uint64_t memory_cycles;      /* DRAM transfer time in cycles at the design's bandwidth */
-    uint64_t cycles;             /* layer latency: max(compute, memory) under double buffering */
+    uint64_t buffer_cycles;      /* on-chip buffer transfer time at its bandwidth (0: unlimited) */
+    uint64_t cycles;             /* layer latency: max(compute, memory, buffer), overlapped */
     double utilization;          /* busy MAC slots / (PEs · compute_cycles), 0..1: MACs performed
                                     (nonzero ones with skip) × PE-cycles each takes at its precision */
     double comp_pj[HW_COMP_MAX]; /* energy of each component of the template (pJ) */
@@ -202,11 +205,10 @@ void hw_act_space_of(const hw_config *cfg, const net_layer *layer, const sw_comp
                      hw_act_space *out);
 /* Decides which activations stay on chip, for n_layers run in order (layer i's input is layer
  * i−1's output; the first reads from DRAM, the last writes to it). space[of[i]] is layer i's
- * hw_act_space (of NULL: space[i]), so a caller may share one entry among equal layers. The rule,
- * left to right: the tensor between layers i and i+1 stays on chip when the producer can hold it
- * beside its own resident input, out_i + (in_i if resident) ≤ free_i, and the consumer can hold
- * it, in_{i+1} ≤ free_{i+1} (the consumer's own output is checked at the next boundary against
- * free_{i+1} with this input counted). Fills ctx[0..n_layers). */
+ * hw_act_space (of NULL: space[i]), so a caller may share one entry among equal layers. The rule:
+ * the tensor between layers i and i+1 stays on chip when each of the two layers can hold its
+ * whole input and output in the room its plan leaves, in + out ≤ free (the producer writes the
+ * tensor there, the consumer reads it from there). Fills ctx[0..n_layers). */
 void hw_residency_plan(size_t n_layers, const size_t *of, const hw_act_space *space,
                        hw_layer_ctx *ctx);
 double hw_area_mm2(const hw_config *cfg);

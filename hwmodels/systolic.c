@@ -217,14 +217,23 @@ static const pt_param systolic_params_table[] = {
 };
 
 /* Energy components, in the order energy_pj adds them (the order of the five fields they
- * replaced, so that sums keep their bits). */
-enum { SYS_C_MAC = 0, SYS_C_NOC, SYS_C_SRAM, SYS_C_DRAM, SYS_C_STATIC, SYS_N_COMPONENTS };
+ * replaced, so that sums keep their bits; clock added after them). */
+enum {
+    SYS_C_MAC = 0,
+    SYS_C_NOC,
+    SYS_C_SRAM,
+    SYS_C_DRAM,
+    SYS_C_STATIC,
+    SYS_C_CLOCK,
+    SYS_N_COMPONENTS
+};
 static const hw_component systolic_components[SYS_N_COMPONENTS] = {
     [SYS_C_MAC] = {"mac", "multiply-accumulates in the PEs"},
     [SYS_C_NOC] = {"noc", "operand forwarding between PEs (register hop per bit)"},
     [SYS_C_SRAM] = {"sram", "global buffer and accumulator reads and writes"},
     [SYS_C_DRAM] = {"dram", "off-chip traffic"},
     [SYS_C_STATIC] = {"static", "leakage power over the layer's time"},
+    [SYS_C_CLOCK] = {"clock", "clock tree and always-on power over the layer's time"},
 };
 
 static const systolic_params *sys_params(const hw_config *cfg)
@@ -456,14 +465,16 @@ static void systolic_act_space(const hw_config *cfg, const net_layer *layer,
         out->free_bytes = tb.glb_bytes - sys_weight_reserve(&tb, L.reps);
 }
 
-/* DRAM bytes of one GEMM given where its activations are: a resident input is not read, a
- * resident output not written, and the resident tensors (all reps of them) take their share of
- * the buffer from the tiles of the rest. */
-static uint64_t sys_dram_resident(const sys_tensors *tb, uint64_t reps, const hw_layer_ctx *ctx)
+/* DRAM bytes of one GEMM given where its activations are. With neither on chip, the tile plan
+ * over the whole buffer (layer by layer, as before residency). With either, the driver has
+ * checked that the layer's input and output both fit beside its weight reserve
+ * (hw_residency_plan), so the activations sit in that room and the weights stream past them in
+ * tiles through the reserve: every tensor moves at most once, and a resident one not at all. */
+static uint64_t sys_dram_resident(const sys_tensors *tb, const hw_layer_ctx *ctx)
 {
-    uint64_t ib = ctx->in_on_chip ? 0 : tb->ib, ob = ctx->out_on_chip ? 0 : tb->ob;
-    uint64_t held = ((tb->ib - ib) + (tb->ob - ob)) * reps, glb = tb->glb_bytes;
-    return sys_dram_bytes(tb->wb, ib, ob, held < glb ? glb - held : 1);
+    if (!ctx->in_on_chip && !ctx->out_on_chip)
+        return sys_dram_bytes(tb->wb, tb->ib, tb->ob, tb->glb_bytes);
+    return tb->wb + (ctx->in_on_chip ? 0 : tb->ib) + (ctx->out_on_chip ? 0 : tb->ob);
 }
 
 /* BUFFER BANDWIDTH: the global buffer moves at most glb_bytes_per_cycle bytes per cycle, reads
@@ -475,10 +486,23 @@ static uint64_t sys_buffer_cycles(const systolic_params *sp, uint64_t glb_access
     return ceil_div_u64(glb_access_bytes, sp->glb_bytes_per_cycle);
 }
 
+/* PE AREA AND CLOCK. A PE is a multiplier of wbits·abits partial products plus registers: the
+ * two operands at the widths it handles (bitserial: one activation bit), the partial sum at
+ * acc_bits, and, with weight_db in ws, a second weight register. Area per bit² and per register
+ * bit, and the clock energy per register bit per cycle, are tech.c's (fitted to TPU v1's PE and
+ * Aladdin's, and calibrated on TPU v1's idle power). */
 static double sys_pe_bits2(const systolic_params *sp)
 {
     double mb = (double)sp->mac_bits;
     return sp->precision == SYS_BITSERIAL ? mb : mb * mb;
+}
+
+static double sys_pe_reg_bits(const systolic_params *sp)
+{
+    double mb = (double)sp->mac_bits;
+    double act = sp->precision == SYS_BITSERIAL ? 1.0 : mb;
+    double second_weight = sp->dataflow == SYS_WS && sp->weight_db ? mb : 0.0;
+    return mb + act + (double)sp->acc_bits + second_weight;
 }
 
 static double systolic_area_mm2(const hw_config *cfg)
@@ -486,8 +510,18 @@ static double systolic_area_mm2(const hw_config *cfg)
     const systolic_params *sp = sys_params(cfg);
     const hw_tech *t = &cfg->tech;
     double pes = (double)sp->rows * (double)sp->cols;
-    double pe_mm2 = t->mac_area_um2_per_bit2 * sys_pe_bits2(sp) * 1e-6;
-    return pes * pe_mm2 + ((double)sp->glb_kb + (double)sp->acc_kb) * t->sram_area_mm2_per_kb;
+    double pe_um2 = t->mac_area_um2_per_bit2 * sys_pe_bits2(sp) +
+                    t->pe_reg_area_um2_per_bit * sys_pe_reg_bits(sp);
+    return pes * pe_um2 * 1e-6 +
+           ((double)sp->glb_kb + (double)sp->acc_kb) * t->sram_area_mm2_per_kb;
+}
+
+/* Clock tree and always-on energy of the array over `cycles` (pJ): every register bit of every
+ * PE is clocked whether it holds useful data or not (TPU v1 idles at 70 % of its busy power). */
+static double sys_clock_pj(const systolic_params *sp, const hw_tech *t, uint64_t cycles)
+{
+    double pes = (double)sp->rows * (double)sp->cols;
+    return t->clk_pj_per_reg_bit * sys_pe_reg_bits(sp) * pes * (double)cycles;
 }
 
 static double systolic_peak_tops(const hw_config *cfg)
@@ -589,15 +623,15 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
     /* ---- DRAM traffic */
     sys_tensors tb;
     sys_tensor_bytes(sp, layer, &L, &tb);
-    out->dram_bytes = L.reps * sys_dram_resident(&tb, L.reps, ctx);
+    out->dram_bytes = L.reps * sys_dram_resident(&tb, ctx);
     double bytes_per_cycle = sp->dram_gbps * 1e9 / (sp->freq_mhz * 1e6);
     out->memory_cycles = bytes_per_cycle > 0.0 ? ceil_u64((double)out->dram_bytes / bytes_per_cycle)
                                                : 0; /* range keeps bandwidth > 0 */
-    uint64_t buffer_cycles = sys_buffer_cycles(sp, glb_access_bytes);
+    out->buffer_cycles = sys_buffer_cycles(sp, glb_access_bytes);
     out->cycles =
         out->compute_cycles > out->memory_cycles ? out->compute_cycles : out->memory_cycles;
-    if (buffer_cycles > out->cycles)
-        out->cycles = buffer_cycles;
+    if (out->buffer_cycles > out->cycles)
+        out->cycles = out->buffer_cycles;
     out->latency_ms = (double)out->cycles / (sp->freq_mhz * 1e3);
 
     /* ---- energy */
@@ -642,6 +676,7 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
     double seconds = (double)out->cycles / (sp->freq_mhz * 1e6);
     /* mW · s = mJ = 1e9 pJ */
     out->comp_pj[SYS_C_STATIC] = t->leak_mw_per_mm2 * systolic_area_mm2(cfg) * seconds * 1e9;
+    out->comp_pj[SYS_C_CLOCK] = sys_clock_pj(sp, t, out->cycles);
     hw_cost_sum(out, SYS_N_COMPONENTS);
     return 0;
 }

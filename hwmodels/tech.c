@@ -51,10 +51,29 @@
  *
  * AREA — from Google TPU v1 (Jouppi et al., ISCA 2017 [4], floor plan, Fig. 2 / Table 2): 28 nm
  *   die ≤ 331 mm²; the matrix unit (65536 8-bit MACs) is 24 % of it and the 24 MiB unified buffer
- *   29 %. Back-scaled to 45 nm by the 28 nm area factor 0.38 [2]:
- *   mac_area_um2_per_bit2 = 0.24·331e6 µm² / 65536 / 0.38 / 64 = 49.8 µm² per bit² (a whole PE:
- *     multiplier, adder, 32-bit accumulator register, pipeline registers and wiring; 3190 µm²
- *     at 8×8, against Horowitz's bare 8-bit multiplier of 282 µm²).
+ *   29 %. Back-scaled to 45 nm by the 28 nm area factor 0.38 [2], a TPU v1 PE is
+ *   0.24·331e6 µm² / 65536 / 0.38 = 3190 µm² (multiplier, adder, registers and wiring; against
+ *   Horowitz's bare 8-bit multiplier of 282 µm²).
+ *   PE area = mac_area_um2_per_bit2 · wbits·abits + pe_reg_area_um2_per_bit · register bits, two
+ *   terms fitted to two facts: their split from Aladdin's 40 nm library [5] (taken as 45 nm, as
+ *   for rf_pj_per_bit) for a 16-bit PE — a 16×16 multiplier at 6350 µm² · (16/32)² = 1587.5 µm²
+ *   (its 32-bit multiplier scaled by partial products: 6.20 µm² per bit²), a 32-bit accumulate
+ *   adder of 278 µm² and 64 register bits (16 weight, 16 activation, 32 sum) at 5.98 µm², i.e.
+ *   (278 + 64·5.98)/64 = 10.32 µm² per register bit with the adder's share; and their sum from
+ *   TPU v1's PE, 3190 µm² for 8×8 with 56 register bits (two 8-bit weights, double-buffered, an
+ *   8-bit activation, a 32-bit sum): k = 3190 / (6.20·64 + 10.32·56) = 3.27, so
+ *   mac_area_um2_per_bit2 = 3.27·6.20 = 20.3 µm² per bit², pe_reg_area_um2_per_bit = 3.27·10.32
+ *   = 33.8 µm² per bit (k: the layout, wiring and pipeline overhead of a real array over
+ *   Aladdin's bare cells). A 16-bit PE is then 7360 µm² where mac_bits² scaling gave 12750, a
+ *   4-bit one 1680 where it gave 800: registers do not shrink with the operands.
+ *
+ * CLOCK AND ALWAYS-ON: clk_pj_per_reg_bit = 0.0194 pJ per PE register bit per cycle at 45 nm,
+ *   calibrated so that TPU v1 idles at its measured 28 W [4]: at 28 nm (×0.51) 65536 PEs ×
+ *   56 bits × 700 MHz × 0.0099 pJ = 25.4 W, plus 2.6 W of leakage. Aladdin's register [5]
+ *   spends 0.0079 pJ per bit per cycle inside the flop on its clock alone (its "internal"
+ *   power at 1 GHz); the rest is the clock tree's wires and buffers, and whatever else the
+ *   chip burns while idle (I/O, DDR3 and PCIe interfaces, control), which this one figure
+ *   absorbs: it is a calibration, not a derivation.
  *   sram_area_mm2_per_kb = 0.29·331 mm² / 24576 KB / 0.38 = 0.0103 mm²/KB (incl. periphery;
  *     CACTI gives ~0.009 mm²/KB for a 64 KB array at 45 nm, consistent).
  *
@@ -120,8 +139,12 @@ const pt_param hw_tech_params[] = {
     TECH_P(dram_ddr4_pj_per_bit, "pJ/bit", 17.5, 0.0, 200.0, "DDR4 access per bit"),
     TECH_P(dram_lpddr4_pj_per_bit, "pJ/bit", 5.0, 0.0, 200.0, "LPDDR4 access per bit"),
     TECH_P(dram_hbm2_pj_per_bit, "pJ/bit", 3.9, 0.0, 200.0, "HBM2 access per bit"),
-    TECH_P(mac_area_um2_per_bit2, "um2/bit2", 49.8, 1e-3, 1e5,
-           "PE (MAC + registers) area per bit^2 (TPU v1 back-scaled)"),
+    TECH_P(mac_area_um2_per_bit2, "um2/bit2", 20.3, 1e-3, 1e5,
+           "PE multiplier area per wbits*abits (TPU v1 and Aladdin fit)"),
+    TECH_P(pe_reg_area_um2_per_bit, "um2/bit", 33.8, 0.0, 1e5,
+           "PE area per register bit (TPU v1 and Aladdin fit)"),
+    TECH_P(clk_pj_per_reg_bit, "pJ/bit", 0.0194, 0.0, 1.0,
+           "clock and always-on energy per PE register bit per cycle (TPU v1 idle)"),
     TECH_P(sram_area_mm2_per_kb, "mm2/KB", 0.0103, 1e-6, 1.0,
            "SRAM area per KB (TPU v1 back-scaled)"),
     /* Leakage up to 1 W/mm2 at 45 nm: the total power density of the hottest chips; leakage
@@ -205,6 +228,8 @@ hw_tech hw_tech_scaled(const hw_tech *at45, double tech_nm)
     t.rf_pj_per_bit *= e;
     /* DRAM pJ/bit: off-chip, independent of the accelerator's node; left as given. */
     t.mac_area_um2_per_bit2 *= a;
+    t.pe_reg_area_um2_per_bit *= a;
+    t.clk_pj_per_reg_bit *= e;
     t.sram_area_mm2_per_kb *= a;
     t.leak_mw_per_mm2 *= a > 0.0 ? e / a : 1.0;
     t.energy_scale = e;

@@ -173,9 +173,15 @@ void hw_act_space_of(const hw_config *cfg, const net_layer *layer, const sw_comp
         cfg->tpl->act_space(cfg, layer, cmp, out);
 }
 
-/* Activation residency, the rule in hw.h. Greedy left to right: a boundary kept on chip never
- * makes a later one impossible that would otherwise be possible, except through the input the
- * producer must hold beside its output, which the rule counts. */
+/* Activation residency, the rule in hw.h. A layer takes part only if its input and its output
+ * both fit the room its plan leaves (whether or not either ends up resident), so that a resident
+ * tensor never takes buffer the layer's own tiles need: its DRAM traffic can only fall. */
+static int hw_act_fits(const hw_act_space *a)
+{
+    return a->free_bytes > 0 && a->in_bytes <= a->free_bytes &&
+           a->out_bytes <= a->free_bytes - a->in_bytes;
+}
+
 void hw_residency_plan(size_t n_layers, const size_t *of, const hw_act_space *space,
                        hw_layer_ctx *ctx)
 {
@@ -183,12 +189,7 @@ void hw_residency_plan(size_t n_layers, const size_t *of, const hw_act_space *sp
     for (size_t i = 0; i < n_layers; i++)
         ctx[i].in_on_chip = ctx[i].out_on_chip = 0;
     for (size_t i = 0; i + 1 < n_layers; i++) {
-        const hw_act_space *p = &space[of ? of[i] : i], *c = &space[of ? of[i + 1] : i + 1];
-        uint64_t held = ctx[i].in_on_chip ? p->in_bytes : 0;
-        int fits_producer =
-            p->free_bytes > 0 && held <= p->free_bytes && p->out_bytes <= p->free_bytes - held;
-        int fits_consumer = c->free_bytes > 0 && c->in_bytes <= c->free_bytes;
-        if (fits_producer && fits_consumer)
+        if (hw_act_fits(&space[of ? of[i] : i]) && hw_act_fits(&space[of ? of[i + 1] : i + 1]))
             ctx[i].out_on_chip = ctx[i + 1].in_on_chip = 1;
     }
 }

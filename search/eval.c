@@ -30,6 +30,7 @@ static void sq_cost_add(hw_layer_cost *sum, const hw_layer_cost *c)
     sum->macs_done += c->macs_done;
     sum->compute_cycles += c->compute_cycles;
     sum->memory_cycles += c->memory_cycles;
+    sum->buffer_cycles += c->buffer_cycles;
     sum->cycles += c->cycles;
     for (size_t i = 0; i < HW_COMP_MAX; i++)
         sum->comp_pj[i] += c->comp_pj[i];

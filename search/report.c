@@ -84,6 +84,7 @@ static void sq_cols_make(sq_cols *cols, const hw_template *tpl)
     U64(sram_bytes);
     U64(macs_done);
     F64(latency_ms);
+    U64(buffer_cycles);
 }
 #undef U64
 #undef F64
@@ -145,6 +146,8 @@ static void sq_fmt_col(char *buf, size_t len, const sq_col *c, const hw_layer_co
 /* Is the layer limited by DRAM bandwidth rather than by the array? */
 static const char *sq_bound(const hw_layer_cost *c)
 {
+    if (c->buffer_cycles > c->compute_cycles && c->buffer_cycles > c->memory_cycles)
+        return "buffer";
     return c->memory_cycles > c->compute_cycles ? "memory" : "compute";
 }
 

@@ -25,6 +25,7 @@ static inline size_t sys_comp_index(const char *name)
 #define C_SRAM SYS_COMP("sram")
 #define C_DRAM SYS_COMP("dram")
 #define C_STATIC SYS_COMP("static")
+#define C_CLOCK SYS_COMP("clock")
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -464,7 +465,7 @@ static void test_systolic__energy_is_the_sum_of_its_terms(void **state)
                         c.comp_pj[C_DRAM] > 0 && c.comp_pj[C_STATIC] > 0);
             assert_close_rel(c.energy_pj,
                              c.comp_pj[C_MAC] + c.comp_pj[C_NOC] + c.comp_pj[C_SRAM] +
-                                 c.comp_pj[C_DRAM] + c.comp_pj[C_STATIC],
+                                 c.comp_pj[C_DRAM] + c.comp_pj[C_STATIC] + c.comp_pj[C_CLOCK],
                              1e-12);
             /* latency = cycles / 800 MHz; static = leak · area · time. */
             assert_close_rel(c.latency_ms, (double)c.cycles / 800e3, 1e-12);
@@ -483,6 +484,11 @@ static void make_45nm_cfg(hw_config *cfg, const char *dataflow, const char *acc_
     set_param(cfg, "tech_nm", "45");
     set_param(cfg, "glb_kb", "32");
     set_param(cfg, "acc_kb", acc_kb);
+    /* The PE as one 49.8 µm²/bit² block and no clock term, the constants the hand calculations
+     * below were made with (test_systolic__pe_area_and_clock checks those two terms). */
+    cfg->tech45.mac_area_um2_per_bit2 = 49.8;
+    cfg->tech45.pe_reg_area_um2_per_bit = 0.0;
+    cfg->tech45.clk_pj_per_reg_bit = 0.0;
     prepare(cfg);
     assert_close_rel(cfg->tech.energy_scale, 1.0, 0.0);
     assert_close_rel(cfg->tech.area_scale, 1.0, 0.0);
@@ -688,22 +694,26 @@ static void test_systolic__tpu_v1_peak_is_91_75_tops(void **state)
     prepare(&cfg);
     assert_close_rel(hw_peak_tops(&cfg), 91.7504, 1e-12);
     assert_close_rel(hw_peak_tops(&cfg), 92.0, 0.005);
-    /* Area at 28 nm: 65536 PEs · 49.8·64 µm² · 0.38 + 24576 KB · 0.0103 · 0.38 mm²
-     * = 79.37 + 96.19 = 175.6 mm² (the MXU and UB of a ≤ 331 mm² die; the rest is not modelled). */
-    assert_close_rel(hw_area_mm2(&cfg), 65536 * 49.8 * 64 * 0.38e-6 + 24576 * 0.0103 * 0.38, 1e-9);
+    /* Area at 28 nm: 65536 PEs · (20.3·64 + 33.8·48 register bits) µm² · 0.38 + 24576 KB ·
+     * 0.0103 · 0.38 mm² = 72.76 + 96.19 = 168.9 mm² (the MXU and UB of a ≤ 331 mm² die; the rest
+     * is not modelled; 48 bits: weight, activation, 32-bit sum, no second weight register). */
+    assert_close_rel(hw_area_mm2(&cfg),
+                     65536 * (20.3 * 64 + 33.8 * 48) * 0.38e-6 + 24576 * 0.0103 * 0.38, 1e-9);
 }
 
 static void test_systolic__edge_area_and_defaults(void **state)
 {
     (void)state;
     /* The template's defaults are the edge-systolic preset. Area at 28 nm: 1024 PEs ·
-     * 49.8·64 µm² · 0.38 = 1.240 mm² + 512 KB · 0.0103 · 0.38 = 2.004 mm² → 3.244 mm².
+     * (20.3·64 + 33.8·48) µm² · 0.38 = 1.137 mm² + 512 KB · 0.0103 · 0.38 = 2.004 mm²
+     * → 3.141 mm².
      * Peak: 2·1024·800 MHz = 1.6384 TOPS. */
     hw_config cfg;
     hw_config_init(&cfg, &hw_systolic_template, NULL);
     assert_string_equal(cfg.name, "systolic");
     prepare(&cfg);
-    assert_close_rel(hw_area_mm2(&cfg), 1024 * 49.8 * 64 * 0.38e-6 + 512 * 0.0103 * 0.38, 1e-9);
+    assert_close_rel(hw_area_mm2(&cfg),
+                     1024 * (20.3 * 64 + 33.8 * 48) * 0.38e-6 + 512 * 0.0103 * 0.38, 1e-9);
     assert_close_rel(hw_peak_tops(&cfg), 1.6384, 1e-12);
     assert_close_rel(cfg.tpl->freq_mhz(&cfg), 800.0, 0.0);
     /* No accumulator SRAM unless asked for: psums go to the GLB. */

@@ -44,11 +44,11 @@ static void test_tech__scaling_to_28nm(void **state)
     hw_tech t = hw_tech_scaled(&t45, 28);
     /* 28 nm: energy × 0.51, area × 0.38 (Stillmaker & Baas via Accelergy).
      * int8 multiply 0.2 · 0.51 = 0.102 pJ; 8 KB SRAM 64-bit read 10 · 0.51 = 5.1 pJ;
-     * MAC area 49.8 · 0.38 = 18.924 µm²/bit²; leakage 10 · 0.51 / 0.38 = 13.42 mW/mm²;
+     * MAC area 20.3 · 0.38 = 7.714 µm²/bit²; leakage 10 · 0.51 / 0.38 = 13.42 mW/mm²;
      * DRAM is off-chip and stays at 5 pJ/bit for LPDDR4. */
     assert_close_rel(hw_tech_mult_pj(&t, 8, 8, NET_FMT_INT), 0.102, 1e-12);
     assert_close_rel(hw_tech_sram_pj(&t, 8.0, 64), 5.1, 1e-12);
-    assert_close_rel(t.mac_area_um2_per_bit2, 18.924, 1e-12);
+    assert_close_rel(t.mac_area_um2_per_bit2, 7.714, 1e-12);
     assert_close_rel(t.leak_mw_per_mm2, 10.0 * 0.51 / 0.38, 1e-12);
     assert_close_rel(hw_tech_dram_pj_per_bit(&t, HW_DRAM_LPDDR4), 5.0, 1e-12);
     assert_close_rel(t.energy_scale, 0.51, 1e-12);
