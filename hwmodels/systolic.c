@@ -25,6 +25,14 @@
  *   memory_cycles > compute_cycles instead.
  *   compute_cycles = reps · folds · cycles_per_fold · passes.
  *
+ * WEIGHT DOUBLE-BUFFERING (weight_db = 1, ws only; TPU v1 shifts the next 256×256 weight tile in
+ *   while the current one computes, which hides the 256 cycles of the shift [8]): a fold costs
+ *   max(stream, preload) instead of their sum, stream = T + rows + cols − 2 (the inputs and their
+ *   skew and drain), preload = rows, plus one exposed preload per GEMM:
+ *       cycles per GEMM = rows + folds · max(T + rows + cols − 2, rows).
+ *   weight_db = 0 (the default) is SCALE-Sim's sum, bit for bit. (The stationary inputs of is
+ *   could be double-buffered the same way; not offered.)
+ *
  * PRECISION (operand widths wbits, abits; mac_bits is the width the PE handles natively):
  *   fixed:     passes = ceil(wbits/mac_bits) · ceil(abits/mac_bits): wider operands are bit-sliced
  *              into passes; narrower ones only save energy.
@@ -91,34 +99,53 @@
  *   buffering (half the GLB per tile): weight-resident — weight tiles of up to a quarter of the
  *   GLB (half of the usable half; the rest streams), inputs re-fetched once per weight tile:
  *   Wb + nW·Ib + Ob; or input-resident: Ib + nI·Wb + Ob; the cheaper of the two. Outputs are
- *   written once (a weight tile holds whole filters). Each layer reads its inputs from and writes
- *   its outputs to DRAM (no inter-layer fusion).
+ *   written once (a weight tile holds whole filters).
  *   memory_cycles = ceil(dram_bytes / (dram_gbps·1e9 / (freq_mhz·1e6))).
- *   cycles = max(compute_cycles, memory_cycles) (transfers overlap compute, double buffering).
  *
- * ENERGY (pJ): mac_pj (above) + noc_pj + sram_pj + dram_pj + static_pj.
+ * ACTIVATION RESIDENCY (act_resident = 1, the default): a layer declares its activation sizes
+ *   and the room its plan leaves, free = GLB − min(all its weights, GLB/2) (the weights keep
+ *   either all of themselves or half the buffer for double-buffered tiles); the generic driver
+ *   (hw_residency_plan) keeps the tensor between two consecutive layers on chip when both can
+ *   hold their whole input and output in their room, in + out ≤ free. A layer with a resident
+ *   input or output then moves each remaining tensor once (the activations sit in their room,
+ *   weights stream past them through the reserve) and a resident one not at all; a layer with
+ *   neither uses the tile plan above. So residency never raises a layer's DRAM traffic. The
+ *   first layer reads its input from DRAM and the last writes its output there. act_resident = 0
+ *   is layer by layer: every input read from DRAM and every output written back.
+ *
+ * BUFFER BANDWIDTH (glb_bytes_per_cycle; 0, the default, is unlimited): the GLB's reads and
+ *   writes (operands, outputs, the partial sums it holds; not the accumulator SRAM's, which has
+ *   its own ports) take buffer_cycles = ceil(GLB bytes / glb_bytes_per_cycle).
+ *   cycles = max(compute_cycles, memory_cycles, buffer_cycles) (transfers overlap compute).
+ *
+ * ENERGY (pJ): mac_pj (above) + noc_pj + sram_pj + dram_pj + static_pj + clock_pj: dynamic
+ *   energy plus (leakage + clock) power × time.
  *   noc_pj: each processed MAC moves its two moving operands one register hop (rf_pj_per_bit per
  *     bit); the stationary operand is written once: ws: activations (abits) + psums (acc_bits)
  *     per MAC, weights loaded once; os: activations + weights per MAC, outputs drained once at
  *     acc_bits; is: weights + psums per MAC, inputs loaded once.
  *   dram_pj = dram_bytes·8·E_dram(pJ/bit); static_pj = leak_mw_per_mm2 · area_mm2 · latency.
+ *   clock_pj = clk_pj_per_reg_bit · register bits per PE · rows·cols · cycles: the clock tree
+ *     and always-on power of the array, paid busy or idle (calibrated in tech.c on TPU v1's
+ *     28 W idle [8]).
  *
- * AREA: rows·cols·mac_area_um2_per_bit2·mac_bits² (bitserial: mac_bits·1)
- *   + (glb_kb + acc_kb)·sram_area_mm2_per_kb.
+ * AREA: rows·cols·(mac_area_um2_per_bit2·mac_bits² (bitserial: mac_bits·1)
+ *   + pe_reg_area_um2_per_bit·register bits) + (glb_kb + acc_kb)·sram_area_mm2_per_kb, register
+ *   bits = two operands at mac_bits (bitserial: mac_bits + 1) + acc_bits + mac_bits more with
+ *   weight_db in ws (the second weight register). Both constants are fitted in tech.c to TPU
+ *   v1's PE [8] and Aladdin's 16-bit PE (Shao et al., ISCA 2014).
  * PEAK: 2·rows·cols·freq_mhz/1e6 TOPS at mac_bits (bitserial: divided by mac_bits).
  *
- * LEFT OUT: SRAM bank conflicts and port limits, DRAM latency and row-buffer effects, inter-layer
- * fusion (every layer reads its inputs from DRAM and writes its outputs back, even where, as in
- * TPU v1's 24 MiB unified buffer, activations could stay on chip: an upper bound on DRAM traffic
- * for such designs), accumulator banking and read-modify-write ports, a pass of every output
+ * LEFT OUT: SRAM bank conflicts, DRAM latency and row-buffer effects, branches in residency (the
+ * network is taken as a chain: a shortcut's input is assumed on chip if the previous layer's
+ * output is), accumulator banking and read-modify-write ports, a pass of every output
  * through the accumulators (TPU v1 does it even for single-fold windows), partial sums in the
  * DRAM tile plan (with acc_kb = 0 they live in the global buffer without reducing its capacity for
  * the tiles, and never spill to DRAM), the index / selection logic that zero skipping needs to
  * route each nonzero weight's input to its PE (no energy or area is charged for it: skip is an
  * upper bound on its savings), pooling / activation / normalization units, control and host I/O
- * power, im2col address generation. The PE area scales as mac_bits² as a whole (the TPU-derived
- * constant includes the accumulator and pipeline registers), which flatters narrow PEs in
- * same-area comparisons. Capacities in KB are KiB (1024 bytes). Valid for dense and pruned conv,
+ * power, im2col address generation.
+ * Capacities in KB are KiB (1024 bytes). Valid for dense and pruned conv,
  * fc and matmul layers; sparsity is modelled on weights only.
  *
  * References
