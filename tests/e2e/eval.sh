@@ -24,11 +24,12 @@ import csv, math, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 body, total = rows[:-1], rows[-1]
 for col in ("macs", "cycles", "energy_pj", "mac_pj", "sram_pj", "dram_pj", "static_pj",
-            "dram_bytes", "noc_pj", "latency_ms"):
+            "dram_bytes", "noc_pj", "latency_ms", "clock_pj", "buffer_cycles"):
     s = sum(float(r[col]) for r in body)
     t = float(total[col])
     assert math.isclose(s, t, rel_tol=1e-9), (col, s, t)
-terms = sum(float(total[c]) for c in ("mac_pj", "noc_pj", "sram_pj", "dram_pj", "static_pj"))
+terms = sum(float(total[c]) for c in ("mac_pj", "noc_pj", "sram_pj", "dram_pj", "static_pj",
+                                      "clock_pj"))
 assert math.isclose(terms, float(total["energy_pj"]), rel_tol=1e-9)
 for r in rows:
     for k, v in r.items():
