@@ -1,7 +1,8 @@
 /*
- * main.c — the `squash` command: argument parsing and dispatch. Work is done by the search
- * library (dse.h); this file only turns command lines into calls and errors into exit codes:
- * 0 success, 1 run-time failure (I/O, memory), 2 bad usage or bad input (CONTRACT.md).
+ * main.c — the `squash` command: argument parsing and dispatch. Work is done by the rooms of
+ * the search library (sq.h lists them: loading, exploration, outputs); this file only turns
+ * command lines into calls and errors into exit codes: 0 success, 1 run-time failure (I/O,
+ * memory), 2 bad usage or bad input (CONTRACT.md). No model arithmetic lives here.
  */
 #include <errno.h>
 #include <math.h>
@@ -10,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dse.h"
+#include "load.h"
+#include "metric.h"
+#include "explore.h"
+#include "output.h"
 
 #define CLI_MAX_SETS 256
 

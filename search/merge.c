@@ -28,7 +28,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dse.h"
+#include "explore.h"
+#include "output.h"
 
 typedef struct sq_shard {
     sq_state st;     /* the shard's run state */

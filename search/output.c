@@ -41,7 +41,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dse.h"
+#include "output.h"
 
 #define SQ_STATE_NAME "squash.state"
 #define SQ_STATE_MAGIC "squash-state 2"

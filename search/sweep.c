@@ -58,7 +58,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dse.h"
+#include "explore.h"
+#include "output.h"
 #include "ranks.h"
 
 #define SQ_BATCH_MIN 1024u
