@@ -205,6 +205,17 @@ static const pt_param systolic_params_table[] = {
           "energy of a gated zero MAC as a fraction of a MAC"),
 };
 
+/* Energy components, in the order energy_pj adds them (the order of the five fields they
+ * replaced, so that sums keep their bits). */
+enum { SYS_C_MAC = 0, SYS_C_NOC, SYS_C_SRAM, SYS_C_DRAM, SYS_C_STATIC, SYS_N_COMPONENTS };
+static const hw_component systolic_components[SYS_N_COMPONENTS] = {
+    [SYS_C_MAC] = {"mac", "multiply-accumulates in the PEs"},
+    [SYS_C_NOC] = {"noc", "operand forwarding between PEs (register hop per bit)"},
+    [SYS_C_SRAM] = {"sram", "global buffer and accumulator reads and writes"},
+    [SYS_C_DRAM] = {"dram", "off-chip traffic"},
+    [SYS_C_STATIC] = {"static", "leakage power over the layer's time"},
+};
+
 static const systolic_params *sys_params(const hw_config *cfg)
 {
     return (const systolic_params *)(const void *)cfg->params;
@@ -512,13 +523,14 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
     double mac_e = hw_tech_mac_pj(t, L.bbits, L.abits, cmp->numfmt, sp->acc_bits);
     switch (sp->sparsity) {
     case SYS_SP_GATE:
-        out->mac_pj = mac_e * ((double)L.macs_nz + sp->gate_frac * (double)(L.macs - L.macs_nz));
+        out->comp_pj[SYS_C_MAC] =
+            mac_e * ((double)L.macs_nz + sp->gate_frac * (double)(L.macs - L.macs_nz));
         break;
     case SYS_SP_SKIP:
-        out->mac_pj = mac_e * (double)L.macs_nz;
+        out->comp_pj[SYS_C_MAC] = mac_e * (double)L.macs_nz;
         break;
     default:
-        out->mac_pj = mac_e * (double)L.macs;
+        out->comp_pj[SYS_C_MAC] = mac_e * (double)L.macs;
         break;
     }
 
@@ -538,17 +550,18 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
         hop_bits = moved * (ab + accb) + stat_ws * (double)L.reps;
         break;
     }
-    out->noc_pj = hop_bits * t->rf_pj_per_bit;
+    out->comp_pj[SYS_C_NOC] = hop_bits * t->rf_pj_per_bit;
 
     /* Per byte = per acc_bits word / (acc_bits/8): SRAM energy is linear in the word width. */
-    out->sram_pj = (double)glb_access_bytes * hw_tech_sram_pj(t, (double)sp->glb_kb, 8) +
-                   (double)acc_access_bytes * hw_tech_sram_pj(t, (double)sp->acc_kb, 8);
-    out->dram_pj =
+    out->comp_pj[SYS_C_SRAM] =
+        (double)glb_access_bytes * hw_tech_sram_pj(t, (double)sp->glb_kb, 8) +
+        (double)acc_access_bytes * hw_tech_sram_pj(t, (double)sp->acc_kb, 8);
+    out->comp_pj[SYS_C_DRAM] =
         (double)out->dram_bytes * 8.0 * hw_tech_dram_pj_per_bit(t, (hw_dram_kind)sp->dram);
     double seconds = (double)out->cycles / (sp->freq_mhz * 1e6);
     /* mW · s = mJ = 1e9 pJ */
-    out->static_pj = t->leak_mw_per_mm2 * systolic_area_mm2(cfg) * seconds * 1e9;
-    out->energy_pj = out->mac_pj + out->noc_pj + out->sram_pj + out->dram_pj + out->static_pj;
+    out->comp_pj[SYS_C_STATIC] = t->leak_mw_per_mm2 * systolic_area_mm2(cfg) * seconds * 1e9;
+    hw_cost_sum(out, SYS_N_COMPONENTS);
     return 0;
 }
 
@@ -558,6 +571,8 @@ const hw_template hw_systolic_template = {
     .params = systolic_params_table,
     .n_params = sizeof systolic_params_table / sizeof systolic_params_table[0],
     .params_size = sizeof(systolic_params),
+    .components = systolic_components,
+    .n_components = SYS_N_COMPONENTS,
     .check = systolic_check,
     .eval_layer = systolic_eval_layer,
     .area_mm2 = systolic_area_mm2,

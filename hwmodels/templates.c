@@ -18,7 +18,11 @@
 
 #define HW_TECH_NM_PARAM "tech_nm"
 
-const hw_template *const hw_templates[] = {&hw_systolic_template, NULL};
+#define HW_TEMPLATE(name) &hw_##name##_template,
+const hw_template *const hw_templates[] = {
+#include "templates.def"
+    NULL};
+#undef HW_TEMPLATE
 
 const hw_template *hw_template_find(const char *name)
 {
@@ -29,6 +33,66 @@ const hw_template *hw_template_find(const char *name)
             return hw_templates[i];
     }
     return NULL;
+}
+
+int hw_component_find(const hw_template *tpl, const char *name)
+{
+    assert(tpl != NULL && name != NULL);
+    for (size_t i = 0; i < tpl->n_components; i++) {
+        if (strcmp(tpl->components[i].name, name) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+int hw_template_check(const hw_template *tpl, char *msg, size_t msg_len)
+{
+    static const char *const common[] = HW_COMPONENTS_COMMON;
+    if (tpl->params_size > HW_PARAMS_MAX_BYTES) {
+        snprintf(msg, msg_len, "template %s: parameter struct of %zu bytes exceeds %d", tpl->name,
+                 tpl->params_size, HW_PARAMS_MAX_BYTES);
+        return -1;
+    }
+    if (tpl->n_components > HW_COMP_MAX) {
+        snprintf(msg, msg_len, "template %s: %zu components exceed HW_COMP_MAX = %d", tpl->name,
+                 tpl->n_components, HW_COMP_MAX);
+        return -1;
+    }
+    for (size_t i = 0; i < tpl->n_components; i++) {
+        if (hw_component_find(tpl, tpl->components[i].name) != (int)i) {
+            snprintf(msg, msg_len, "template %s: component %s declared twice", tpl->name,
+                     tpl->components[i].name);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < HW_N_COMPONENTS_COMMON; i++) {
+        if (hw_component_find(tpl, common[i]) < 0) {
+            snprintf(msg, msg_len, "template %s lacks the common component %s", tpl->name,
+                     common[i]);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < tpl->n_params; i++) {
+        if (pt_find(tpl->params, tpl->n_params, tpl->params[i].name) != &tpl->params[i]) {
+            snprintf(msg, msg_len, "template %s: parameter %s declared twice", tpl->name,
+                     tpl->params[i].name);
+            return -1;
+        }
+    }
+    if (pt_find(tpl->params, tpl->n_params, HW_TECH_NM_PARAM) == NULL) {
+        snprintf(msg, msg_len, "template %s has no %s parameter", tpl->name, HW_TECH_NM_PARAM);
+        return -1;
+    }
+    return 0;
+}
+
+void hw_cost_sum(hw_layer_cost *out, size_t n)
+{
+    assert(out != NULL && n <= HW_COMP_MAX);
+    double e = 0.0;
+    for (size_t i = 0; i < n; i++)
+        e += out->comp_pj[i];
+    out->energy_pj = e;
 }
 
 /* The node of a design, from its template's "tech_nm" parameter; 0 if it has none. */

@@ -17,6 +17,7 @@
 /* ---- evaluation of one design point ---- */
 
 typedef struct sq_eval_result {
+    const hw_template *tpl;   /* the design's template (its energy components name columns) */
     size_t n_layers;          /* rows */
     net_layer *layers;        /* owned: the compressed layers as evaluated */
     hw_layer_cost *costs;     /* owned: one per layer */

@@ -627,6 +627,10 @@ static int cli_list(int argc, char **argv)
             printf("%s: %s\n  parameters (attributes of <accelerator>, --set NAME=VALUE):\n",
                    hw_templates[t]->name, hw_templates[t]->summary);
             cli_list_params(hw_templates[t]->params, hw_templates[t]->n_params);
+            printf("  energy components (eval columns NAME_pj; energy_pj is their sum):\n");
+            for (size_t c = 0; c < hw_templates[t]->n_components; c++)
+                printf("    %-24s %s\n", hw_templates[t]->components[c].name,
+                       hw_templates[t]->components[c].help);
         }
         printf("compression parameters (every template; <compression>, --set NAME=VALUE):\n");
         cli_list_params(sq_compression_params, sq_compression_n_params);
