@@ -35,9 +35,22 @@ typedef enum hw_dram_kind {
 } hw_dram_kind;
 extern const char *const hw_dram_names[]; /* "ddr3", "ddr4", "lpddr4", "hbm2", NULL */
 
-/* Technology constants. The table hw_tech_params lists every field with its 45 nm default and
- * source; a user overrides any of them from an accelerator file (<tech NAME="VALUE"/>) or --set.
- * Values in a hw_tech are at 45 nm; hw_tech_scaled() gives the values at the design's node. */
+/* How a technology constant follows the node (the cls of its table entry). */
+typedef enum hw_scaling {
+    HW_SCALE_NONE = 0, /* kept as given: DRAM (another chip), capacities, exponents, factors */
+    HW_SCALE_ENERGY,   /* × the node's energy factor (times energy_scale) */
+    HW_SCALE_AREA,     /* × the node's area factor (times area_scale) */
+    HW_SCALE_LEAKAGE   /* × energy / area factor: power per device over devices per mm² */
+} hw_scaling;
+
+/* Template-specific technology constants a template may declare (hw_template.tech_params). */
+#define HW_TECH_EXTRA_MAX 16
+
+/* Technology constants. The shared table hw_tech_params lists every named field with its 45 nm
+ * default, source and scaling class; a template adds its own constants (ADC energy, instruction
+ * overhead, ...) in hw_template.tech_params, stored in extra[] (offsets HW_TECH_EXTRA(i)). A user
+ * overrides any of them from an accelerator file (<tech NAME="VALUE"/>) or --set. Values in a
+ * hw_tech are at 45 nm; hw_tech_scaled() gives the values at the design's node. */
 typedef struct hw_tech {
     double int_mult_pj_per_bit2;   /* integer multiply, pJ per (wbits·abits) partial product */
     double int_add_pj_per_bit;     /* integer add, pJ per bit of adder width */
@@ -58,19 +71,25 @@ typedef struct hw_tech {
     double leak_mw_per_mm2;        /* static (leakage) power density (mW/mm²) */
     double energy_scale; /* energy factor relative to 45 nm (1 at 45 nm; set by scaling) */
     double area_scale;   /* area factor relative to 45 nm (1 at 45 nm; set by scaling) */
+    double extra[HW_TECH_EXTRA_MAX]; /* the template's own constants, in its tech_params order */
 } hw_tech;
+#define HW_TECH_EXTRA(i) (offsetof(hw_tech, extra) + (size_t)(i) * sizeof(double))
 
 extern const pt_param hw_tech_params[];
 extern const size_t hw_tech_n_params;
 
-/* The 45 nm defaults (every field from the table's def). */
+/* The 45 nm defaults of the shared table (extra[] zero). */
 hw_tech hw_tech_default(void);
 /* Is tech_nm one of the supported nodes (65 45 32 28 22 16 14 7)? */
 int hw_tech_node_ok(double tech_nm);
 /* The same as a parameter's in_set: if not, writes the supported nodes to list. */
 int hw_tech_node_in_set(double tech_nm, char *list, size_t list_len);
-/* Scales 45 nm constants to tech_nm: energies by the energy factor, areas by the area factor,
- * leakage density by energy/area. Sets energy_scale and area_scale. tech_nm must be node_ok. */
+/* Scales 45 nm constants to tech_nm, each by its class (hw_scaling) in the shared table and in
+ * the template's table extra (n_extra entries; NULL, 0 for none). Sets energy_scale and
+ * area_scale to the factors used. tech_nm must be node_ok. */
+hw_tech hw_tech_scaled_with(const hw_tech *at45, double tech_nm, const pt_param *extra,
+                            size_t n_extra);
+/* The same for the shared constants only. */
 hw_tech hw_tech_scaled(const hw_tech *at45, double tech_nm);
 
 /* Energies at the constants given (already scaled). */
@@ -140,6 +159,9 @@ struct hw_template {
     const pt_param *params; /* the template's parameter table */
     size_t n_params;        /* entries in params */
     size_t params_size;     /* sizeof the template's parameter struct (<= HW_PARAMS_MAX_BYTES) */
+    const pt_param *tech_params;    /* the template's own technology constants (offsets
+                                       HW_TECH_EXTRA(i), cls an hw_scaling); NULL if none */
+    size_t n_tech_params;           /* entries in tech_params (<= HW_TECH_EXTRA_MAX) */
     const hw_component *components; /* the template's energy components (see above) */
     size_t n_components;            /* entries in components (<= HW_COMP_MAX) */
     /* Cross-parameter checks beyond each parameter's range; 0 or -1 with a message. */
@@ -156,6 +178,8 @@ struct hw_template {
 /* The registry: every template listed in hwmodels/templates.def, NULL-terminated. */
 extern const hw_template *const hw_templates[];
 const hw_template *hw_template_find(const char *name);
+/* A technology constant by name: the shared table's, else the template's (tpl may be NULL). */
+const pt_param *hw_tech_param_find(const hw_template *tpl, const char *name);
 /* Index of a component in a template's table by name, or -1. */
 int hw_component_find(const hw_template *tpl, const char *name);
 /* Checks a template's declaration: parameter and component tables within their limits, names

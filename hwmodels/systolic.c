@@ -175,7 +175,7 @@ _Static_assert(sizeof(systolic_params) <= HW_PARAMS_MAX_BYTES, "params exceed hw
 
 #define SYS_P(name, unit, type, def, lo, hi, choices, help)                                        \
     {                                                                                              \
-#name, unit, type, def, lo, hi, choices, offsetof(systolic_params, name), help, NULL       \
+#name, unit, type, def, lo, hi, choices, offsetof(systolic_params, name), help, NULL, 0    \
     }
 
 static const pt_param systolic_params_table[] = {
@@ -197,7 +197,7 @@ static const pt_param systolic_params_table[] = {
     SYS_P(dram_gbps, "GB/s", PT_REAL, 25.6, 0.01, 10000.0, NULL, "DRAM bandwidth (bytes)"),
     SYS_P(freq_mhz, "MHz", PT_REAL, 800.0, 1.0, 5000.0, NULL, "clock frequency"),
     {"tech_nm", "nm", PT_INT, 28, 7, 65, NULL, offsetof(systolic_params, tech_nm),
-     "technology node: 65 45 32 28 22 16 14 7", hw_tech_node_in_set},
+     "technology node: 65 45 32 28 22 16 14 7", hw_tech_node_in_set, 0},
     SYS_P(acc_bits, "bits", PT_INT, 32, 1, 64, NULL, "accumulator / partial-sum width"),
     SYS_P(acc_kb, "KB", PT_INT, 0, 0, 1048576, NULL,
           "accumulator SRAM for partial sums (0: none, psums go to the global buffer)"),

@@ -79,9 +79,11 @@ int sq_check_file(const char *path, sq_error *err);
 
 #define SQ_SWEEPS_MAX 64 /* sweeps in one experiment (digits arrays are this long) */
 
+#define SQ_SWEEP_TECH 2
 typedef struct sq_sweep {
     const pt_param *param; /* in the template's table or sq_compression_params */
-    int is_hw;             /* 1: accelerator parameter, 0: compression parameter */
+    int is_hw;             /* 1: accelerator parameter, SQ_SWEEP_TECH: technology constant (of
+                              the design's tech45; nonzero: a design sweep), 0: compression */
     size_t n_values;       /* entries in values, >= 1 */
     double *values;        /* owned: values in sweep order (enum: indices) */
     long line;             /* line of the <sweep> element */

@@ -26,15 +26,24 @@ static const char *const hw_root_attrs[] = {"name", "template", "preset", NULL};
 static int hw_load_text(hw_config *out, const char *text, size_t len, const char *path, int depth,
                         sq_experiment *rec, sq_error *err);
 
-/* Applies the <tech NAME="VALUE"/> overrides to cfg->tech45. */
+/* Applies the <tech NAME="VALUE"/> overrides to cfg->tech45: the shared constants and those of
+ * the design's template. */
 static int tech_from_node(hw_config *cfg, const xmlNode *n, const char *path, sq_error *err)
 {
     int rc;
-    if ((rc = check_attrs(n, NULL, hw_tech_params, hw_tech_n_params, path, err)) != 0 ||
+    const hw_template *tpl = cfg->tpl;
+    pt_param all[64 + HW_TECH_EXTRA_MAX]; /* copies, for the attribute check's message */
+    size_t n_all = 0;
+    assert(hw_tech_n_params <= 64);
+    for (size_t i = 0; i < hw_tech_n_params && n_all < 64; i++)
+        all[n_all++] = hw_tech_params[i];
+    for (size_t i = 0; i < tpl->n_tech_params && i < HW_TECH_EXTRA_MAX; i++)
+        all[n_all++] = tpl->tech_params[i];
+    if ((rc = check_attrs(n, NULL, all, n_all, path, err)) != 0 ||
         (rc = check_leaf(n, path, err)) != 0)
         return rc;
-    for (size_t i = 0; i < hw_tech_n_params; i++) {
-        if ((rc = attr_param(n, &hw_tech_params[i], &cfg->tech45, path, err)) != 0)
+    for (size_t i = 0; i < n_all; i++) {
+        if ((rc = attr_param(n, &all[i], &cfg->tech45, path, err)) != 0)
             return rc;
     }
     return 0;

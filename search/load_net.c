@@ -135,7 +135,7 @@ static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const
             break;
         l->h = m;
         l->w = 1;
-        const pt_param b = {"b", "", PT_ENUM, 1, 0, 0, matmul_b_names, 0, NULL, NULL};
+        const pt_param b = {"b", "", PT_ENUM, 1, 0, 0, matmul_b_names, 0, NULL, NULL, 0};
         int b_is_weight = 1;
         rc = attr_param(n, &b, &b_is_weight, path, err);
         l->b_is_weight = b_is_weight;
@@ -280,7 +280,7 @@ static int layer_counts_check(const net_layer *l, const model_limits *m, long do
  * tables drive parsing and the messages, as for the templates. */
 #define ACC_P(field, type, def, lo, hi, choices, help)                                             \
     {                                                                                              \
-#field, "", type, def, lo, hi, choices, offsetof(net_acc_params, field), help, NULL        \
+#field, "", type, def, lo, hi, choices, offsetof(net_acc_params, field), help, NULL, 0     \
     }
 static const pt_param acc_params_table[] = {
     ACC_P(q_scale, PT_REAL, 1, 1e-9, 1e9, NULL, "quantization sensitivity"),
@@ -291,7 +291,7 @@ static const pt_param acc_params_table[] = {
 #undef ACC_P
 #define ACC_PT(field, type, def, lo, hi, choices)                                                  \
     {                                                                                              \
-#field, "", type, def, lo, hi, choices, offsetof(net_acc_point, field), NULL, NULL         \
+#field, "", type, def, lo, hi, choices, offsetof(net_acc_point, field), NULL, NULL, 0      \
     }
 static const pt_param acc_point_table[] = {
     ACC_PT(prune, PT_REAL, 0, 0, 0.999999, NULL),

@@ -49,7 +49,7 @@ static int set_one(hw_config *hw, sw_compression *cmp, const char *assignment, i
                (p = pt_find(sq_compression_params, sq_compression_n_params, name)) != NULL) {
         base = &c;
         is_cmp = 1;
-    } else if (hw != NULL && (p = pt_find(hw_tech_params, hw_tech_n_params, name)) != NULL) {
+    } else if (hw != NULL && (p = hw_tech_param_find(hw->tpl, name)) != NULL) {
         base = &cfg.tech45;
     } else {
         char known[768] = "";

@@ -264,7 +264,7 @@ int attr_number(const xmlNode *n, const char *name, pt_type type, double min, do
         *out = def;
         return 0;
     }
-    const pt_param p = {name, "", type, def, min, max, NULL, 0, NULL, NULL};
+    const pt_param p = {name, "", type, def, min, max, NULL, 0, NULL, NULL, 0};
     char msg[512];
     if (pt_parse(&p, text, out, msg, sizeof msg) != 0)
         return fail_at(err, path, n, "attribute '%s': %s", name, msg);

@@ -140,8 +140,11 @@ static double xp_snap(double v)
 }
 
 /* Builds one <sweep> over table (the parent's parameter table). */
+/* table: the group's parameters; tech_tpl: for <accelerator>, the template whose technology
+ * constants may be swept too (s->is_hw becomes SQ_SWEEP_TECH), else NULL. */
 static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const pt_param *table, size_t n_table,
-                              const char *parent, const char *path, sq_error *err)
+                              const hw_template *tech_tpl, const char *parent, const char *path,
+                              sq_error *err)
 {
     static const char *const attrs[] = {"param", "values", "from", "to", "step", "factor", NULL};
     int rc;
@@ -160,9 +163,14 @@ static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const pt_param *tab
         goto out;
     }
     s->param = pt_find(table, n_table, text);
+    if (s->param == NULL && tech_tpl != NULL &&
+        (s->param = hw_tech_param_find(tech_tpl, text)) != NULL)
+        s->is_hw = SQ_SWEEP_TECH;
     if (s->param == NULL) {
         char allowed[768] = "";
         buf_append_params(allowed, sizeof allowed, table, n_table, 1);
+        if (tech_tpl != NULL)
+            buf_append(allowed, sizeof allowed, "; or a technology constant");
         rc = fail_at(err, path, n, "unknown parameter '%s' for <%s> (allowed: %s)", text, parent,
                      allowed);
         goto out;
@@ -295,7 +303,8 @@ static int xp_group(sq_experiment *xp, const xmlNode *n, int is_hw, const char *
                            node_name(c), node_name(n));
         sq_sweep *s = &xp->sweeps[xp->n_sweeps];
         s->is_hw = is_hw;
-        rc = xp_sweep_from_node(s, c, table, n_table, node_name(n), path, err);
+        rc = xp_sweep_from_node(s, c, table, n_table, is_hw ? xp->hw.tpl : NULL, node_name(n), path,
+                                err);
         xp->n_sweeps++; /* counted even on failure so that xp_clear frees its values */
         if (rc != 0)
             return rc;
@@ -484,7 +493,7 @@ static int xp_from_doc(sq_experiment *xp, const xmlDoc *doc, const char *path, s
         } else if (elem_is(c, "objective")) {
             sq_objective *o = &xp->objectives[xp->n_objectives];
             static const char *const goals[] = {"min", "max", NULL};
-            const pt_param goal = {"goal", "", PT_ENUM, 0, 0, 0, goals, 0, NULL, NULL};
+            const pt_param goal = {"goal", "", PT_ENUM, 0, 0, 0, goals, 0, NULL, NULL, 0};
             if ((rc = check_attrs(c, objective_attrs, NULL, 0, path, err)) != 0 ||
                 (rc = check_leaf(c, path, err)) != 0 ||
                 (rc = xp_metric(&o->metric, c, path, err)) != 0)
