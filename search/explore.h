@@ -146,6 +146,7 @@ typedef struct sq_sweep_opts {
     int digits;          /* CSV significant digits 1..17; 0: 6, or the checkpoint's on --resume */
     double progress_s;   /* seconds between plain progress lines when stderr is not a
                             terminal; <= 0: 60 */
+    int breakdown;       /* front.csv gets one <component>_uj column per energy component */
 } sq_sweep_opts;
 
 /* Runs (part of) the experiment and writes front.csv, summary.json, points.csv (all) and the
@@ -156,9 +157,10 @@ int sq_sweep_run(const sq_experiment *xp, const sq_sweep_opts *opts, sq_error *e
  * space into the outputs one run over the whole space gives. */
 int sq_merge_run(const char *out_dir, char *const *shard_dirs, size_t n_shards, int threads,
                  int force, sq_error *err);
-/* The same with the CSV digits: 1..17, or 0 for the shards' own. */
+/* The same with the CSV digits (1..17, or 0 for the shards' own) and front.csv's energy
+ * breakdown columns (sq_sweep_opts.breakdown). */
 int sq_merge_run_digits(const char *out_dir, char *const *shard_dirs, size_t n_shards, int threads,
-                        int digits, int force, sq_error *err);
+                        int digits, int breakdown, int force, sq_error *err);
 
 /* ---- sizing a run before it starts (search/estimate.c, `squash check`) ---- */
 

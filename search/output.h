@@ -84,14 +84,21 @@ void sq_dir_unlock(int fd, const char *dir); /* accepts -1 */
  * `infeasible_reason` columns). Metrics get `digits` significant digits (sq_fmt_num); the swept
  * parameters are always written exactly (they name the point). */
 void sq_points_header(FILE *f, const sq_experiment *xp, int with_feasible);
+/* The same with n_extra more columns at the end of each line (names; values with `digits`). */
+void sq_points_header_extra(FILE *f, const sq_experiment *xp, int with_feasible,
+                            const char *const *extra, size_t n_extra);
+void sq_points_row_extra(FILE *f, const sq_experiment *xp, const sq_point *p, int with_feasible,
+                         int n_digits, const double *extra, size_t n_extra);
 void sq_points_row(FILE *f, const sq_experiment *xp, const sq_point *p, int with_feasible,
                    int digits);
 /* Creates dir and its missing parents (mkdir -p); SQ_EINPUT if it or a parent is a file. */
 int sq_mkdir(const char *dir, sq_error *err);
 /* Reads a whole file into a NUL-terminated buffer (owned). *missing = 1 when it does not exist. */
 int sq_read_file(char **out, size_t *len, const char *path, int *missing, sq_error *err);
-/* Writes front.csv and summary.json for a finished state, atomically. */
+/* Writes front.csv and summary.json for a finished state, atomically. breakdown: front.csv also
+ * gets one `<component>_uj` column per energy component of the design's template (each front
+ * point evaluated again, exactly as `squash eval --from DIR --id N` would). */
 int sq_write_outputs(const sq_experiment *xp, sq_state *st, const char *dir, int threads, int ranks,
-                     sq_error *err);
+                     int breakdown, sq_error *err);
 
 #endif
