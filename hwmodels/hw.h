@@ -22,7 +22,7 @@
  * `--resume` and `merge` refuse a run made with another: bump it in any commit that changes a
  * number some model returns for an unchanged input (an equation, a constant, a table, a
  * default), so that a run is never finished or merged with numbers of two versions. */
-#define HW_MODEL_VERSION 1
+#define HW_MODEL_VERSION 2
 
 /* ------------------------------------------------------------------ technology */
 
@@ -57,6 +57,11 @@ typedef struct hw_tech {
     double leak_mw_per_mm2;        /* static (leakage) power density (mW/mm²) */
     double energy_scale; /* energy factor relative to 45 nm (1 at 45 nm; set by scaling) */
     double area_scale;   /* area factor relative to 45 nm (1 at 45 nm; set by scaling) */
+    /* Memory levels (hwmodels/memory.h) */
+    double sram_bank_kb;        /* largest bank a memory level is split into when not given (KB) */
+    double wire_pj_per_bit_mm;  /* on-chip wire (H-tree) energy, pJ per bit per mm */
+    double sram_write_ratio;    /* SRAM write energy over read energy (ratio) */
+    double sram_leak_mw_per_kb; /* SRAM leakage power per KB (mW/KB) */
 } hw_tech;
 
 extern const pt_param hw_tech_params[];
