@@ -111,6 +111,7 @@ double hw_tech_dram_pj_per_bit(const hw_tech *t, hw_dram_kind kind);
 /* ------------------------------------------------------------------ designs and costs */
 
 #define HW_PARAMS_MAX_BYTES 256
+#define HW_DERIVED_MAX_BYTES 128
 
 typedef struct hw_template hw_template;
 
@@ -120,6 +121,10 @@ typedef struct hw_config {
     hw_tech tech45;         /* technology constants at 45 nm (defaults + overrides) */
     hw_tech tech;           /* the same scaled to the design's node (hw_config_prepare) */
     _Alignas(8) unsigned char params[HW_PARAMS_MAX_BYTES]; /* the template's parameter struct */
+    /* Values of the design every layer evaluation needs (buffer energies per access, ...),
+     * computed once by the template's derive hook at the end of hw_config_prepare; zero before.
+     * Not parameters: never set them, change a parameter and prepare again. */
+    _Alignas(8) unsigned char derived[HW_DERIVED_MAX_BYTES];
 } hw_config;
 
 /* ------------------------------------------------------------------ energy components */
@@ -178,6 +183,9 @@ struct hw_template {
     double (*area_mm2)(const hw_config *cfg);  /* chip area of the design (mm²) */
     double (*peak_tops)(const hw_config *cfg); /* peak tera-ops/s, 2 ops per MAC, at mac_bits */
     double (*freq_mhz)(const hw_config *cfg);  /* clock (MHz) */
+    /* Optional: fills cfg->derived from the prepared design (hw_config_prepare calls it last),
+     * so that eval_layer does not recompute per layer what depends on the design alone. */
+    void (*derive)(hw_config *cfg);
 };
 
 /* The registry: every template listed in hwmodels/templates.def, NULL-terminated. */

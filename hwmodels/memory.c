@@ -83,38 +83,38 @@
 
 #include <assert.h>
 #include <math.h>
-#include <string.h>
 
 /* ------------------------------------------------------------------ memory level */
 
 uint32_t hw_mem_banks_for(const hw_tech *t, double capacity_kb)
 {
     assert(t != NULL);
-    if (!(capacity_kb > 0.0) || !(t->sram_bank_kb > 0.0))
-        return 1; /* defensive: ranges keep sram_bank_kb > 0 */
-    double b = ceil(capacity_kb / t->sram_bank_kb);
-    if (b < 1.0)
-        return 1;
-    return b >= 4294967295.0 ? UINT32_MAX : (uint32_t)b;
+    if (!(capacity_kb > t->sram_bank_kb))
+        return 1; /* one bank holds it (or defensive: no capacity) */
+    if (!(t->sram_bank_kb > 0.0))
+        return 1;                             /* defensive: ranges keep sram_bank_kb > 0 */
+    double q = capacity_kb / t->sram_bank_kb; /* > 1 */
+    if (q >= 4294967295.0)
+        return UINT32_MAX;
+    uint32_t b = (uint32_t)q; /* ceil without a libm call: this runs once per layer evaluated */
+    return b + ((double)b < q);
 }
 
 void hw_mem_level_init(hw_mem_level *out, const hw_tech *t, double capacity_kb, uint32_t word_bits,
                        uint32_t banks, uint32_t ports, hw_mem_route route)
 {
     assert(out != NULL && t != NULL && word_bits > 0);
-    memset(out, 0, sizeof *out);
-    out->word_bits = word_bits;
-    out->ports = ports > 0 ? ports : 1;
-    out->banks = 1;
+    *out = (hw_mem_level){.word_bits = word_bits, .ports = ports > 0 ? ports : 1, .banks = 1};
     if (!(capacity_kb > 0.0))
         return; /* no level */
     out->capacity_kb = capacity_kb;
     out->banks = banks > 0 ? banks : hw_mem_banks_for(t, capacity_kb);
-    out->bank_kb = capacity_kb / (double)out->banks;
+    out->bank_kb = out->banks == 1 ? capacity_kb : capacity_kb / (double)out->banks;
     out->area_mm2 = capacity_kb * t->sram_area_mm2_per_kb;
     out->leak_mw = capacity_kb * t->sram_leak_mw_per_kb;
-    if (route == HW_MEM_HTREE)
-        out->wire_mm = sqrt(out->area_mm2) * (1.0 - 1.0 / sqrt((double)out->banks));
+    /* sqrt(A)·(1 − 1/sqrt(B)) = sqrt(A) − sqrt(A/B): the side of the level less a bank's. */
+    if (route == HW_MEM_HTREE && out->banks > 1)
+        out->wire_mm = sqrt(out->area_mm2) - sqrt(out->bank_kb * t->sram_area_mm2_per_kb);
     double bank_pj = hw_tech_sram_pj(t, out->bank_kb, word_bits);
     double wire_pj = (double)word_bits * out->wire_mm * t->wire_pj_per_bit_mm;
     out->read_pj = bank_pj + wire_pj;
@@ -151,49 +151,34 @@ static uint64_t mem_mul_sat(uint64_t a, uint64_t b)
     return a != 0 && b > UINT64_MAX / a ? UINT64_MAX : a * b;
 }
 
-/* Keeps (bytes, order, reads, tiles) in out if cheaper than what it holds. */
-static void mem_plan_keep(hw_dram_plan *out, uint64_t bytes, int order, uint64_t w_reads,
-                          uint64_t in_reads, uint64_t tiles)
-{
-    if (bytes < out->bytes) {
-        out->bytes = bytes;
-        out->order = order;
-        out->w_reads = w_reads;
-        out->in_reads = in_reads;
-        out->tiles = tiles;
-    }
-}
-
-/* Outer tiles of n units, `per_unit` bytes each (double-buffered), in `room` bytes: the count
- * of tiles of the largest tile that fits, 0 if not even one unit fits. */
+/* The outer tile count when tiles of `per_unit` bytes (double-buffered) share `room` bytes: the
+ * largest tile that fits, n units at most; 0 if not even one unit fits. In doubles: a count is
+ * far below 2^53, and a tile that grows with room never gives more tiles. */
 static uint64_t mem_outer_tiles(double room, double per_unit, uint64_t n)
 {
     if (!(room >= 0.0))
         return 0;
     if (!(per_unit > 0.0))
         return 1; /* nothing per unit: one tile holds them all */
-    if (!(room >= per_unit))
+    double units = room / per_unit;
+    if (!(units >= 1.0))
         return 0;
-    double t = floor(room / per_unit);
-    uint64_t tile = t >= (double)n ? n : (uint64_t)t;
-    return n / tile + (n % tile != 0);
+    if (units >= (double)n)
+        return 1;
+    double tile = (double)(uint64_t)units; /* floor: 1 ≤ units < n < 2^63 */
+    double q = (double)n / tile;
+    uint64_t c = (uint64_t)q; /* ceil */
+    return c + ((double)c < q);
 }
 
-/* One loop order: the outer operand (outer_all bytes, n_out units of outer_unit) in tiles, the
- * inner operand (inner_all bytes, units of inner_unit) streamed past each tile or resident,
- * outputs of op bytes per (outer unit, inner unit) pair streaming out. *streamed: outer tiles
- * with the inner operand streamed (0: none fits); *resident: outer tiles with the inner operand
- * resident (0: it does not fit whole). */
-static void mem_order_tiles(double buf, double outer_unit, double outer_all, uint64_t n_out,
-                            double inner_unit, double inner_all, double op, uint64_t *streamed,
-                            uint64_t *resident)
+static void mem_plan_set(hw_dram_plan *out, uint64_t bytes, int order, uint64_t w_reads,
+                         uint64_t in_reads, uint64_t tiles)
 {
-    *resident = mem_outer_tiles(buf - inner_all, 2.0 * outer_unit + 2.0 * op, n_out);
-    /* The whole outer operand, read once (not double-buffered), beside a streamed inner unit. */
-    if (outer_all + 2.0 * inner_unit + 2.0 * (double)n_out * op <= buf)
-        *streamed = 1;
-    else
-        *streamed = mem_outer_tiles(buf - 2.0 * inner_unit, 2.0 * outer_unit + 2.0 * op, n_out);
+    out->bytes = bytes;
+    out->order = order;
+    out->w_reads = w_reads;
+    out->in_reads = in_reads;
+    out->tiles = tiles;
 }
 
 void hw_dram_plan_gemm(hw_dram_plan *out, const hw_gemm_bytes *g, uint64_t buf_bytes)
@@ -202,45 +187,51 @@ void hw_dram_plan_gemm(hw_dram_plan *out, const hw_gemm_bytes *g, uint64_t buf_b
     const uint64_t w = g->w_bytes, in = g->in_bytes, o = g->out_bytes;
     const uint64_t m = g->m > 0 ? g->m : 1, f = g->f > 0 ? g->f : 1;
     const uint64_t once = mem_add_sat(mem_add_sat(w, in), o);
-    memset(out, 0, sizeof *out);
 
     if (once <= buf_bytes) {
-        out->bytes = once;
-        out->order = HW_TILE_ON_CHIP;
-        out->w_reads = out->in_reads = out->tiles = 1;
+        mem_plan_set(out, once, HW_TILE_ON_CHIP, 1, 1, 1);
         return;
     }
-
-    /* Upper bound: one filter or one pixel at a time. */
-    uint64_t by_filter = mem_add_sat(mem_add_sat(w, o), mem_mul_sat(f, in));
-    uint64_t by_pixel = mem_add_sat(mem_add_sat(in, o), mem_mul_sat(m, w));
-    if (by_filter <= by_pixel) {
-        out->bytes = by_filter;
-        out->w_reads = 1, out->in_reads = f, out->tiles = f;
-    } else {
-        out->bytes = by_pixel;
-        out->w_reads = m, out->in_reads = 1, out->tiles = m;
-    }
-    out->order = HW_TILE_NONE_FITS;
 
     const double buf = (double)buf_bytes;
     const double wf = (double)w / (double)f, ip = (double)in / (double)m;
     const double op = (double)o / ((double)m * (double)f);
-    uint64_t n = 0, n_res = 0;
+    const double per_f = 2.0 * wf + 2.0 * op; /* a filter of a tile, double-buffered */
+    const double per_p = 2.0 * ip + 2.0 * op; /* a pixel of a tile, double-buffered */
 
-    /* Filters outer: weight tiles stay, inputs stream past each (re-read per tile). */
-    mem_order_tiles(buf, wf, (double)w, f, ip, (double)in, op, &n, &n_res);
-    if (n_res > 0)
-        mem_plan_keep(out, once, HW_TILE_FILTERS_OUTER, 1, 1, n_res);
-    if (n > 0)
-        mem_plan_keep(out, mem_add_sat(mem_add_sat(w, o), mem_mul_sat(n, in)),
-                      HW_TILE_FILTERS_OUTER, 1, n, n);
+    /* Candidates that read each tensor once, in the order ties are broken (the lower bound of
+     * every plan, so the first that fits is the answer). Filters outer with the inputs
+     * resident; filters outer with all the weights read once; pixels outer likewise. */
+    if ((double)in + per_f <= buf) {
+        mem_plan_set(out, once, HW_TILE_FILTERS_OUTER, 1, 1,
+                     mem_outer_tiles(buf - (double)in, per_f, f));
+        return;
+    }
+    if ((double)w + 2.0 * ip + 2.0 * (double)f * op <= buf) {
+        mem_plan_set(out, once, HW_TILE_FILTERS_OUTER, 1, 1, 1);
+        return;
+    }
+    if ((double)w + per_p <= buf) {
+        mem_plan_set(out, once, HW_TILE_PIXELS_OUTER, 1, 1,
+                     mem_outer_tiles(buf - (double)w, per_p, m));
+        return;
+    }
+    if ((double)in + 2.0 * wf + 2.0 * (double)m * op <= buf) {
+        mem_plan_set(out, once, HW_TILE_PIXELS_OUTER, 1, 1, 1);
+        return;
+    }
 
-    /* Pixels outer: input tiles stay, weights stream past each (re-read per tile). */
-    mem_order_tiles(buf, ip, (double)in, m, wf, (double)w, op, &n, &n_res);
-    if (n_res > 0)
-        mem_plan_keep(out, once, HW_TILE_PIXELS_OUTER, 1, 1, n_res);
-    if (n > 0)
-        mem_plan_keep(out, mem_add_sat(mem_add_sat(in, o), mem_mul_sat(n, w)), HW_TILE_PIXELS_OUTER,
-                      n, 1, n);
+    /* Streamed: the largest outer tile beside one double-buffered inner unit; the inner
+     * operand is read once per outer tile. */
+    uint64_t n_f = mem_outer_tiles(buf - 2.0 * ip, per_f, f);
+    uint64_t n_p = mem_outer_tiles(buf - 2.0 * wf, per_p, m);
+    /* None fits: the finest tiling (one filter, or one pixel, at a time) as an upper bound. */
+    uint64_t by_f = mem_add_sat(mem_add_sat(w, o), mem_mul_sat(n_f > 0 ? n_f : f, in));
+    uint64_t by_p = mem_add_sat(mem_add_sat(in, o), mem_mul_sat(n_p > 0 ? n_p : m, w));
+    if (by_f <= by_p)
+        mem_plan_set(out, by_f, n_f > 0 ? HW_TILE_FILTERS_OUTER : HW_TILE_NONE_FITS, 1,
+                     n_f > 0 ? n_f : f, n_f > 0 ? n_f : f);
+    else
+        mem_plan_set(out, by_p, n_p > 0 ? HW_TILE_PIXELS_OUTER : HW_TILE_NONE_FITS,
+                     n_p > 0 ? n_p : m, 1, n_p > 0 ? n_p : m);
 }

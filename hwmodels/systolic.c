@@ -408,20 +408,54 @@ typedef struct sys_sram_traffic {
     double acc_write; /* partial sums written to the accumulators (bits) */
 } sys_sram_traffic;
 
-static double sys_sram_traffic_pj(const sys_sram_traffic *tr, const hw_mem_level *glb,
-                                  const hw_mem_level *acc)
+/* Energy per bit of each level and direction (pJ/bit). */
+typedef struct sys_sram_prices {
+    double glb_read, glb_write, acc_read, acc_write; /* pJ per bit */
+} sys_sram_prices;
+
+/* What every layer evaluation of a design needs from its buffers, computed once per design
+ * (systolic_derive, at the end of hw_config_prepare): a level's energies cost a pow, divisions
+ * and square roots, which per layer would slow a sweep by a fifth. */
+typedef struct sys_derived {
+    int ready;              /* 1 once computed (0: a design that was not prepared) */
+    sys_sram_prices prices; /* energy per bit of each buffer and direction (pJ/bit) */
+    double sram_leak_mw;    /* leakage of both buffers (mW) */
+} sys_derived;
+
+_Static_assert(sizeof(sys_derived) <= HW_DERIVED_MAX_BYTES, "derived values exceed hw_config");
+
+static void sys_derive_buffers(const hw_config *cfg, sys_derived *out)
 {
-    return (tr->glb_read * hw_mem_read_pj_per_byte(glb) +
-            tr->glb_write * hw_mem_write_pj_per_byte(glb) +
-            tr->acc_read * hw_mem_read_pj_per_byte(acc) +
-            tr->acc_write * hw_mem_write_pj_per_byte(acc)) /
-           8.0;
+    hw_mem_level glb, acc;
+    sys_glb_level(cfg, &glb);
+    sys_acc_level(cfg, &acc);
+    /* Energy is linear in the word width: a bit costs 1/word_bits of a word. */
+    out->ready = 1;
+    out->prices.glb_read = glb.read_pj / (double)glb.word_bits;
+    out->prices.glb_write = glb.write_pj / (double)glb.word_bits;
+    out->prices.acc_read = acc.read_pj / (double)acc.word_bits;
+    out->prices.acc_write = acc.write_pj / (double)acc.word_bits;
+    out->sram_leak_mw = glb.leak_mw + acc.leak_mw;
 }
 
-/* SRAM traffic and energy of one GEMM mapped as (sr, sc, tt) on the array, through the levels
- * glb and acc (see SRAM TRAFFIC at the top): fills *tr and returns its energy (pJ). */
-static double sys_sram_gemm(const hw_config *cfg, const hw_mem_level *glb, const hw_mem_level *acc,
-                            const sys_layer *L, uint64_t sc, uint64_t tt, uint64_t fr, uint64_t fc,
+static void systolic_derive(hw_config *cfg)
+{
+    sys_derived d;
+    memset(&d, 0, sizeof d);
+    sys_derive_buffers(cfg, &d);
+    memcpy(cfg->derived, &d, sizeof d);
+}
+
+static double sys_sram_traffic_pj(const sys_sram_traffic *tr, const sys_sram_prices *pr)
+{
+    return tr->glb_read * pr->glb_read + tr->glb_write * pr->glb_write +
+           tr->acc_read * pr->acc_read + tr->acc_write * pr->acc_write;
+}
+
+/* SRAM traffic and energy of one GEMM mapped as (sr, sc, tt) on the array, at the buffers'
+ * prices pr (see SRAM TRAFFIC at the top): fills *tr and returns its energy (pJ). */
+static double sys_sram_gemm(const hw_config *cfg, const sys_sram_prices *pr, const sys_layer *L,
+                            uint64_t sc, uint64_t tt, uint64_t fr, uint64_t fc,
                             sys_sram_traffic *tr)
 {
     const systolic_params *sp = sys_params(cfg);
@@ -451,17 +485,17 @@ static double sys_sram_gemm(const hw_config *cfg, const hw_mem_level *glb, const
     if (psum > 0.0 && sp->acc_kb == 0) {
         tr->glb_read += psum;
         tr->glb_write += psum;
-        return sys_sram_traffic_pj(tr, glb, acc);
+        return sys_sram_traffic_pj(tr, pr);
     }
     if (psum == 0.0)
-        return sys_sram_traffic_pj(tr, glb, acc);
+        return sys_sram_traffic_pj(tr, pr);
 
     /* A column fold keeps live = min(Sc, cols)·T·acc_bits of sums across its window folds. */
     const double live = (double)(sc < sp->cols ? sc : sp->cols) * (double)tt * accb;
     const double cap = (double)sp->acc_kb * 8192.0;
     if (live <= cap) {
         tr->acc_read = tr->acc_write = psum;
-        return sys_sram_traffic_pj(tr, glb, acc);
+        return sys_sram_traffic_pj(tr, pr);
     }
     /* Too many live sums: either the share that fits stays in the accumulators and the rest
      * spills to the GLB, or T is cut into ceil(live/cap) passes whose sums fit, each reading
@@ -473,8 +507,8 @@ static double sys_sram_gemm(const hw_config *cfg, const hw_mem_level *glb, const
     spill.glb_write += psum * (1.0 - fit);
     tiled.acc_read = tiled.acc_write = psum;
     tiled.glb_read += stationary * (ceil(live / cap) - 1.0);
-    double spill_pj = sys_sram_traffic_pj(&spill, glb, acc);
-    double tiled_pj = sys_sram_traffic_pj(&tiled, glb, acc);
+    double spill_pj = sys_sram_traffic_pj(&spill, pr);
+    double tiled_pj = sys_sram_traffic_pj(&tiled, pr);
     *tr = tiled_pj < spill_pj ? tiled : spill;
     return tiled_pj < spill_pj ? tiled_pj : spill_pj;
 }
@@ -584,11 +618,14 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
     /* ---- SRAM traffic and energy */
     const double ab = L.abits, accb = sp->acc_bits;
     const double mo = (double)L.m * (double)L.f; /* outputs */
-    hw_mem_level glb, acc;
-    sys_glb_level(cfg, &glb);
-    sys_acc_level(cfg, &acc);
+    const sys_derived *dv = (const sys_derived *)(const void *)cfg->derived;
+    sys_derived dv_local;
+    if (!dv->ready) { /* defensive: a design that did not go through hw_config_prepare */
+        sys_derive_buffers(cfg, &dv_local);
+        dv = &dv_local;
+    }
     sys_sram_traffic tr;
-    const double sram_gemm_pj = sys_sram_gemm(cfg, &glb, &acc, &L, sc, tt, fr, fc, &tr);
+    const double sram_gemm_pj = sys_sram_gemm(cfg, &dv->prices, &L, sc, tt, fr, fc, &tr);
     out->sram_bytes = ceil_u64(
         bits_to_bytes(tr.glb_read + tr.glb_write + tr.acc_read + tr.acc_write) * (double)L.reps);
 
@@ -645,7 +682,7 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
     double seconds = (double)out->cycles / (sp->freq_mhz * 1e6);
     /* mW · s = mJ = 1e9 pJ */
     out->comp_pj[SYS_C_STATIC] =
-        (t->leak_mw_per_mm2 * sys_pe_area_mm2(cfg) + glb.leak_mw + acc.leak_mw) * seconds * 1e9;
+        (t->leak_mw_per_mm2 * sys_pe_area_mm2(cfg) + dv->sram_leak_mw) * seconds * 1e9;
     hw_cost_sum(out, SYS_N_COMPONENTS);
     return 0;
 }
@@ -663,4 +700,5 @@ const hw_template hw_systolic_template = {
     .area_mm2 = systolic_area_mm2,
     .peak_tops = systolic_peak_tops,
     .freq_mhz = systolic_freq_mhz,
+    .derive = systolic_derive,
 };

@@ -712,6 +712,26 @@ static void test_systolic__accumulator_no_bigger_than_glb_never_raises_sram_ener
     }
 }
 
+static void test_systolic__derived_buffers_equal_per_layer_ones(void **state)
+{
+    (void)state;
+    /* prepare computes the buffers' energies once (the template's derive hook); a design whose
+     * derived values were never computed recomputes them per layer, to the same bits. */
+    net_layer l = conv(256, 256, 14, 14, 3, 1, 1);
+    sw_compression cmp = net_compression_default();
+    hw_config cfg;
+    make_cfg(&cfg, "32", "32", "ws");
+    set_param(&cfg, "acc_kb", "8");
+    prepare(&cfg);
+    hw_layer_cost a = eval(&cfg, &l, &cmp);
+    memset(cfg.derived, 0, sizeof cfg.derived);
+    hw_layer_cost b = eval(&cfg, &l, &cmp);
+    assert_close_rel(b.energy_pj, a.energy_pj, 0.0);
+    assert_close_rel(b.comp_pj[C_SRAM], a.comp_pj[C_SRAM], 0.0);
+    assert_close_rel(b.comp_pj[C_STATIC], a.comp_pj[C_STATIC], 0.0);
+    assert_true(a.comp_pj[C_SRAM] > 0.0);
+}
+
 /* ---------------------------------------------------------------- design level */
 
 static void test_systolic__tpu_v1_peak_is_91_75_tops(void **state)
@@ -856,6 +876,7 @@ int main(void)
         cmocka_unit_test(test_systolic__one_layer_energy_from_tables),
         cmocka_unit_test(test_systolic__accumulator_takes_psums_off_the_glb),
         cmocka_unit_test(test_systolic__accumulator_no_bigger_than_glb_never_raises_sram_energy),
+        cmocka_unit_test(test_systolic__derived_buffers_equal_per_layer_ones),
         cmocka_unit_test(test_systolic__tpu_v1_peak_is_91_75_tops),
         cmocka_unit_test(test_systolic__edge_area_and_defaults),
         cmocka_unit_test(test_systolic__prepare_rejects_bad_designs),
