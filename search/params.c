@@ -17,7 +17,8 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "dse.h"
+#include "load.h"
+#include "metric.h"
 
 static_assert(sizeof(net_prune_kind) == sizeof(int), "prune_kind is stored as an int");
 static_assert(sizeof(net_numfmt) == sizeof(int), "numfmt is stored as an int");
