@@ -15,11 +15,9 @@ check "eval of the MLP exits 0" '[ $? -eq 0 ]'
 "$squash" eval --net "$src/tests/data/good/tpu_conv.xml" --hw tpu-v1 --json >"$tmp/conv.json"
 check "eval of the convolution exits 0" '[ $? -eq 0 ]'
 
-# Figures known to miss until the memory half of memory model v2 lands (its partial sums cut
-# into passes that fit the accumulators; without it they spill to the unified buffer and the
-# convolution is buffer-bound). Each is reported XFAIL while it misses and fails the test as
-# XPASS once it passes, so that the list is emptied then. Names as in the table.
-xfail="conv TOPS|conv compute-bound|conv TOPS/W"
+# Figures known to miss (reported XFAIL; XPASS fails the test, so the list is emptied when
+# they pass). Names as in the table.
+xfail=""
 
 # figure, published, measured, pass; the exit status says whether all passed.
 python3 - "$tmp/mlp.json" "$tmp/conv.json" "$xfail" >"$tmp/table" <<'PY'
