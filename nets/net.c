@@ -35,18 +35,50 @@
  */
 #include "net.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 const char *const net_kind_names[] = {"conv", "fc", "matmul", NULL};
 const char *const net_prune_kind_names[] = {"unstructured", "channel", "nm", NULL};
 const char *const net_numfmt_names[] = {"int", "fp", "bf", NULL};
 const char *const net_quant_names[] = {"qat", "ptq", NULL};
 
+/* The enums of sw_compression are C enums stored through the PT_ENUM path, which writes an int,
+ * so their size must be that of an int. prune is a closed range like every other parameter, so
+ * "< 1" becomes "<= 0.999999": a network with a millionth of its weights left is as far as
+ * pruning is meaningful. */
+static_assert(sizeof(net_prune_kind) == sizeof(int), "prune_kind is stored as an int");
+static_assert(sizeof(net_numfmt) == sizeof(int), "numfmt is stored as an int");
+static_assert(sizeof(net_quant) == sizeof(int), "quant is stored as an int");
+
+const pt_param net_compression_params[] = {
+    {"prune", "", PT_REAL, 0.0, 0.0, 0.999999, NULL, offsetof(sw_compression, prune),
+     "fraction of weights removed (0 <= prune < 1)", NULL},
+    {"prune_kind", "", PT_ENUM, NET_PRUNE_UNSTRUCTURED, 0, 0, net_prune_kind_names,
+     offsetof(sw_compression, prune_kind),
+     "unstructured (zeros anywhere), channel (whole output channels), nm (2:4 structured)", NULL},
+    {"wbits", "bits", PT_INT, 8, 1, 32, NULL, offsetof(sw_compression, wbits), "weight bit-width",
+     NULL},
+    {"abits", "bits", PT_INT, 8, 1, 32, NULL, offsetof(sw_compression, abits),
+     "activation bit-width", NULL},
+    {"numfmt", "", PT_ENUM, NET_FMT_INT, 0, 0, net_numfmt_names, offsetof(sw_compression, numfmt),
+     "number format: int, fp (IEEE float of wbits/abits), bf (bfloat16)", NULL},
+    {"quant", "", PT_ENUM, NET_QUANT_QAT, 0, 0, net_quant_names, offsetof(sw_compression, quant),
+     "qat (quantization-aware training) or ptq (post-training quantization): accuracy only", NULL},
+};
+
+const size_t net_compression_n_params =
+    sizeof net_compression_params / sizeof net_compression_params[0];
+
 sw_compression net_compression_default(void)
 {
-    sw_compression c = {0.0, NET_PRUNE_UNSTRUCTURED, 8, 8, NET_FMT_INT, NET_QUANT_QAT};
+    sw_compression c;
+    memset(&c, 0, sizeof c);
+    for (size_t i = 0; i < net_compression_n_params; i++)
+        pt_set(&net_compression_params[i], &c, net_compression_params[i].def);
     return c;
 }
 

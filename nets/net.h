@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ptable.h"
+
 #define NET_NAME_MAX 64
 
 typedef enum net_kind { NET_CONV = 0, NET_FC, NET_MATMUL } net_kind;
@@ -161,7 +163,13 @@ extern const char *const net_kind_names[];       /* "conv", "fc", "matmul" */
 extern const char *const net_prune_kind_names[]; /* "unstructured", "channel", "nm" */
 extern const char *const net_numfmt_names[];     /* "int", "fp", "bf" */
 
-/* The uncompressed default: prune 0, unstructured, 8-bit integer weights and activations. */
+/* The compression settings as a parameter table: the one list behind `--set prune=0.5`,
+ * <compression> attributes and sweeps in experiment files, the compression columns of outputs,
+ * and the defaults (prune 0, unstructured, 8-bit integer weights and activations, qat). */
+extern const pt_param net_compression_params[];
+extern const size_t net_compression_n_params;
+
+/* The uncompressed default: every field at its table default (net_compression_params). */
 sw_compression net_compression_default(void);
 
 /* Fills p and q from h, w, r, s, stride, pad; sets density 1 and meta_bits 0 if unset.

@@ -45,11 +45,6 @@ extern const size_t sq_presets_n;
 
 const sq_builtin *sq_builtin_find(const sq_builtin *list, size_t n, const char *name);
 
-/* ---- compression parameters: one table, as for the templates ---- */
-
-extern const pt_param sq_compression_params[]; /* prune, prune_kind, wbits, abits, numfmt */
-extern const size_t sq_compression_n_params;
-
 /* ---- loaders ---- */
 
 /* Opens path read-only, refusing anything but a regular file before any open that could block
@@ -179,7 +174,7 @@ int sq_metric_find(const char *name);
 /* ---- experiments (CONTRACT.md "Experiment XML") ---- */
 
 typedef struct sq_sweep {
-    const pt_param *param; /* in the template's table or sq_compression_params */
+    const pt_param *param; /* in the template's table or net_compression_params */
     int is_hw;             /* 1: accelerator parameter, 0: compression parameter */
     size_t n_values;       /* entries in values, >= 1 */
     double *values;        /* owned: values in sweep order (enum: indices) */

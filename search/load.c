@@ -13,7 +13,7 @@
  *                context's own last error (one context per call: thread-safe, no global
  *                handler).
  *   2. validate — every attribute is checked against its table (pt_param: the template's
- *                parameters, hw_tech_params, sq_compression_params, or the fixed layer
+ *                parameters, hw_tech_params, net_compression_params, or the fixed layer
  *                attributes below) and defaults are filled. Every error is
  *                `FILE:LINE: message` with the line of the offending element.
  *   3. build   — the net_network / hw_config the models read; hw_config_prepare and
@@ -890,8 +890,8 @@ static long double table_max(const pt_param *table, size_t n, const char *name, 
 static model_limits model_limits_get(void)
 {
     const hw_template *t = &hw_systolic_template;
-    const pt_param *c = sq_compression_params;
-    size_t nc = sq_compression_n_params;
+    const pt_param *c = net_compression_params;
+    size_t nc = net_compression_n_params;
     long double bits = table_max(c, nc, "wbits", 1), abits = table_max(c, nc, "abits", 1);
     if (abits > bits)
         bits = abits;
@@ -1523,7 +1523,7 @@ static int set_one(hw_config *hw, sw_compression *cmp, const char *assignment, i
     if (hw != NULL && (p = pt_find(hw->tpl->params, hw->tpl->n_params, name)) != NULL) {
         base = cfg.params;
     } else if (cmp != NULL &&
-               (p = pt_find(sq_compression_params, sq_compression_n_params, name)) != NULL) {
+               (p = pt_find(net_compression_params, net_compression_n_params, name)) != NULL) {
         base = &c;
         is_cmp = 1;
     } else if (hw != NULL && (p = pt_find(hw_tech_params, hw_tech_n_params, name)) != NULL) {
@@ -1536,7 +1536,7 @@ static int set_one(hw_config *hw, sw_compression *cmp, const char *assignment, i
             buf_append(known, sizeof known, "; ");
         }
         buf_append(known, sizeof known, "compression: ");
-        buf_append_params(known, sizeof known, sq_compression_params, sq_compression_n_params, 1);
+        buf_append_params(known, sizeof known, net_compression_params, net_compression_n_params, 1);
         if (hw != NULL)
             buf_append(known, sizeof known, "; or a technology constant");
         return sq_fail(err, SQ_EINPUT,
@@ -1846,8 +1846,8 @@ out:
 static int xp_group(sq_experiment *xp, const xmlNode *n, int is_hw, const char *path, sq_error *err)
 {
     static const char *const hw_fixed[] = {"ref", NULL};
-    const pt_param *table = is_hw ? xp->hw.tpl->params : sq_compression_params;
-    size_t n_table = is_hw ? xp->hw.tpl->n_params : sq_compression_n_params;
+    const pt_param *table = is_hw ? xp->hw.tpl->params : net_compression_params;
+    size_t n_table = is_hw ? xp->hw.tpl->n_params : net_compression_n_params;
     void *base = is_hw ? (void *)xp->hw.params : (void *)&xp->cmp;
     int rc;
 

@@ -625,7 +625,7 @@ static int cli_list(int argc, char **argv)
             cli_list_params(hw_templates[t]->params, hw_templates[t]->n_params);
         }
         printf("compression parameters (every template; <compression>, --set NAME=VALUE):\n");
-        cli_list_params(sq_compression_params, sq_compression_n_params);
+        cli_list_params(net_compression_params, net_compression_n_params);
         printf("technology constants at 45 nm (every template; <tech NAME=\"VALUE\"/> inside "
                "<accelerator>, --set NAME=VALUE):\n");
         cli_list_params(hw_tech_params, hw_tech_n_params);

@@ -1,46 +1,15 @@
 /*
- * params.c — the tables of search/: the compression settings as a parameter table (pt_param),
- * the metrics of a design point, and the built-in default experiment.
+ * params.c — the tables of search/: the metrics of a design point and the built-in default
+ * experiment. (The compression settings' table lives beside its struct: nets/net.c.)
  *
- * sq_compression_params is the compression counterpart of a template's table: the one list
- * behind `--set prune=0.5`, <compression> attributes and sweeps in experiment files, and the
- * compression columns of outputs. sq_metrics is the one list of metric names: experiment files
- * (<constraint>, <objective>), CSV columns and `squash list metrics` all read it.
- *
- * The enums of sw_compression are C enums; they are stored through the PT_ENUM path, which
- * writes an int, so their size must be that of an int (checked below).
- *
- * prune is a closed range like every other parameter, so "< 1" becomes "<= 0.999999": a
- * network with a millionth of its weights left is as far as pruning is meaningful.
+ * sq_metrics is the one list of metric names: experiment files (<constraint>, <objective>), CSV
+ * columns and `squash list metrics` all read it.
  */
 #include <assert.h>
 #include <stddef.h>
 #include <string.h>
 
 #include "dse.h"
-
-static_assert(sizeof(net_prune_kind) == sizeof(int), "prune_kind is stored as an int");
-static_assert(sizeof(net_numfmt) == sizeof(int), "numfmt is stored as an int");
-static_assert(sizeof(net_quant) == sizeof(int), "quant is stored as an int");
-
-const pt_param sq_compression_params[] = {
-    {"prune", "", PT_REAL, 0.0, 0.0, 0.999999, NULL, offsetof(sw_compression, prune),
-     "fraction of weights removed (0 <= prune < 1)", NULL},
-    {"prune_kind", "", PT_ENUM, NET_PRUNE_UNSTRUCTURED, 0, 0, net_prune_kind_names,
-     offsetof(sw_compression, prune_kind),
-     "unstructured (zeros anywhere), channel (whole output channels), nm (2:4 structured)", NULL},
-    {"wbits", "bits", PT_INT, 8, 1, 32, NULL, offsetof(sw_compression, wbits), "weight bit-width",
-     NULL},
-    {"abits", "bits", PT_INT, 8, 1, 32, NULL, offsetof(sw_compression, abits),
-     "activation bit-width", NULL},
-    {"numfmt", "", PT_ENUM, NET_FMT_INT, 0, 0, net_numfmt_names, offsetof(sw_compression, numfmt),
-     "number format: int, fp (IEEE float of wbits/abits), bf (bfloat16)", NULL},
-    {"quant", "", PT_ENUM, NET_QUANT_QAT, 0, 0, net_quant_names, offsetof(sw_compression, quant),
-     "qat (quantization-aware training) or ptq (post-training quantization): accuracy only", NULL},
-};
-
-const size_t sq_compression_n_params =
-    sizeof sq_compression_params / sizeof sq_compression_params[0];
 
 /* Indexed by sq_metric. */
 const sq_metric_info sq_metrics[SQ_N_METRICS] = {

@@ -222,7 +222,7 @@ int sq_write_eval_json(FILE *f, const sq_eval_result *res, const net_network *ne
     fputs(",\n  \"params\": ", f);
     sq_json_params(f, hw->tpl->params, hw->tpl->n_params, hw->params);
     fputs(",\n  \"compression\": ", f);
-    sq_json_params(f, sq_compression_params, sq_compression_n_params, cmp);
+    sq_json_params(f, net_compression_params, net_compression_n_params, cmp);
     fputs(",\n  \"metrics\": {", f);
     double power_mw = t->latency_ms > 0 ? t->energy_pj / t->latency_ms * 1e-6 : 0.0;
     sq_json_num(f, "energy_uj", t->energy_pj * 1e-6, 0);
