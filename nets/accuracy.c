@@ -200,6 +200,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -222,6 +223,41 @@ const char *const net_acc_src_names[] = {"measured", "interpolated", "estimated"
 #define ACC_PTQ0 38.10 /* ptq_scale: MobileNetV2's (the one with post-training data) */
 #define ACC_DW0 14.08  /* dw_factor: MobileNetV2's (the one with depthwise layers) */
 
+/* The proxy's parameters as a table (a network file's <accuracy> attributes, `squash
+ * calibrate`'s output): the defaults are those of a network without published data. The lower
+ * bounds keep the model's terms finite and its monotonicity (ptq_scale, dw_factor >= 1). */
+#define ACC_P(field, def, lo, help)                                                                \
+    {                                                                                              \
+#field, "", PT_REAL, def, lo, 1e9, NULL, offsetof(net_acc_params, field), help, NULL       \
+    }
+const pt_param net_acc_params_table[] = {
+    ACC_P(q_scale, ACC_Q0, 1e-9, "quantization sensitivity"),
+    ACC_P(p_scale, ACC_P0, 1e-9, "pruning sensitivity"),
+    ACC_P(ptq_scale, ACC_PTQ0, 1, "post-training noise factor"),
+    ACC_P(dw_factor, ACC_DW0, 1, "depthwise sensitivity factor"),
+};
+#undef ACC_P
+const size_t net_acc_n_params = sizeof net_acc_params_table / sizeof net_acc_params_table[0];
+
+/* A measured point (<point> of <accuracy>). wbits, abits and top1 are required (the loader
+ * says so); prune, prune_kind and method default to the uncompressed, quantization-aware
+ * setting, the defaults of net_compression_params. */
+static_assert(sizeof(net_quant) == sizeof(int), "method is stored as an int");
+#define ACC_PT(field, type, def, lo, hi, choices)                                                  \
+    {                                                                                              \
+#field, "", type, def, lo, hi, choices, offsetof(net_acc_point, field), NULL, NULL         \
+    }
+const pt_param net_acc_point_params[] = {
+    ACC_PT(prune, PT_REAL, 0, 0, 0.999999, NULL),
+    ACC_PT(prune_kind, PT_ENUM, NET_PRUNE_UNSTRUCTURED, 0, 0, net_prune_kind_names),
+    ACC_PT(wbits, PT_INT, 8, 1, 32, NULL),
+    ACC_PT(abits, PT_INT, 8, 1, 32, NULL),
+    ACC_PT(method, PT_ENUM, NET_QUANT_QAT, 0, 0, net_quant_names),
+    ACC_PT(top1, PT_REAL, 0, 0, 100, NULL),
+};
+#undef ACC_PT
+const size_t net_acc_point_n_params = sizeof net_acc_point_params / sizeof net_acc_point_params[0];
+
 /* Zoo networks with published data: fitted by net_acc_calibrate on the rows of the header's
  * calibration table (tests/test_accuracy.c re-derives them). Matched by name and layer count. */
 static const struct {
@@ -240,7 +276,10 @@ net_acc_params net_acc_defaults(const net_network *net)
         if (strcmp(net->name, acc_zoo[i].name) == 0 && net->n_layers == acc_zoo[i].n_layers)
             return acc_zoo[i].params;
     }
-    net_acc_params p = {ACC_Q0, ACC_P0, ACC_PTQ0, ACC_DW0, 0};
+    net_acc_params p;
+    memset(&p, 0, sizeof p);
+    for (size_t i = 0; i < net_acc_n_params; i++)
+        pt_set(&net_acc_params_table[i], &p, net_acc_params_table[i].def);
     return p;
 }
 

@@ -142,6 +142,14 @@ extern const char *const net_acc_src_names[]; /* "measured", "interpolated", "es
  * allocation-free, finite, within [0, net->top1] (measured values may exceed it). */
 double net_accuracy(const net_network *net, const sw_compression *cmp, net_acc_src *src);
 
+/* The proxy's parameters as a parameter table (q_scale, p_scale, ptq_scale, dw_factor; the
+ * defaults are those of a network without published data), and a measured point's attributes
+ * (prune, prune_kind, wbits, abits, method, top1). */
+extern const pt_param net_acc_params_table[];
+extern const size_t net_acc_n_params;
+extern const pt_param net_acc_point_params[];
+extern const size_t net_acc_point_n_params;
+
 /* The proxy's default parameters for a network (by its name and layers), before calibration. */
 net_acc_params net_acc_defaults(const net_network *net);
 

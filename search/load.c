@@ -965,32 +965,9 @@ static int layer_counts_check(const net_layer *l, const model_limits *m, long do
 
 /* Builds a network from a parsed document. */
 /* <accuracy q_scale p_scale ptq_scale dw_factor> with <point .../> children: measured top-1 of
- * settings the user trained, and (optionally) the proxy's fitted parameters. The parameter
- * tables drive parsing and the messages, as for the templates. */
-#define ACC_P(field, type, def, lo, hi, choices, help)                                             \
-    {                                                                                              \
-#field, "", type, def, lo, hi, choices, offsetof(net_acc_params, field), help, NULL        \
-    }
-static const pt_param acc_params_table[] = {
-    ACC_P(q_scale, PT_REAL, 1, 1e-9, 1e9, NULL, "quantization sensitivity"),
-    ACC_P(p_scale, PT_REAL, 1, 1e-9, 1e9, NULL, "pruning sensitivity"),
-    ACC_P(ptq_scale, PT_REAL, 1, 1, 1e9, NULL, "post-training noise factor"),
-    ACC_P(dw_factor, PT_REAL, 1, 1, 1e9, NULL, "depthwise sensitivity factor"),
-};
-#undef ACC_P
-#define ACC_PT(field, type, def, lo, hi, choices)                                                  \
-    {                                                                                              \
-#field, "", type, def, lo, hi, choices, offsetof(net_acc_point, field), NULL, NULL         \
-    }
-static const pt_param acc_point_table[] = {
-    ACC_PT(prune, PT_REAL, 0, 0, 0.999999, NULL),
-    ACC_PT(prune_kind, PT_ENUM, NET_PRUNE_UNSTRUCTURED, 0, 0, net_prune_kind_names),
-    ACC_PT(wbits, PT_INT, 8, 1, 32, NULL),
-    ACC_PT(abits, PT_INT, 8, 1, 32, NULL),
-    ACC_PT(method, PT_ENUM, NET_QUANT_QAT, 0, 0, net_quant_names),
-    ACC_PT(top1, PT_REAL, 0, 0, 100, NULL),
-};
-#undef ACC_PT
+ * settings the user trained, and (optionally) the proxy's fitted parameters. The accuracy
+ * model's parameter tables (nets/accuracy.c) drive parsing and the messages, as for the
+ * templates. */
 static const char *const acc_point_required[] = {"wbits", "abits", "top1", NULL};
 
 /* A measured point's setting and its index, for finding duplicates by sorting. */
@@ -1044,15 +1021,15 @@ static int acc_points_read(net_network *net, const xmlNode *n, long *lines, cons
 
 static int acc_from_node(net_network *net, const xmlNode *n, const char *path, sq_error *err)
 {
-    const size_t n_params = sizeof acc_params_table / sizeof acc_params_table[0];
+    const size_t n_params = net_acc_n_params;
     int rc;
-    if ((rc = check_attrs(n, NULL, acc_params_table, n_params, path, err)) != 0)
+    if ((rc = check_attrs(n, NULL, net_acc_params_table, n_params, path, err)) != 0)
         return rc;
     net->acc = net_acc_defaults(net);
     for (size_t i = 0; i < n_params; i++) {
-        if (xmlHasNsProp(n, (const xmlChar *)acc_params_table[i].name, NULL) != NULL)
+        if (xmlHasNsProp(n, (const xmlChar *)net_acc_params_table[i].name, NULL) != NULL)
             net->acc.set = 1;
-        if ((rc = attr_param(n, &acc_params_table[i], &net->acc, path, err)) != 0)
+        if ((rc = attr_param(n, &net_acc_params_table[i], &net->acc, path, err)) != 0)
             return rc;
     }
     size_t count = 0;
@@ -1084,14 +1061,14 @@ static int acc_from_node(net_network *net, const xmlNode *n, const char *path, s
 static int acc_points_read(net_network *net, const xmlNode *n, long *lines, const char *path,
                            sq_error *err)
 {
-    const size_t n_pt = sizeof acc_point_table / sizeof acc_point_table[0];
+    const size_t n_pt = net_acc_point_n_params;
     char msg[512];
     int rc;
     for (const xmlNode *c = n->children; c != NULL; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
         net_acc_point *pt = &net->acc_points[net->n_acc_points];
-        if ((rc = check_attrs(c, NULL, acc_point_table, n_pt, path, err)) != 0 ||
+        if ((rc = check_attrs(c, NULL, net_acc_point_params, n_pt, path, err)) != 0 ||
             (rc = check_leaf(c, path, err)) != 0)
             return rc;
         for (const char *const *r = acc_point_required; *r; r++) {
@@ -1099,8 +1076,8 @@ static int acc_points_read(net_network *net, const xmlNode *n, long *lines, cons
                 return fail_at(err, path, c, "missing required attribute '%s' on <point>", *r);
         }
         for (size_t i = 0; i < n_pt; i++) {
-            pt_set(&acc_point_table[i], pt, acc_point_table[i].def);
-            if ((rc = attr_param(c, &acc_point_table[i], pt, path, err)) != 0)
+            pt_set(&net_acc_point_params[i], pt, net_acc_point_params[i].def);
+            if ((rc = attr_param(c, &net_acc_point_params[i], pt, path, err)) != 0)
                 return rc;
         }
         sw_compression cmp = net_acc_point_setting(pt);
@@ -2254,10 +2231,10 @@ int sq_net_save_acc(const char *in_path, const char *out_path, const net_acc_par
         rc = sq_fail(err, SQ_ERUNTIME, "squash: out of memory");
         goto out;
     }
-    for (size_t i = 0; i < sizeof acc_params_table / sizeof acc_params_table[0]; i++) {
+    for (size_t i = 0; i < net_acc_n_params; i++) {
         char buf[64];
-        sq_fmt_double(buf, sizeof buf, pt_get(&acc_params_table[i], p));
-        if (xmlSetProp(acc, (const xmlChar *)acc_params_table[i].name, (const xmlChar *)buf) ==
+        sq_fmt_double(buf, sizeof buf, pt_get(&net_acc_params_table[i], p));
+        if (xmlSetProp(acc, (const xmlChar *)net_acc_params_table[i].name, (const xmlChar *)buf) ==
             NULL) {
             rc = sq_fail(err, SQ_ERUNTIME, "squash: out of memory");
             goto out;
