@@ -717,12 +717,43 @@ out:
 /* ================================================================== networks */
 
 static const char *const net_root_attrs[] = {"name", "top1", "source", "batch", NULL};
-static const char *const conv_attrs[] = {"name", "in", "out",    "h",   "w",      "kernel",
-                                         "kh",   "kw", "stride", "pad", "groups", NULL};
-static const char *const fc_attrs[] = {"name", "in", "out", NULL};
-static const char *const matmul_attrs[] = {"name", "m", "n", "k", "count", "b", NULL};
+/* Attributes of each net_kind_form (nets/net.h), in net_kind_form order. */
+static const char *const form_attrs[][12] = {
+    [NET_FORM_CONV] = {"name", "in", "out", "h", "w", "kernel", "kh", "kw", "stride", "pad",
+                       "groups", NULL},
+    [NET_FORM_FC] = {"name", "in", "out", NULL},
+    [NET_FORM_MATMUL] = {"name", "m", "n", "k", "count", "b", NULL},
+    [NET_FORM_POOL] = {"name", "in", "h", "w", "kernel", "kh", "kw", "stride", "pad", NULL},
+    [NET_FORM_ELEM] = {"name", "in", "h", "w", "count", NULL},
+};
 static const char *const matmul_b_names[] = {"activations", "weights",
                                              NULL}; /* index = b_is_weight */
+
+/* Fills the kernel (r, s) from `kernel` or `kh` and `kw`. */
+static int kernel_from_node(net_layer *l, const xmlNode *n, const char *path, sq_error *err)
+{
+    int rc;
+    int has_kernel = xmlHasNsProp(n, (const xmlChar *)"kernel", NULL) != NULL;
+    int has_kh = xmlHasNsProp(n, (const xmlChar *)"kh", NULL) != NULL;
+    int has_kw = xmlHasNsProp(n, (const xmlChar *)"kw", NULL) != NULL;
+    if (has_kernel && (has_kh || has_kw))
+        return fail_at(err, path, n, "give either 'kernel' or 'kh' and 'kw' on <%s>, not both",
+                       node_name(n));
+    if (has_kernel) {
+        if ((rc = attr_u32(n, "kernel", 1, SQ_DIM_MAX, 1, 0, &l->r, path, err)) != 0)
+            return rc;
+        l->s = l->r;
+        return 0;
+    }
+    if (!has_kh && !has_kw)
+        return fail_at(err, path, n,
+                       "missing required attribute 'kernel' (or 'kh' and 'kw') on <%s>",
+                       node_name(n));
+    if ((rc = attr_u32(n, "kh", 1, SQ_DIM_MAX, 1, 0, &l->r, path, err)) != 0 ||
+        (rc = attr_u32(n, "kw", 1, SQ_DIM_MAX, 1, 0, &l->s, path, err)) != 0)
+        return rc;
+    return 0;
+}
 
 /* Fills the shape of a conv layer from its element. */
 static int conv_from_node(net_layer *l, const xmlNode *n, const char *path, sq_error *err)
@@ -736,28 +767,43 @@ static int conv_from_node(net_layer *l, const xmlNode *n, const char *path, sq_e
         (rc = attr_u32(n, "pad", 0, SQ_DIM_MAX, 0, 0, &l->pad, path, err)) != 0 ||
         (rc = attr_u32(n, "groups", 1, SQ_DIM_MAX, 0, 1, &l->groups, path, err)) != 0)
         return rc;
-
-    int has_kernel = xmlHasNsProp(n, (const xmlChar *)"kernel", NULL) != NULL;
-    int has_kh = xmlHasNsProp(n, (const xmlChar *)"kh", NULL) != NULL;
-    int has_kw = xmlHasNsProp(n, (const xmlChar *)"kw", NULL) != NULL;
-    if (has_kernel && (has_kh || has_kw))
-        return fail_at(err, path, n, "give either 'kernel' or 'kh' and 'kw' on <conv>, not both");
-    if (has_kernel) {
-        if ((rc = attr_u32(n, "kernel", 1, SQ_DIM_MAX, 1, 0, &l->r, path, err)) != 0)
-            return rc;
-        l->s = l->r;
-        return 0;
-    }
-    if (!has_kh && !has_kw)
-        return fail_at(err, path, n,
-                       "missing required attribute 'kernel' (or 'kh' and 'kw') on <conv>");
-    if ((rc = attr_u32(n, "kh", 1, SQ_DIM_MAX, 1, 0, &l->r, path, err)) != 0 ||
-        (rc = attr_u32(n, "kw", 1, SQ_DIM_MAX, 1, 0, &l->s, path, err)) != 0)
-        return rc;
-    return 0;
+    return kernel_from_node(l, n, path, err);
 }
 
-/* Builds one layer from a <conv>, <fc> or <matmul> element. */
+/* Fills the shape of a non-MAC layer (pooling or element-wise): channel-wise, K = C = G, no
+ * weights (net.h). Pooling has a window; element-wise kinds are 1×1 and may repeat (count). */
+static int channelwise_from_node(net_layer *l, const xmlNode *n, int pool, const char *path,
+                                 sq_error *err)
+{
+    int rc;
+    if ((rc = attr_u32(n, "in", 1, SQ_DIM_MAX, 1, 0, &l->c, path, err)) != 0 ||
+        (rc = attr_u32(n, "h", 1, SQ_DIM_MAX, pool, 1, &l->h, path, err)) != 0 ||
+        (rc = attr_u32(n, "w", 1, SQ_DIM_MAX, pool, 1, &l->w, path, err)) != 0)
+        return rc;
+    l->k = l->groups = l->c;
+    l->b_is_weight = 0;
+    if (!pool)
+        return attr_u32(n, "count", 1, SQ_DIM_MAX, 0, 1, &l->count, path, err);
+    if ((rc = attr_u32(n, "stride", 1, SQ_DIM_MAX, 0, 1, &l->stride, path, err)) != 0 ||
+        (rc = attr_u32(n, "pad", 0, SQ_DIM_MAX, 0, 0, &l->pad, path, err)) != 0)
+        return rc;
+    return kernel_from_node(l, n, path, err);
+}
+
+/* The kinds' names for the message on an unknown element: "conv, fc, ..., norm". */
+static void kind_list(char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < NET_N_KINDS && used < len; k++) {
+        int w = snprintf(buf + used, len - used, "%s%s", k ? ", " : "", net_kinds[k].name);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
+/* Builds one layer from an element named after its kind (net_kinds: <conv>, <maxpool>, ...). */
 static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const char *path,
                            sq_error *err)
 {
@@ -774,23 +820,17 @@ static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const
     l->r = l->s = 1;
     l->h = l->w = 1;
 
-    if (elem_is(n, "conv")) {
-        l->kind = NET_CONV;
-        if ((rc = check_attrs(n, conv_attrs, NULL, 0, path, err)) != 0)
-            return rc;
-    } else if (elem_is(n, "fc")) {
-        l->kind = NET_FC;
-        if ((rc = check_attrs(n, fc_attrs, NULL, 0, path, err)) != 0)
-            return rc;
-    } else if (elem_is(n, "matmul")) {
-        l->kind = NET_MATMUL;
-        if ((rc = check_attrs(n, matmul_attrs, NULL, 0, path, err)) != 0)
-            return rc;
-    } else {
-        return fail_at(err, path, n,
-                       "unknown element <%s> in <network> (expected conv, fc or matmul)",
-                       node_name(n));
+    int kind = n->type == XML_ELEMENT_NODE && n->ns == NULL ? net_kind_find(node_name(n)) : -1;
+    if (kind < 0) {
+        char kinds[256];
+        kind_list(kinds, sizeof kinds);
+        return fail_at(err, path, n, "unknown element <%s> in <network> (expected %s)",
+                       node_name(n), kinds);
     }
+    l->kind = (net_kind)kind;
+    const net_kind_form form = net_kinds[kind].form;
+    if ((rc = check_attrs(n, form_attrs[form], NULL, 0, path, err)) != 0)
+        return rc;
     if ((rc = check_leaf(n, path, err)) != 0)
         return rc;
 
@@ -807,15 +847,15 @@ static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const
                        NET_NAME_MAX - 1);
     memcpy(l->name, name, strlen(name) + 1);
 
-    switch (l->kind) {
-    case NET_CONV:
+    switch (form) {
+    case NET_FORM_CONV:
         rc = conv_from_node(l, n, path, err);
         break;
-    case NET_FC:
+    case NET_FORM_FC:
         if ((rc = attr_u32(n, "in", 1, SQ_DIM_MAX, 1, 0, &l->c, path, err)) == 0)
             rc = attr_u32(n, "out", 1, SQ_DIM_MAX, 1, 0, &l->k, path, err);
         break;
-    case NET_MATMUL: {
+    case NET_FORM_MATMUL: {
         uint32_t m = 0;
         if ((rc = attr_u32(n, "m", 1, SQ_DIM_MAX, 1, 0, &m, path, err)) != 0 ||
             (rc = attr_u32(n, "n", 1, SQ_DIM_MAX, 1, 0, &l->k, path, err)) != 0 ||
@@ -830,6 +870,10 @@ static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const
         l->b_is_weight = b_is_weight;
         break;
     }
+    case NET_FORM_POOL:
+    case NET_FORM_ELEM:
+        rc = channelwise_from_node(l, n, form == NET_FORM_POOL, path, err);
+        break;
     }
     if (rc != 0)
         return rc;
