@@ -2,12 +2,13 @@
  * hw.h — squash's hardware models: technology energy/area tables and accelerator templates.
  *
  * A template is one file that fills a `hw_template`: a parameter table (the single source for
- * parsing, validation, sweeping, `squash list templates` and CSV column names), a cross-parameter
- * check, a per-layer evaluation, and an area model. A design is a `hw_config`: the template, the
- * template's parameter struct (filled through the table), and the technology constants scaled to
- * the design's node. Everything here is pure: no XML, files, threads, globals that change, or
- * allocation. Templates for an Eyeriss-like spatial array, an analog in-memory macro or an MCU
- * SIMD unit add a file and a line in hw_templates[]; nothing here changes.
+ * parsing, validation, sweeping, `squash list templates` and CSV column names), a table of its
+ * energy components (eval's `<name>_pj` columns), a cross-parameter check, a per-layer
+ * evaluation, and an area model. A design is a `hw_config`: the template, the template's
+ * parameter struct (filled through the table), and the technology constants scaled to the
+ * design's node. Everything here is pure: no XML, files, threads, globals that change, or
+ * allocation. A new template (an Eyeriss-like spatial array, an analog in-memory macro, an MCU
+ * SIMD unit) is a new .c file here plus its line in templates.def; nothing else changes.
  */
 #ifndef SQUASH_HW_H
 #define SQUASH_HW_H
@@ -34,9 +35,22 @@ typedef enum hw_dram_kind {
 } hw_dram_kind;
 extern const char *const hw_dram_names[]; /* "ddr3", "ddr4", "lpddr4", "hbm2", NULL */
 
-/* Technology constants. The table hw_tech_params lists every field with its 45 nm default and
- * source; a user overrides any of them from an accelerator file (<tech NAME="VALUE"/>) or --set.
- * Values in a hw_tech are at 45 nm; hw_tech_scaled() gives the values at the design's node. */
+/* How a technology constant follows the node (the cls of its table entry). */
+typedef enum hw_scaling {
+    HW_SCALE_NONE = 0, /* kept as given: DRAM (another chip), capacities, exponents, factors */
+    HW_SCALE_ENERGY,   /* × the node's energy factor (times energy_scale) */
+    HW_SCALE_AREA,     /* × the node's area factor (times area_scale) */
+    HW_SCALE_LEAKAGE   /* × energy / area factor: power per device over devices per mm² */
+} hw_scaling;
+
+/* Template-specific technology constants a template may declare (hw_template.tech_params). */
+#define HW_TECH_EXTRA_MAX 16
+
+/* Technology constants. The shared table hw_tech_params lists every named field with its 45 nm
+ * default, source and scaling class; a template adds its own constants (ADC energy, instruction
+ * overhead, ...) in hw_template.tech_params, stored in extra[] (offsets HW_TECH_EXTRA(i)). A user
+ * overrides any of them from an accelerator file (<tech NAME="VALUE"/>) or --set. Values in a
+ * hw_tech are at 45 nm; hw_tech_scaled() gives the values at the design's node. */
 typedef struct hw_tech {
     double int_mult_pj_per_bit2;   /* integer multiply, pJ per (wbits·abits) partial product */
     double int_add_pj_per_bit;     /* integer add, pJ per bit of adder width */
@@ -57,19 +71,25 @@ typedef struct hw_tech {
     double leak_mw_per_mm2;        /* static (leakage) power density (mW/mm²) */
     double energy_scale; /* energy factor relative to 45 nm (1 at 45 nm; set by scaling) */
     double area_scale;   /* area factor relative to 45 nm (1 at 45 nm; set by scaling) */
+    double extra[HW_TECH_EXTRA_MAX]; /* the template's own constants, in its tech_params order */
 } hw_tech;
+#define HW_TECH_EXTRA(i) (offsetof(hw_tech, extra) + (size_t)(i) * sizeof(double))
 
 extern const pt_param hw_tech_params[];
 extern const size_t hw_tech_n_params;
 
-/* The 45 nm defaults (every field from the table's def). */
+/* The 45 nm defaults of the shared table (extra[] zero). */
 hw_tech hw_tech_default(void);
 /* Is tech_nm one of the supported nodes (65 45 32 28 22 16 14 7)? */
 int hw_tech_node_ok(double tech_nm);
 /* The same as a parameter's in_set: if not, writes the supported nodes to list. */
 int hw_tech_node_in_set(double tech_nm, char *list, size_t list_len);
-/* Scales 45 nm constants to tech_nm: energies by the energy factor, areas by the area factor,
- * leakage density by energy/area. Sets energy_scale and area_scale. tech_nm must be node_ok. */
+/* Scales 45 nm constants to tech_nm, each by its class (hw_scaling) in the shared table and in
+ * the template's table extra (n_extra entries; NULL, 0 for none). Sets energy_scale and
+ * area_scale to the factors used. tech_nm must be node_ok. */
+hw_tech hw_tech_scaled_with(const hw_tech *at45, double tech_nm, const pt_param *extra,
+                            size_t n_extra);
+/* The same for the shared constants only. */
 hw_tech hw_tech_scaled(const hw_tech *at45, double tech_nm);
 
 /* Energies at the constants given (already scaled). */
@@ -97,24 +117,40 @@ typedef struct hw_config {
     _Alignas(8) unsigned char params[HW_PARAMS_MAX_BYTES]; /* the template's parameter struct */
 } hw_config;
 
-/* Cost of one layer on one design. All energy terms are in pJ and add up to energy_pj. */
+/* ------------------------------------------------------------------ energy components */
+
+/* A template names the parts its energy splits into (a table, like its parameters): eval prints
+ * one `<name>_pj` column per component and `squash list templates` lists them. Every template
+ * declares at least the four of CONTRACT.md's eval columns, HW_COMPONENTS_COMMON (mac, sram,
+ * dram, static: a template without, say, an SRAM reports 0 there); the order of its table is the
+ * order in which energy_pj adds them up. */
+#define HW_COMP_MAX 12
+#define HW_COMPONENTS_COMMON                                                                       \
+    {                                                                                              \
+        "mac", "sram", "dram", "static"                                                            \
+    }
+#define HW_N_COMPONENTS_COMMON 4
+
+typedef struct hw_component {
+    const char *name; /* "mac": the column mac_pj */
+    const char *help; /* one line for `squash list templates` */
+} hw_component;
+
+/* Cost of one layer on one design: the counts every template has, and its energy by component
+ * (pJ, in the order of the template's component table), which add up to energy_pj. */
 typedef struct hw_layer_cost {
-    uint64_t macs;           /* MACs of the layer as given (dense count of its shape) */
-    uint64_t macs_done;      /* MACs the array actually performs (after skipping zeros) */
-    uint64_t compute_cycles; /* array busy cycles incl. fill / drain / passes */
-    uint64_t memory_cycles;  /* DRAM transfer time in cycles at the design's bandwidth */
-    uint64_t cycles;         /* layer latency: max(compute, memory) under double buffering */
-    double utilization;      /* busy MAC slots / (PEs · compute_cycles), 0..1: MACs performed
-                                (nonzero ones with skip) × PE-cycles each takes at its precision */
-    double mac_pj;           /* multiply-accumulate energy */
-    double noc_pj;           /* operand forwarding between PEs (register access per hop) */
-    double sram_pj;          /* global buffer reads and writes */
-    double dram_pj;          /* off-chip traffic */
-    double static_pj;        /* leakage power · layer time */
-    double energy_pj;        /* sum of the five terms above */
-    uint64_t sram_bytes;     /* bytes moved between global buffer and array */
-    uint64_t dram_bytes;     /* bytes moved between DRAM and global buffer */
-    double latency_ms;       /* cycles / frequency */
+    uint64_t macs;               /* MACs of the layer as given (dense count of its shape) */
+    uint64_t macs_done;          /* MACs the array actually performs (after skipping zeros) */
+    uint64_t compute_cycles;     /* array busy cycles incl. fill / drain / passes */
+    uint64_t memory_cycles;      /* DRAM transfer time in cycles at the design's bandwidth */
+    uint64_t cycles;             /* layer latency: max(compute, memory) under double buffering */
+    double utilization;          /* busy MAC slots / (PEs · compute_cycles), 0..1: MACs performed
+                                    (nonzero ones with skip) × PE-cycles each takes at its precision */
+    double comp_pj[HW_COMP_MAX]; /* energy of each component of the template (pJ) */
+    double energy_pj;            /* the sum of comp_pj, added in table order (pJ) */
+    uint64_t sram_bytes;         /* bytes moved between on-chip buffers and the array */
+    uint64_t dram_bytes;         /* bytes moved between DRAM and the on-chip buffers */
+    double latency_ms;           /* cycles / frequency */
 } hw_layer_cost;
 
 struct hw_template {
@@ -123,6 +159,11 @@ struct hw_template {
     const pt_param *params; /* the template's parameter table */
     size_t n_params;        /* entries in params */
     size_t params_size;     /* sizeof the template's parameter struct (<= HW_PARAMS_MAX_BYTES) */
+    const pt_param *tech_params;    /* the template's own technology constants (offsets
+                                       HW_TECH_EXTRA(i), cls an hw_scaling); NULL if none */
+    size_t n_tech_params;           /* entries in tech_params (<= HW_TECH_EXTRA_MAX) */
+    const hw_component *components; /* the template's energy components (see above) */
+    size_t n_components;            /* entries in components (<= HW_COMP_MAX) */
     /* Cross-parameter checks beyond each parameter's range; 0 or -1 with a message. */
     int (*check)(const hw_config *cfg, char *msg, size_t msg_len);
     /* Per-layer evaluation; layer is compressed (net_compress). 0, or -1 if the layer cannot run
@@ -134,8 +175,18 @@ struct hw_template {
     double (*freq_mhz)(const hw_config *cfg);  /* clock (MHz) */
 };
 
-extern const hw_template *const hw_templates[]; /* NULL-terminated registry */
+/* The registry: every template listed in hwmodels/templates.def, NULL-terminated. */
+extern const hw_template *const hw_templates[];
 const hw_template *hw_template_find(const char *name);
+/* A technology constant by name: the shared table's, else the template's (tpl may be NULL). */
+const pt_param *hw_tech_param_find(const hw_template *tpl, const char *name);
+/* Index of a component in a template's table by name, or -1. */
+int hw_component_find(const hw_template *tpl, const char *name);
+/* Checks a template's declaration: parameter and component tables within their limits, names
+ * unique, the common components present, a tech_nm parameter. 0, or -1 with a message. */
+int hw_template_check(const hw_template *tpl, char *msg, size_t msg_len);
+/* Sets out->energy_pj to the sum of the first n components, in table order. */
+void hw_cost_sum(hw_layer_cost *out, size_t n);
 
 /* Fills cfg with the template's defaults and the 45 nm technology defaults. */
 void hw_config_init(hw_config *cfg, const hw_template *tpl, const char *name);
@@ -149,7 +200,9 @@ int hw_eval_layer(const hw_config *cfg, const net_layer *layer, const sw_compres
 double hw_area_mm2(const hw_config *cfg);
 double hw_peak_tops(const hw_config *cfg);
 
-/* The systolic template (hwmodels/systolic.c). */
-extern const hw_template hw_systolic_template;
+/* Each template, by the name in hwmodels/templates.def (hw_<name>_template). */
+#define HW_TEMPLATE(name) extern const hw_template hw_##name##_template;
+#include "templates.def"
+#undef HW_TEMPLATE
 
 #endif

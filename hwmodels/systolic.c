@@ -181,7 +181,7 @@ _Static_assert(sizeof(systolic_params) <= HW_PARAMS_MAX_BYTES, "params exceed hw
 
 #define SYS_P(name, unit, type, def, lo, hi, choices, help)                                        \
     {                                                                                              \
-#name, unit, type, def, lo, hi, choices, offsetof(systolic_params, name), help, NULL       \
+#name, unit, type, def, lo, hi, choices, offsetof(systolic_params, name), help, NULL, 0    \
     }
 
 static const pt_param systolic_params_table[] = {
@@ -203,12 +203,23 @@ static const pt_param systolic_params_table[] = {
     SYS_P(dram_gbps, "GB/s", PT_REAL, 25.6, 0.01, 10000.0, NULL, "DRAM bandwidth (bytes)"),
     SYS_P(freq_mhz, "MHz", PT_REAL, 800.0, 1.0, 5000.0, NULL, "clock frequency"),
     {"tech_nm", "nm", PT_INT, 28, 7, 65, NULL, offsetof(systolic_params, tech_nm),
-     "technology node: 65 45 32 28 22 16 14 7", hw_tech_node_in_set},
+     "technology node: 65 45 32 28 22 16 14 7", hw_tech_node_in_set, 0},
     SYS_P(acc_bits, "bits", PT_INT, 32, 1, 64, NULL, "accumulator / partial-sum width"),
     SYS_P(acc_kb, "KB", PT_INT, 0, 0, 1048576, NULL,
           "accumulator SRAM for partial sums (0: none, psums go to the global buffer)"),
     SYS_P(gate_frac, "", PT_REAL, 0.1, 0.0, 1.0, NULL,
           "energy of a gated zero MAC as a fraction of a MAC"),
+};
+
+/* Energy components, in the order energy_pj adds them (the order of the five fields they
+ * replaced, so that sums keep their bits). */
+enum { SYS_C_MAC = 0, SYS_C_NOC, SYS_C_SRAM, SYS_C_DRAM, SYS_C_STATIC, SYS_N_COMPONENTS };
+static const hw_component systolic_components[SYS_N_COMPONENTS] = {
+    [SYS_C_MAC] = {"mac", "multiply-accumulates in the PEs"},
+    [SYS_C_NOC] = {"noc", "operand forwarding between PEs (register hop per bit)"},
+    [SYS_C_SRAM] = {"sram", "global buffer and accumulator reads and writes"},
+    [SYS_C_DRAM] = {"dram", "off-chip traffic"},
+    [SYS_C_STATIC] = {"static", "leakage power over the layer's time"},
 };
 
 static const systolic_params *sys_params(const hw_config *cfg)
@@ -520,13 +531,14 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
     double mac_e = hw_tech_mac_pj(t, L.bbits, L.abits, cmp->numfmt, sp->acc_bits);
     switch (sp->sparsity) {
     case SYS_SP_GATE:
-        out->mac_pj = mac_e * ((double)L.macs_nz + sp->gate_frac * (double)(L.macs - L.macs_nz));
+        out->comp_pj[SYS_C_MAC] =
+            mac_e * ((double)L.macs_nz + sp->gate_frac * (double)(L.macs - L.macs_nz));
         break;
     case SYS_SP_SKIP:
-        out->mac_pj = mac_e * (double)L.macs_nz;
+        out->comp_pj[SYS_C_MAC] = mac_e * (double)L.macs_nz;
         break;
     default:
-        out->mac_pj = mac_e * (double)L.macs;
+        out->comp_pj[SYS_C_MAC] = mac_e * (double)L.macs;
         break;
     }
 
@@ -546,17 +558,18 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
         hop_bits = moved * (ab + accb) + stat_ws * (double)L.reps;
         break;
     }
-    out->noc_pj = hop_bits * t->rf_pj_per_bit;
+    out->comp_pj[SYS_C_NOC] = hop_bits * t->rf_pj_per_bit;
 
     /* Per byte = per acc_bits word / (acc_bits/8): SRAM energy is linear in the word width. */
-    out->sram_pj = (double)glb_access_bytes * hw_tech_sram_pj(t, (double)sp->glb_kb, 8) +
-                   (double)acc_access_bytes * hw_tech_sram_pj(t, (double)sp->acc_kb, 8);
-    out->dram_pj =
+    out->comp_pj[SYS_C_SRAM] =
+        (double)glb_access_bytes * hw_tech_sram_pj(t, (double)sp->glb_kb, 8) +
+        (double)acc_access_bytes * hw_tech_sram_pj(t, (double)sp->acc_kb, 8);
+    out->comp_pj[SYS_C_DRAM] =
         (double)out->dram_bytes * 8.0 * hw_tech_dram_pj_per_bit(t, (hw_dram_kind)sp->dram);
     double seconds = (double)out->cycles / (sp->freq_mhz * 1e6);
     /* mW · s = mJ = 1e9 pJ */
-    out->static_pj = t->leak_mw_per_mm2 * systolic_area_mm2(cfg) * seconds * 1e9;
-    out->energy_pj = out->mac_pj + out->noc_pj + out->sram_pj + out->dram_pj + out->static_pj;
+    out->comp_pj[SYS_C_STATIC] = t->leak_mw_per_mm2 * systolic_area_mm2(cfg) * seconds * 1e9;
+    hw_cost_sum(out, SYS_N_COMPONENTS);
     return 0;
 }
 
@@ -566,6 +579,8 @@ const hw_template hw_systolic_template = {
     .params = systolic_params_table,
     .n_params = sizeof systolic_params_table / sizeof systolic_params_table[0],
     .params_size = sizeof(systolic_params),
+    .components = systolic_components,
+    .n_components = SYS_N_COMPONENTS,
     .check = systolic_check,
     .eval_layer = systolic_eval_layer,
     .area_mm2 = systolic_area_mm2,

@@ -73,6 +73,10 @@
  *     area   ×  1.5   1    0.46  0.38  0.25  0.19  0.17  0.059
  *   energy_scale / area_scale in a 45 nm hw_tech are extra user factors (default 1, e.g. for a
  *   voltage other than nominal); hw_tech_scaled multiplies them by the node's factors.
+ *   Which factor applies is the constant's scaling class, declared in its table entry (cls):
+ *   energy (pJ of logic and SRAM), area (µm², mm²), leakage (mW/mm²: energy/area) or none (DRAM,
+ *   which is another chip; capacities; exponents). A template's own constants (its tech_params,
+ *   e.g. an ADC's energy) declare a class the same way and are scaled by the same rule.
  *
  * References
  *   [1] M. Horowitz, "Computing's energy problem (and what we can do about it)", ISSCC 2014.
@@ -91,50 +95,59 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "hw.h"
 
 const char *const hw_dram_names[] = {"ddr3", "ddr4", "lpddr4", "hbm2", NULL};
 
-#define TECH_P(field, unit, def, lo, hi, help)                                                     \
+#define TECH_P(field, unit, def, lo, hi, cls, help)                                                \
     {                                                                                              \
-#field, unit, PT_REAL, def, lo, hi, NULL, offsetof(hw_tech, field), help, NULL             \
+#field, unit, PT_REAL, def, lo, hi, NULL, offsetof(hw_tech, field), help, NULL, cls        \
     }
 
 const pt_param hw_tech_params[] = {
-    TECH_P(int_mult_pj_per_bit2, "pJ/bit2", 0.003125, 1e-6, 1.0,
+    TECH_P(int_mult_pj_per_bit2, "pJ/bit2", 0.003125, 1e-6, 1.0, HW_SCALE_ENERGY,
            "integer multiply per partial product (Horowitz 8x8 = 0.2 pJ)"),
-    TECH_P(int_add_pj_per_bit, "pJ/bit", 0.003125, 1e-6, 1.0,
+    TECH_P(int_add_pj_per_bit, "pJ/bit", 0.003125, 1e-6, 1.0, HW_SCALE_ENERGY,
            "integer add per bit of width (Horowitz 32 b = 0.1 pJ)"),
-    TECH_P(fp16_mult_pj, "pJ", 1.1, 1e-4, 100.0, "float16 multiply (Horowitz)"),
-    TECH_P(fp32_mult_pj, "pJ", 3.7, 1e-4, 100.0, "float32 multiply (Horowitz)"),
-    TECH_P(fp16_add_pj, "pJ", 0.4, 1e-4, 100.0, "float16 add (Horowitz)"),
-    TECH_P(fp32_add_pj, "pJ", 0.9, 1e-4, 100.0, "float32 add (Horowitz)"),
-    TECH_P(sram_ref_pj, "pJ", 10.0, 1e-3, 1e4, "SRAM 64-bit read from the reference array"),
-    TECH_P(sram_ref_kb, "KB", 8.0, 1e-3, 1e6, "capacity of the reference SRAM array"),
-    TECH_P(sram_exp, "", 0.477, 0.0, 1.5, "exponent of capacity in SRAM access energy"),
-    TECH_P(rf_pj_per_bit, "pJ/bit", 0.009, 0.0, 1.0, "register access per bit (Aladdin)"),
+    TECH_P(fp16_mult_pj, "pJ", 1.1, 1e-4, 100.0, HW_SCALE_ENERGY, "float16 multiply (Horowitz)"),
+    TECH_P(fp32_mult_pj, "pJ", 3.7, 1e-4, 100.0, HW_SCALE_ENERGY, "float32 multiply (Horowitz)"),
+    TECH_P(fp16_add_pj, "pJ", 0.4, 1e-4, 100.0, HW_SCALE_ENERGY, "float16 add (Horowitz)"),
+    TECH_P(fp32_add_pj, "pJ", 0.9, 1e-4, 100.0, HW_SCALE_ENERGY, "float32 add (Horowitz)"),
+    TECH_P(sram_ref_pj, "pJ", 10.0, 1e-3, 1e4, HW_SCALE_ENERGY,
+           "SRAM 64-bit read from the reference array"),
+    TECH_P(sram_ref_kb, "KB", 8.0, 1e-3, 1e6, HW_SCALE_NONE,
+           "capacity of the reference SRAM array"),
+    TECH_P(sram_exp, "", 0.477, 0.0, 1.5, HW_SCALE_NONE,
+           "exponent of capacity in SRAM access energy"),
+    TECH_P(rf_pj_per_bit, "pJ/bit", 0.009, 0.0, 1.0, HW_SCALE_ENERGY,
+           "register access per bit (Aladdin)"),
     /* DRAM up to 200 pJ/bit: DDR3 with background power at datacenter utilization is ~70 [6],
      * the worst figure in the literature; 1000 (a nJ per bit) is a unit slip, not a memory. */
-    TECH_P(dram_ddr3_pj_per_bit, "pJ/bit", 30.0, 0.0, 200.0, "DDR3 access per bit"),
-    TECH_P(dram_ddr4_pj_per_bit, "pJ/bit", 17.5, 0.0, 200.0, "DDR4 access per bit"),
-    TECH_P(dram_lpddr4_pj_per_bit, "pJ/bit", 5.0, 0.0, 200.0, "LPDDR4 access per bit"),
-    TECH_P(dram_hbm2_pj_per_bit, "pJ/bit", 3.9, 0.0, 200.0, "HBM2 access per bit"),
-    TECH_P(mac_area_um2_per_bit2, "um2/bit2", 49.8, 1e-3, 1e5,
+    TECH_P(dram_ddr3_pj_per_bit, "pJ/bit", 30.0, 0.0, 200.0, HW_SCALE_NONE, "DDR3 access per bit"),
+    TECH_P(dram_ddr4_pj_per_bit, "pJ/bit", 17.5, 0.0, 200.0, HW_SCALE_NONE, "DDR4 access per bit"),
+    TECH_P(dram_lpddr4_pj_per_bit, "pJ/bit", 5.0, 0.0, 200.0, HW_SCALE_NONE,
+           "LPDDR4 access per bit"),
+    TECH_P(dram_hbm2_pj_per_bit, "pJ/bit", 3.9, 0.0, 200.0, HW_SCALE_NONE, "HBM2 access per bit"),
+    TECH_P(mac_area_um2_per_bit2, "um2/bit2", 49.8, 1e-3, 1e5, HW_SCALE_AREA,
            "PE (MAC + registers) area per bit^2 (TPU v1 back-scaled)"),
-    TECH_P(sram_area_mm2_per_kb, "mm2/KB", 0.0103, 1e-6, 1.0,
+    TECH_P(sram_area_mm2_per_kb, "mm2/KB", 0.0103, 1e-6, 1.0, HW_SCALE_AREA,
            "SRAM area per KB (TPU v1 back-scaled)"),
     /* Leakage up to 1 W/mm2 at 45 nm: the total power density of the hottest chips; leakage
      * alone at 10 W/mm2 would melt one. */
-    TECH_P(leak_mw_per_mm2, "mW/mm2", 10.0, 0.0, 1000.0, "leakage power density (Aladdin 40 nm)"),
-    TECH_P(energy_scale, "", 1.0, 0.01, 100.0, "extra factor on on-chip energies (node: auto)"),
-    TECH_P(area_scale, "", 1.0, 0.01, 100.0, "extra factor on areas (node: auto)"),
+    TECH_P(leak_mw_per_mm2, "mW/mm2", 10.0, 0.0, 1000.0, HW_SCALE_LEAKAGE,
+           "leakage power density (Aladdin 40 nm)"),
+    TECH_P(energy_scale, "", 1.0, 0.01, 100.0, HW_SCALE_NONE,
+           "extra factor on on-chip energies (node: auto)"),
+    TECH_P(area_scale, "", 1.0, 0.01, 100.0, HW_SCALE_NONE, "extra factor on areas (node: auto)"),
 };
 const size_t hw_tech_n_params = sizeof hw_tech_params / sizeof hw_tech_params[0];
 
 hw_tech hw_tech_default(void)
 {
     hw_tech t;
+    memset(&t, 0, sizeof t);
     for (size_t i = 0; i < hw_tech_n_params; i++) {
         double *field = (double *)((unsigned char *)&t + hw_tech_params[i].offset);
         *field = hw_tech_params[i].def;
@@ -184,7 +197,36 @@ int hw_tech_node_in_set(double tech_nm, char *list, size_t list_len)
     return 0;
 }
 
+/* Multiplies every entry of table in t by the factor of its class. */
+static void tech_scale_table(hw_tech *t, const pt_param *table, size_t n, double e, double a)
+{
+    for (size_t i = 0; i < n; i++) {
+        double f = 1.0;
+        switch ((hw_scaling)table[i].cls) {
+        case HW_SCALE_ENERGY:
+            f = e;
+            break;
+        case HW_SCALE_AREA:
+            f = a;
+            break;
+        case HW_SCALE_LEAKAGE:
+            f = a > 0.0 ? e / a : 1.0;
+            break;
+        case HW_SCALE_NONE:
+            break;
+        }
+        double *field = (double *)(void *)((unsigned char *)t + table[i].offset);
+        *field *= f;
+    }
+}
+
 hw_tech hw_tech_scaled(const hw_tech *at45, double tech_nm)
+{
+    return hw_tech_scaled_with(at45, tech_nm, NULL, 0);
+}
+
+hw_tech hw_tech_scaled_with(const hw_tech *at45, double tech_nm, const pt_param *extra,
+                            size_t n_extra)
 {
     assert(at45 != NULL);
     const tech_node *node = tech_node_find(tech_nm);
@@ -195,18 +237,8 @@ hw_tech hw_tech_scaled(const hw_tech *at45, double tech_nm)
     hw_tech t = *at45;
     double e = at45->energy_scale * node->energy_scale;
     double a = at45->area_scale * node->area_scale;
-    t.int_mult_pj_per_bit2 *= e;
-    t.int_add_pj_per_bit *= e;
-    t.fp16_mult_pj *= e;
-    t.fp32_mult_pj *= e;
-    t.fp16_add_pj *= e;
-    t.fp32_add_pj *= e;
-    t.sram_ref_pj *= e;
-    t.rf_pj_per_bit *= e;
-    /* DRAM pJ/bit: off-chip, independent of the accelerator's node; left as given. */
-    t.mac_area_um2_per_bit2 *= a;
-    t.sram_area_mm2_per_kb *= a;
-    t.leak_mw_per_mm2 *= a > 0.0 ? e / a : 1.0;
+    tech_scale_table(&t, hw_tech_params, hw_tech_n_params, e, a);
+    tech_scale_table(&t, extra, n_extra, e, a);
     t.energy_scale = e;
     t.area_scale = a;
     return t;

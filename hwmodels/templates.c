@@ -18,7 +18,11 @@
 
 #define HW_TECH_NM_PARAM "tech_nm"
 
-const hw_template *const hw_templates[] = {&hw_systolic_template, NULL};
+#define HW_TEMPLATE(name) &hw_##name##_template,
+const hw_template *const hw_templates[] = {
+#include "templates.def"
+    NULL};
+#undef HW_TEMPLATE
 
 const hw_template *hw_template_find(const char *name)
 {
@@ -29,6 +33,101 @@ const hw_template *hw_template_find(const char *name)
             return hw_templates[i];
     }
     return NULL;
+}
+
+const pt_param *hw_tech_param_find(const hw_template *tpl, const char *name)
+{
+    const pt_param *p = pt_find(hw_tech_params, hw_tech_n_params, name);
+    if (p == NULL && tpl != NULL && tpl->tech_params != NULL)
+        p = pt_find(tpl->tech_params, tpl->n_tech_params, name);
+    return p;
+}
+
+int hw_component_find(const hw_template *tpl, const char *name)
+{
+    assert(tpl != NULL && name != NULL);
+    for (size_t i = 0; i < tpl->n_components; i++) {
+        if (strcmp(tpl->components[i].name, name) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+int hw_template_check(const hw_template *tpl, char *msg, size_t msg_len)
+{
+    static const char *const common[] = HW_COMPONENTS_COMMON;
+    if (tpl->params_size > HW_PARAMS_MAX_BYTES) {
+        snprintf(msg, msg_len, "template %s: parameter struct of %zu bytes exceeds %d", tpl->name,
+                 tpl->params_size, HW_PARAMS_MAX_BYTES);
+        return -1;
+    }
+    if (tpl->n_components > HW_COMP_MAX) {
+        snprintf(msg, msg_len, "template %s: %zu components exceed HW_COMP_MAX = %d", tpl->name,
+                 tpl->n_components, HW_COMP_MAX);
+        return -1;
+    }
+    for (size_t i = 0; i < tpl->n_components; i++) {
+        if (hw_component_find(tpl, tpl->components[i].name) != (int)i) {
+            snprintf(msg, msg_len, "template %s: component %s declared twice", tpl->name,
+                     tpl->components[i].name);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < HW_N_COMPONENTS_COMMON; i++) {
+        if (hw_component_find(tpl, common[i]) < 0) {
+            snprintf(msg, msg_len, "template %s lacks the common component %s", tpl->name,
+                     common[i]);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < tpl->n_params; i++) {
+        if (pt_find(tpl->params, tpl->n_params, tpl->params[i].name) != &tpl->params[i]) {
+            snprintf(msg, msg_len, "template %s: parameter %s declared twice", tpl->name,
+                     tpl->params[i].name);
+            return -1;
+        }
+        if (pt_find(hw_tech_params, hw_tech_n_params, tpl->params[i].name) != NULL) {
+            snprintf(msg, msg_len, "template %s: parameter %s has a technology constant's name",
+                     tpl->name, tpl->params[i].name);
+            return -1;
+        }
+    }
+    if (tpl->n_tech_params > HW_TECH_EXTRA_MAX) {
+        snprintf(msg, msg_len, "template %s: %zu technology constants exceed %d", tpl->name,
+                 tpl->n_tech_params, HW_TECH_EXTRA_MAX);
+        return -1;
+    }
+    for (size_t i = 0; i < tpl->n_tech_params; i++) {
+        const pt_param *p = &tpl->tech_params[i];
+        if (p->type != PT_REAL || p->offset != HW_TECH_EXTRA(i)) {
+            snprintf(msg, msg_len,
+                     "template %s: technology constant %s must be a real stored at "
+                     "HW_TECH_EXTRA(%zu)",
+                     tpl->name, p->name, i);
+            return -1;
+        }
+        if (pt_find(hw_tech_params, hw_tech_n_params, p->name) != NULL ||
+            pt_find(tpl->params, tpl->n_params, p->name) != NULL ||
+            pt_find(tpl->tech_params, i, p->name) != NULL) {
+            snprintf(msg, msg_len, "template %s: technology constant %s is declared twice",
+                     tpl->name, p->name);
+            return -1;
+        }
+    }
+    if (pt_find(tpl->params, tpl->n_params, HW_TECH_NM_PARAM) == NULL) {
+        snprintf(msg, msg_len, "template %s has no %s parameter", tpl->name, HW_TECH_NM_PARAM);
+        return -1;
+    }
+    return 0;
+}
+
+void hw_cost_sum(hw_layer_cost *out, size_t n)
+{
+    assert(out != NULL && n <= HW_COMP_MAX);
+    double e = 0.0;
+    for (size_t i = 0; i < n; i++)
+        e += out->comp_pj[i];
+    out->energy_pj = e;
 }
 
 /* The node of a design, from its template's "tech_nm" parameter; 0 if it has none. */
@@ -48,8 +147,12 @@ void hw_config_init(hw_config *cfg, const hw_template *tpl, const char *name)
     for (size_t i = 0; i < tpl->n_params; i++)
         pt_set(&tpl->params[i], cfg->params, tpl->params[i].def);
     cfg->tech45 = hw_tech_default();
+    for (size_t i = 0; i < tpl->n_tech_params; i++)
+        pt_set(&tpl->tech_params[i], &cfg->tech45, tpl->tech_params[i].def);
     double tech_nm = config_tech_nm(cfg);
-    cfg->tech = hw_tech_node_ok(tech_nm) ? hw_tech_scaled(&cfg->tech45, tech_nm) : cfg->tech45;
+    cfg->tech = hw_tech_node_ok(tech_nm) ? hw_tech_scaled_with(&cfg->tech45, tech_nm,
+                                                               tpl->tech_params, tpl->n_tech_params)
+                                         : cfg->tech45;
 }
 
 int hw_config_prepare(hw_config *cfg, char *msg, size_t msg_len)
@@ -67,6 +170,11 @@ int hw_config_prepare(hw_config *cfg, char *msg, size_t msg_len)
         if (pt_check(p, pt_get(p, &cfg->tech45), msg, msg_len) != 0)
             return -1;
     }
+    for (size_t i = 0; i < tpl->n_tech_params; i++) {
+        const pt_param *p = &tpl->tech_params[i];
+        if (pt_check(p, pt_get(p, &cfg->tech45), msg, msg_len) != 0)
+            return -1;
+    }
 
     const pt_param *node = pt_find(tpl->params, tpl->n_params, HW_TECH_NM_PARAM);
     if (node == NULL) {
@@ -79,7 +187,7 @@ int hw_config_prepare(hw_config *cfg, char *msg, size_t msg_len)
                  HW_TECH_NM_PARAM, tech_nm);
         return -1;
     }
-    cfg->tech = hw_tech_scaled(&cfg->tech45, tech_nm);
+    cfg->tech = hw_tech_scaled_with(&cfg->tech45, tech_nm, tpl->tech_params, tpl->n_tech_params);
 
     if (tpl->check != NULL && tpl->check(cfg, msg, msg_len) != 0)
         return -1;

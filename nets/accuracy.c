@@ -229,7 +229,7 @@ const char *const net_acc_src_names[] = {"measured", "interpolated", "estimated"
  * bounds keep the model's terms finite and its monotonicity (ptq_scale, dw_factor >= 1). */
 #define ACC_P(field, def, lo, help)                                                                \
     {                                                                                              \
-#field, "", PT_REAL, def, lo, 1e9, NULL, offsetof(net_acc_params, field), help, NULL       \
+#field, "", PT_REAL, def, lo, 1e9, NULL, offsetof(net_acc_params, field), help, NULL, 0    \
     }
 const pt_param net_acc_params_table[] = {
     ACC_P(q_scale, ACC_Q0, 1e-9, "quantization sensitivity"),
@@ -246,7 +246,7 @@ const size_t net_acc_n_params = sizeof net_acc_params_table / sizeof net_acc_par
 static_assert(sizeof(net_quant) == sizeof(int), "method is stored as an int");
 #define ACC_PT(field, type, def, lo, hi, choices)                                                  \
     {                                                                                              \
-#field, "", type, def, lo, hi, choices, offsetof(net_acc_point, field), NULL, NULL         \
+#field, "", type, def, lo, hi, choices, offsetof(net_acc_point, field), NULL, NULL, 0      \
     }
 const pt_param net_acc_point_params[] = {
     ACC_PT(prune, PT_REAL, 0, 0, 0.999999, NULL),

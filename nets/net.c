@@ -87,18 +87,20 @@ static_assert(sizeof(net_quant) == sizeof(int), "quant is stored as an int");
 
 const pt_param net_compression_params[] = {
     {"prune", "", PT_REAL, 0.0, 0.0, 0.999999, NULL, offsetof(sw_compression, prune),
-     "fraction of weights removed (0 <= prune < 1)", NULL},
+     "fraction of weights removed (0 <= prune < 1)", NULL, 0},
     {"prune_kind", "", PT_ENUM, NET_PRUNE_UNSTRUCTURED, 0, 0, net_prune_kind_names,
      offsetof(sw_compression, prune_kind),
-     "unstructured (zeros anywhere), channel (whole output channels), nm (2:4 structured)", NULL},
+     "unstructured (zeros anywhere), channel (whole output channels), nm (2:4 structured)", NULL,
+     0},
     {"wbits", "bits", PT_INT, 8, 1, 32, NULL, offsetof(sw_compression, wbits), "weight bit-width",
-     NULL},
+     NULL, 0},
     {"abits", "bits", PT_INT, 8, 1, 32, NULL, offsetof(sw_compression, abits),
-     "activation bit-width", NULL},
+     "activation bit-width", NULL, 0},
     {"numfmt", "", PT_ENUM, NET_FMT_INT, 0, 0, net_numfmt_names, offsetof(sw_compression, numfmt),
-     "number format: int, fp (IEEE float of wbits/abits), bf (bfloat16)", NULL},
+     "number format: int, fp (IEEE float of wbits/abits), bf (bfloat16)", NULL, 0},
     {"quant", "", PT_ENUM, NET_QUANT_QAT, 0, 0, net_quant_names, offsetof(sw_compression, quant),
-     "qat (quantization-aware training) or ptq (post-training quantization): accuracy only", NULL},
+     "qat (quantization-aware training) or ptq (post-training quantization): accuracy only", NULL,
+     0},
 };
 
 const size_t net_compression_n_params =

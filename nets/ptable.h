@@ -29,6 +29,9 @@ typedef struct pt_param {
      * whether value is one of them; if not, the set is written to list ("65, 45, ...").
      * NULL: every value in the range is allowed. */
     int (*in_set)(double value, char *list, size_t list_len);
+    /* The owning table's own class of the entry, 0 when the table has none (the technology
+     * tables of hwmodels/: how the constant scales with the node, an hw_scaling). */
+    int cls;
 } pt_param;
 
 /* Finds a parameter by name in a table; NULL if absent. */

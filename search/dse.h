@@ -85,6 +85,7 @@ int sq_check_file(const char *path, sq_error *err);
 /* ---- evaluation of one design point ---- */
 
 typedef struct sq_eval_result {
+    const hw_template *tpl;   /* the design's template (its energy components name columns) */
     size_t n_layers;          /* rows */
     net_layer *layers;        /* owned: the compressed layers as evaluated */
     hw_layer_cost *costs;     /* owned: one per layer */
@@ -173,9 +174,11 @@ int sq_metric_find(const char *name);
 
 /* ---- experiments (CONTRACT.md "Experiment XML") ---- */
 
+#define SQ_SWEEP_TECH 2
 typedef struct sq_sweep {
     const pt_param *param; /* in the template's table or net_compression_params */
-    int is_hw;             /* 1: accelerator parameter, 0: compression parameter */
+    int is_hw;             /* 1: accelerator parameter, SQ_SWEEP_TECH: technology constant (of
+                              the design's tech45; nonzero: a design sweep), 0: compression */
     size_t n_values;       /* entries in values, >= 1 */
     double *values;        /* owned: values in sweep order (enum: indices) */
     long line;             /* line of the <sweep> element */

@@ -30,11 +30,8 @@ static void sq_cost_add(hw_layer_cost *sum, const hw_layer_cost *c)
     sum->compute_cycles += c->compute_cycles;
     sum->memory_cycles += c->memory_cycles;
     sum->cycles += c->cycles;
-    sum->mac_pj += c->mac_pj;
-    sum->noc_pj += c->noc_pj;
-    sum->sram_pj += c->sram_pj;
-    sum->dram_pj += c->dram_pj;
-    sum->static_pj += c->static_pj;
+    for (size_t i = 0; i < HW_COMP_MAX; i++)
+        sum->comp_pj[i] += c->comp_pj[i];
     sum->energy_pj += c->energy_pj;
     sum->sram_bytes += c->sram_bytes;
     sum->dram_bytes += c->dram_bytes;
@@ -49,6 +46,7 @@ int sq_eval(const net_network *net, const hw_config *hw, const sw_compression *c
     if (net_compression_check(cmp, msg, sizeof msg) != 0)
         return sq_fail(err, SQ_EINPUT, "squash: %s", msg);
 
+    out->tpl = hw->tpl;
     out->n_layers = net->n_layers;
     out->layers = calloc(net->n_layers ? net->n_layers : 1, sizeof *out->layers);
     out->costs = calloc(net->n_layers ? net->n_layers : 1, sizeof *out->costs);

@@ -308,7 +308,7 @@ static int attr_number(const xmlNode *n, const char *name, pt_type type, double 
         *out = def;
         return 0;
     }
-    const pt_param p = {name, "", type, def, min, max, NULL, 0, NULL, NULL};
+    const pt_param p = {name, "", type, def, min, max, NULL, 0, NULL, NULL, 0};
     char msg[512];
     if (pt_parse(&p, text, out, msg, sizeof msg) != 0)
         return fail_at(err, path, n, "attribute '%s': %s", name, msg);
@@ -864,7 +864,7 @@ static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const
             break;
         l->h = m;
         l->w = 1;
-        const pt_param b = {"b", "", PT_ENUM, 1, 0, 0, matmul_b_names, 0, NULL, NULL};
+        const pt_param b = {"b", "", PT_ENUM, 1, 0, 0, matmul_b_names, 0, NULL, NULL, 0};
         int b_is_weight = 1;
         rc = attr_param(n, &b, &b_is_weight, path, err);
         l->b_is_weight = b_is_weight;
@@ -1350,15 +1350,24 @@ static const char *const hw_root_attrs[] = {"name", "template", "preset", NULL};
 static int hw_load_text(hw_config *out, const char *text, size_t len, const char *path, int depth,
                         sq_experiment *rec, sq_error *err);
 
-/* Applies the <tech NAME="VALUE"/> overrides to cfg->tech45. */
+/* Applies the <tech NAME="VALUE"/> overrides to cfg->tech45: the shared constants and those of
+ * the design's template. */
 static int tech_from_node(hw_config *cfg, const xmlNode *n, const char *path, sq_error *err)
 {
     int rc;
-    if ((rc = check_attrs(n, NULL, hw_tech_params, hw_tech_n_params, path, err)) != 0 ||
+    const hw_template *tpl = cfg->tpl;
+    pt_param all[64 + HW_TECH_EXTRA_MAX]; /* copies, for the attribute check's message */
+    size_t n_all = 0;
+    assert(hw_tech_n_params <= 64);
+    for (size_t i = 0; i < hw_tech_n_params && n_all < 64; i++)
+        all[n_all++] = hw_tech_params[i];
+    for (size_t i = 0; i < tpl->n_tech_params && i < HW_TECH_EXTRA_MAX; i++)
+        all[n_all++] = tpl->tech_params[i];
+    if ((rc = check_attrs(n, NULL, all, n_all, path, err)) != 0 ||
         (rc = check_leaf(n, path, err)) != 0)
         return rc;
-    for (size_t i = 0; i < hw_tech_n_params; i++) {
-        if ((rc = attr_param(n, &hw_tech_params[i], &cfg->tech45, path, err)) != 0)
+    for (size_t i = 0; i < n_all; i++) {
+        if ((rc = attr_param(n, &all[i], &cfg->tech45, path, err)) != 0)
             return rc;
     }
     return 0;
@@ -1547,7 +1556,7 @@ static int set_one(hw_config *hw, sw_compression *cmp, const char *assignment, i
                (p = pt_find(net_compression_params, net_compression_n_params, name)) != NULL) {
         base = &c;
         is_cmp = 1;
-    } else if (hw != NULL && (p = pt_find(hw_tech_params, hw_tech_n_params, name)) != NULL) {
+    } else if (hw != NULL && (p = hw_tech_param_find(hw->tpl, name)) != NULL) {
         base = &cfg.tech45;
     } else {
         char known[768] = "";
@@ -1735,8 +1744,11 @@ static double xp_snap(double v)
 }
 
 /* Builds one <sweep> over table (the parent's parameter table). */
+/* table: the group's parameters; tech_tpl: for <accelerator>, the template whose technology
+ * constants may be swept too (s->is_hw becomes SQ_SWEEP_TECH), else NULL. */
 static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const pt_param *table, size_t n_table,
-                              const char *parent, const char *path, sq_error *err)
+                              const hw_template *tech_tpl, const char *parent, const char *path,
+                              sq_error *err)
 {
     static const char *const attrs[] = {"param", "values", "from", "to", "step", "factor", NULL};
     int rc;
@@ -1755,9 +1767,14 @@ static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const pt_param *tab
         goto out;
     }
     s->param = pt_find(table, n_table, text);
+    if (s->param == NULL && tech_tpl != NULL &&
+        (s->param = hw_tech_param_find(tech_tpl, text)) != NULL)
+        s->is_hw = SQ_SWEEP_TECH;
     if (s->param == NULL) {
         char allowed[768] = "";
         buf_append_params(allowed, sizeof allowed, table, n_table, 1);
+        if (tech_tpl != NULL)
+            buf_append(allowed, sizeof allowed, "; or a technology constant");
         rc = fail_at(err, path, n, "unknown parameter '%s' for <%s> (allowed: %s)", text, parent,
                      allowed);
         goto out;
@@ -1890,7 +1907,8 @@ static int xp_group(sq_experiment *xp, const xmlNode *n, int is_hw, const char *
                            node_name(c), node_name(n));
         sq_sweep *s = &xp->sweeps[xp->n_sweeps];
         s->is_hw = is_hw;
-        rc = xp_sweep_from_node(s, c, table, n_table, node_name(n), path, err);
+        rc = xp_sweep_from_node(s, c, table, n_table, is_hw ? xp->hw.tpl : NULL, node_name(n), path,
+                                err);
         xp->n_sweeps++; /* counted even on failure so that xp_clear frees its values */
         if (rc != 0)
             return rc;
@@ -2079,7 +2097,7 @@ static int xp_from_doc(sq_experiment *xp, const xmlDoc *doc, const char *path, s
         } else if (elem_is(c, "objective")) {
             sq_objective *o = &xp->objectives[xp->n_objectives];
             static const char *const goals[] = {"min", "max", NULL};
-            const pt_param goal = {"goal", "", PT_ENUM, 0, 0, 0, goals, 0, NULL, NULL};
+            const pt_param goal = {"goal", "", PT_ENUM, 0, 0, 0, goals, 0, NULL, NULL, 0};
             if ((rc = check_attrs(c, objective_attrs, NULL, 0, path, err)) != 0 ||
                 (rc = check_leaf(c, path, err)) != 0 ||
                 (rc = xp_metric(&o->metric, c, path, err)) != 0)

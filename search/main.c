@@ -623,11 +623,20 @@ static int cli_list(int argc, char **argv)
             printf("%s: %s\n  parameters (attributes of <accelerator>, --set NAME=VALUE):\n",
                    hw_templates[t]->name, hw_templates[t]->summary);
             cli_list_params(hw_templates[t]->params, hw_templates[t]->n_params);
+            if (hw_templates[t]->n_tech_params > 0) {
+                printf("  its technology constants at 45 nm (<tech NAME=\"VALUE\"/>, --set, "
+                       "<sweep>):\n");
+                cli_list_params(hw_templates[t]->tech_params, hw_templates[t]->n_tech_params);
+            }
+            printf("  energy components (eval columns NAME_pj; energy_pj is their sum):\n");
+            for (size_t c = 0; c < hw_templates[t]->n_components; c++)
+                printf("    %-24s %s\n", hw_templates[t]->components[c].name,
+                       hw_templates[t]->components[c].help);
         }
         printf("compression parameters (every template; <compression>, --set NAME=VALUE):\n");
         cli_list_params(net_compression_params, net_compression_n_params);
         printf("technology constants at 45 nm (every template; <tech NAME=\"VALUE\"/> inside "
-               "<accelerator>, --set NAME=VALUE):\n");
+               "<accelerator>, --set NAME=VALUE, <sweep> in <accelerator>):\n");
         cli_list_params(hw_tech_params, hw_tech_n_params);
     } else if (strcmp(what, "metrics") == 0) {
         for (int i = 0; i < SQ_N_METRICS; i++)

@@ -1,10 +1,11 @@
 /*
- * report.c — `squash eval` output as CSV or JSON. The columns come from one table (sq_cols), so
- * CSV header, CSV rows and JSON keys cannot drift apart. The CONTRACT.md columns come first
- * (layer,kind,macs,cycles,utilization,energy_pj,mac_pj,sram_pj,dram_pj,static_pj,dram_bytes);
- * the breakdown columns that follow are additions. Per-layer energies stay in pJ; the TOTAL row
- * also gives `energy_uj` (empty on layer rows), the unit of front.csv, so that a sweep's row and
- * an eval TOTAL compare without arithmetic.
+ * report.c — `squash eval` output as CSV or JSON. The columns come from one list (sq_cols_make:
+ * the common counts plus one `<component>_pj` column per energy component the design's template
+ * declares), so CSV header, CSV rows and JSON keys cannot drift apart. The CONTRACT.md columns
+ * come first (layer,kind,macs,cycles,utilization,energy_pj,mac_pj,sram_pj,dram_pj,static_pj,
+ * dram_bytes); the template's other components and the remaining counts follow. Per-layer energies
+ * stay in pJ; the TOTAL row also gives `energy_uj` (empty on layer rows), the unit of front.csv, so
+ * that a sweep's row and an eval TOTAL compare without arithmetic.
  *
  * Numbers. CSV cells are written with `digits` significant digits (sq_fmt_num: %.Ng, integers
  * as integers; 6 by default, what a paper table wants); digits = 17 is the round-trip format of
@@ -20,30 +21,72 @@
 
 #include "dse.h"
 
-typedef enum { COL_U64, COL_F64 } sq_col_type;
+typedef enum { COL_U64, COL_F64, COL_COMP } sq_col_type;
 
 typedef struct sq_col {
-    const char *name; /* column / JSON key, unit in the name */
+    char name[48];    /* column / JSON key, unit in the name */
     sq_col_type type; /* field type */
-    size_t offset;    /* offsetof(hw_layer_cost, field) */
+    size_t offset;    /* offsetof(hw_layer_cost, field); COL_COMP: the component's index */
 } sq_col;
 
-#define U64(f)                                                                                     \
-    {                                                                                              \
-#f, COL_U64, offsetof(hw_layer_cost, f)                                                    \
+/* Columns: the common counts, the CONTRACT.md components (mac, sram, dram, static: every
+ * template declares them), dram_bytes, the template's other components in its table's order,
+ * then the rest of the counts. For the systolic template this is the column order squash has
+ * always printed. */
+#define SQ_MAX_COLS (16 + HW_COMP_MAX)
+typedef struct sq_cols {
+    sq_col c[SQ_MAX_COLS];
+    size_t n;
+} sq_cols;
+
+static void sq_cols_field(sq_cols *cols, const char *name, sq_col_type type, size_t offset)
+{
+    assert(cols->n < SQ_MAX_COLS);
+    sq_col *c = &cols->c[cols->n++];
+    snprintf(c->name, sizeof c->name, "%s", name);
+    c->type = type;
+    c->offset = offset;
+}
+
+static void sq_cols_comp(sq_cols *cols, const hw_template *tpl, size_t i)
+{
+    char name[48];
+    snprintf(name, sizeof name, "%s_pj", tpl->components[i].name);
+    sq_cols_field(cols, name, COL_COMP, i);
+}
+
+#define U64(f) sq_cols_field(cols, #f, COL_U64, offsetof(hw_layer_cost, f))
+#define F64(f) sq_cols_field(cols, #f, COL_F64, offsetof(hw_layer_cost, f))
+static void sq_cols_make(sq_cols *cols, const hw_template *tpl)
+{
+    static const char *const common[] = HW_COMPONENTS_COMMON;
+    cols->n = 0;
+    U64(macs);
+    U64(cycles);
+    F64(utilization);
+    F64(energy_pj);
+    for (size_t i = 0; i < HW_N_COMPONENTS_COMMON; i++) {
+        int k = hw_component_find(tpl, common[i]);
+        assert(k >= 0); /* hw_template_check */
+        if (k >= 0)
+            sq_cols_comp(cols, tpl, (size_t)k);
     }
-#define F64(f)                                                                                     \
-    {                                                                                              \
-#f, COL_F64, offsetof(hw_layer_cost, f)                                                    \
+    U64(dram_bytes);
+    for (size_t i = 0; i < tpl->n_components; i++) {
+        int is_common = 0;
+        for (size_t j = 0; j < HW_N_COMPONENTS_COMMON; j++)
+            is_common |= strcmp(tpl->components[i].name, common[j]) == 0;
+        if (!is_common)
+            sq_cols_comp(cols, tpl, i);
     }
-static const sq_col sq_cols[] = {
-    U64(macs),           U64(cycles),        F64(utilization), F64(energy_pj),  F64(mac_pj),
-    F64(sram_pj),        F64(dram_pj),       F64(static_pj),   U64(dram_bytes), F64(noc_pj),
-    U64(compute_cycles), U64(memory_cycles), U64(sram_bytes),  U64(macs_done),  F64(latency_ms),
-};
+    U64(compute_cycles);
+    U64(memory_cycles);
+    U64(sram_bytes);
+    U64(macs_done);
+    F64(latency_ms);
+}
 #undef U64
 #undef F64
-static const size_t sq_n_cols = sizeof sq_cols / sizeof sq_cols[0];
 
 void sq_fmt_double(char *buf, size_t len, double v)
 {
@@ -83,6 +126,10 @@ void sq_fmt_num(char *buf, size_t len, double v, int digits)
 static void sq_fmt_col(char *buf, size_t len, const sq_col *c, const hw_layer_cost *cost,
                        int digits)
 {
+    if (c->type == COL_COMP) {
+        sq_fmt_num(buf, len, cost->comp_pj[c->offset], digits);
+        return;
+    }
     const char *base = (const char *)cost + c->offset;
     if (c->type == COL_U64) {
         uint64_t u;
@@ -119,14 +166,15 @@ void sq_csv_field(FILE *f, const char *s)
 
 /* tot: the network's accuracy, its source and the energy in µJ, on the TOTAL row only (NULL on
  * layer rows, whose cells stay empty: they are properties of the whole network). */
-static void sq_csv_row(FILE *f, const char *name, const char *kind, const hw_layer_cost *c,
-                       double density, const sq_eval_result *tot, int digits)
+static void sq_csv_row(FILE *f, const sq_cols *cols, const char *name, const char *kind,
+                       const hw_layer_cost *c, double density, const sq_eval_result *tot,
+                       int digits)
 {
     char buf[64];
     sq_csv_field(f, name);
     fprintf(f, ",%s", kind);
-    for (size_t i = 0; i < sq_n_cols; i++) {
-        sq_fmt_col(buf, sizeof buf, &sq_cols[i], c, digits);
+    for (size_t i = 0; i < cols->n; i++) {
+        sq_fmt_col(buf, sizeof buf, &cols->c[i], c, digits);
         fprintf(f, ",%s", buf);
     }
     sq_fmt_num(buf, sizeof buf, density, digits);
@@ -144,20 +192,24 @@ static void sq_csv_row(FILE *f, const char *name, const char *kind, const hw_lay
 
 int sq_write_eval_csv(FILE *f, const sq_eval_result *res, int digits)
 {
+    sq_cols cols;
+    sq_cols_make(&cols, res->tpl);
     fputs("layer,kind", f);
-    for (size_t i = 0; i < sq_n_cols; i++)
-        fprintf(f, ",%s", sq_cols[i].name);
+    for (size_t i = 0; i < cols.n; i++)
+        fprintf(f, ",%s", cols.c[i].name);
     fputs(",bound,weight_density,accuracy,accuracy_src,energy_uj\n", f);
 
     double dense_w = 0.0, kept_w = 0.0;
     for (size_t i = 0; i < res->n_layers; i++) {
         const net_layer *l = &res->layers[i];
-        sq_csv_row(f, l->name, net_kinds[l->kind].name, &res->costs[i], l->density, NULL, digits);
+        sq_csv_row(f, &cols, l->name, net_kinds[l->kind].name, &res->costs[i], l->density, NULL,
+                   digits);
         double w = (double)net_layer_weights(l);
         dense_w += w;
         kept_w += w * l->density;
     }
-    sq_csv_row(f, "TOTAL", "total", &res->total, dense_w > 0 ? kept_w / dense_w : 1.0, res, digits);
+    sq_csv_row(f, &cols, "TOTAL", "total", &res->total, dense_w > 0 ? kept_w / dense_w : 1.0, res,
+               digits);
     return ferror(f) ? SQ_ERUNTIME : SQ_OK;
 }
 
@@ -183,12 +235,12 @@ static void sq_json_num(FILE *f, const char *key, double v, int comma)
     fprintf(f, "%s\"%s\": %s", comma ? ", " : "", key, buf);
 }
 
-static void sq_json_cost(FILE *f, const hw_layer_cost *c)
+static void sq_json_cost(FILE *f, const sq_cols *cols, const hw_layer_cost *c)
 {
     char buf[64];
-    for (size_t i = 0; i < sq_n_cols; i++) {
-        sq_fmt_col(buf, sizeof buf, &sq_cols[i], c, SQ_DIGITS_MAX);
-        fprintf(f, "%s\"%s\": %s", i ? ", " : "", sq_cols[i].name, buf);
+    for (size_t i = 0; i < cols->n; i++) {
+        sq_fmt_col(buf, sizeof buf, &cols->c[i], c, SQ_DIGITS_MAX);
+        fprintf(f, "%s\"%s\": %s", i ? ", " : "", cols->c[i].name, buf);
     }
     fprintf(f, ", \"bound\": \"%s\"", sq_bound(c));
 }
@@ -213,6 +265,8 @@ int sq_write_eval_json(FILE *f, const sq_eval_result *res, const net_network *ne
                        const hw_config *hw, const sw_compression *cmp)
 {
     const hw_layer_cost *t = &res->total;
+    sq_cols cols;
+    sq_cols_make(&cols, res->tpl);
     fputs("{\n  \"network\": ", f);
     sq_json_str(f, net->name);
     fputs(",\n  \"accelerator\": ", f);
@@ -238,12 +292,12 @@ int sq_write_eval_json(FILE *f, const sq_eval_result *res, const net_network *ne
         fputs("    {\"layer\": ", f);
         sq_json_str(f, res->layers[i].name);
         fprintf(f, ", \"kind\": \"%s\", ", net_kinds[res->layers[i].kind].name);
-        sq_json_cost(f, &res->costs[i]);
+        sq_json_cost(f, &cols, &res->costs[i]);
         sq_json_num(f, "weight_density", res->layers[i].density, 1);
         fprintf(f, "}%s\n", i + 1 < res->n_layers ? "," : "");
     }
     fputs("  ],\n  \"total\": {", f);
-    sq_json_cost(f, t);
+    sq_json_cost(f, &cols, t);
     sq_json_num(f, "energy_uj", t->energy_pj * 1e-6, 1);
     fputs("}\n}\n", f);
     return ferror(f) ? SQ_ERUNTIME : SQ_OK;

@@ -59,7 +59,10 @@ int sq_space_apply(const sq_experiment *xp, const uint32_t *digits, hw_config *h
     for (size_t i = 0; i < xp->n_sweeps; i++) {
         const sq_sweep *s = &xp->sweeps[i];
         assert(digits[i] < s->n_values);
-        pt_set(s->param, s->is_hw ? (void *)hw->params : (void *)cmp, s->values[digits[i]]);
+        void *base = s->is_hw == SQ_SWEEP_TECH ? (void *)&hw->tech45
+                     : s->is_hw                ? (void *)hw->params
+                                               : (void *)cmp;
+        pt_set(s->param, base, s->values[digits[i]]);
     }
     if (hw_config_prepare(hw, msg, msg_len) != 0)
         return -1;

@@ -9,6 +9,22 @@
 #include "dse.h"
 #include "test_helpers.h"
 
+/* The systolic template's energy components by name (the CSV's `<name>_pj` columns): an index
+ * into hw_layer_cost.comp_pj. Fails the test if the template does not declare the name. */
+#define SYS_COMP(name) sys_comp_index(name)
+static inline size_t sys_comp_index(const char *name)
+{
+    int k = hw_component_find(&hw_systolic_template, name);
+    if (k < 0)
+        fail_msg("systolic has no component %s", name);
+    return (size_t)k;
+}
+#define C_MAC SYS_COMP("mac")
+#define C_NOC SYS_COMP("noc")
+#define C_SRAM SYS_COMP("sram")
+#define C_DRAM SYS_COMP("dram")
+#define C_STATIC SYS_COMP("static")
+
 static const char two_layer_xml[] =
     "<network name=\"tiny\" top1=\"50\" source=\"test\">\n"
     "  <conv name=\"c1\" in=\"3\" out=\"16\" h=\"16\" w=\"16\" kernel=\"3\" pad=\"1\"/>\n"
@@ -62,8 +78,9 @@ static void test_eval__total_is_sum_of_layers(void **state)
     assert_int_equal(res.total.dram_bytes, res.costs[0].dram_bytes + res.costs[1].dram_bytes);
     assert_close_rel(res.total.energy_pj, res.costs[0].energy_pj + res.costs[1].energy_pj, 1e-12);
     assert_close_rel(res.total.energy_pj,
-                     res.total.mac_pj + res.total.noc_pj + res.total.sram_pj + res.total.dram_pj +
-                         res.total.static_pj,
+                     res.total.comp_pj[C_MAC] + res.total.comp_pj[C_NOC] +
+                         res.total.comp_pj[C_SRAM] + res.total.comp_pj[C_DRAM] +
+                         res.total.comp_pj[C_STATIC],
                      1e-12);
     assert_true(res.total.utilization > 0.0 && res.total.utilization <= 1.0);
     /* Accuracy is the model's for this setting (int8: about lossless, below the 50 baseline). */

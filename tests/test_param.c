@@ -19,9 +19,9 @@ typedef struct demo {
 static const char *const flow_names[] = {"ws", "os", "is", NULL};
 
 static const pt_param demo_params[] = {
-    {"rows", "", PT_INT, 32, 1, 4096, NULL, offsetof(demo, rows), "rows", NULL},
-    {"freq_mhz", "MHz", PT_REAL, 800, 0.5, 5000, NULL, offsetof(demo, freq), "clock", NULL},
-    {"dataflow", "", PT_ENUM, 0, 0, 0, flow_names, offsetof(demo, flow), "dataflow", NULL},
+    {"rows", "", PT_INT, 32, 1, 4096, NULL, offsetof(demo, rows), "rows", NULL, 0},
+    {"freq_mhz", "MHz", PT_REAL, 800, 0.5, 5000, NULL, offsetof(demo, freq), "clock", NULL, 0},
+    {"dataflow", "", PT_ENUM, 0, 0, 0, flow_names, offsetof(demo, flow), "dataflow", NULL, 0},
 };
 #define N_DEMO (sizeof demo_params / sizeof demo_params[0])
 

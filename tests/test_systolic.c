@@ -10,6 +10,22 @@
 
 #include "hw.h"
 
+/* The systolic template's energy components by name (the CSV's `<name>_pj` columns): an index
+ * into hw_layer_cost.comp_pj. Fails the test if the template does not declare the name. */
+#define SYS_COMP(name) sys_comp_index(name)
+static inline size_t sys_comp_index(const char *name)
+{
+    int k = hw_component_find(&hw_systolic_template, name);
+    if (k < 0)
+        fail_msg("systolic has no component %s", name);
+    return (size_t)k;
+}
+#define C_MAC SYS_COMP("mac")
+#define C_NOC SYS_COMP("noc")
+#define C_SRAM SYS_COMP("sram")
+#define C_DRAM SYS_COMP("dram")
+#define C_STATIC SYS_COMP("static")
+
 /* ---------------------------------------------------------------- helpers */
 
 static void set_param(hw_config *cfg, const char *name, const char *text)
@@ -281,15 +297,15 @@ static void test_systolic__fewer_bits_never_raise_mac_energy(void **state)
             for (uint32_t w = 1; w <= 32; w++) {
                 for (uint32_t a = 1; a <= 32; a++) {
                     cmp.wbits = w, cmp.abits = a;
-                    double e = eval(&cfg, &l, &cmp).mac_pj;
+                    double e = eval(&cfg, &l, &cmp).comp_pj[C_MAC];
                     if (w > 1) {
                         cmp.wbits = w - 1;
-                        assert_true(eval(&cfg, &l, &cmp).mac_pj <= e);
+                        assert_true(eval(&cfg, &l, &cmp).comp_pj[C_MAC] <= e);
                         cmp.wbits = w;
                     }
                     if (a > 1) {
                         cmp.abits = a - 1;
-                        assert_true(eval(&cfg, &l, &cmp).mac_pj <= e);
+                        assert_true(eval(&cfg, &l, &cmp).comp_pj[C_MAC] <= e);
                     }
                 }
             }
@@ -376,7 +392,7 @@ static void test_systolic__gate_saves_energy_not_cycles(void **state)
         assert_int_equal(gate.cycles, none.cycles);
         assert_int_equal(gate.compute_cycles, none.compute_cycles);
         assert_true(gate.energy_pj < none.energy_pj);
-        assert_close_rel(gate.mac_pj, 0.55 * none.mac_pj, 1e-6);
+        assert_close_rel(gate.comp_pj[C_MAC], 0.55 * none.comp_pj[C_MAC], 1e-6);
     }
 }
 
@@ -396,7 +412,7 @@ static void test_systolic__small_layer_dram_each_once(void **state)
     hw_layer_cost c = eval(&cfg, &l, &cmp);
     assert_int_equal(c.dram_bytes, 140);
     assert_int_equal(c.memory_cycles, 5);
-    assert_close_rel(c.dram_pj, 5600.0, 1e-12);
+    assert_close_rel(c.comp_pj[C_DRAM], 5600.0, 1e-12);
     /* SRAM (ws, fr = fc = 2): inputs 10·5·2 = 100 B, weights 30 B, outputs 60 B, psums
      * 60·(2−1)·2 reads+writes · 4 B = 480 B → 670 B. */
     assert_int_equal(c.sram_bytes, 670);
@@ -444,13 +460,15 @@ static void test_systolic__energy_is_the_sum_of_its_terms(void **state)
             set_param(&cfg, "sparsity", sparsities[s]);
             prepare(&cfg);
             hw_layer_cost c = eval(&cfg, &lc, &cmp);
-            assert_true(c.mac_pj > 0 && c.noc_pj > 0 && c.sram_pj > 0 && c.dram_pj > 0 &&
-                        c.static_pj > 0);
-            assert_close_rel(c.energy_pj, c.mac_pj + c.noc_pj + c.sram_pj + c.dram_pj + c.static_pj,
+            assert_true(c.comp_pj[C_MAC] > 0 && c.comp_pj[C_NOC] > 0 && c.comp_pj[C_SRAM] > 0 &&
+                        c.comp_pj[C_DRAM] > 0 && c.comp_pj[C_STATIC] > 0);
+            assert_close_rel(c.energy_pj,
+                             c.comp_pj[C_MAC] + c.comp_pj[C_NOC] + c.comp_pj[C_SRAM] +
+                                 c.comp_pj[C_DRAM] + c.comp_pj[C_STATIC],
                              1e-12);
             /* latency = cycles / 800 MHz; static = leak · area · time. */
             assert_close_rel(c.latency_ms, (double)c.cycles / 800e3, 1e-12);
-            assert_close_rel(c.static_pj,
+            assert_close_rel(c.comp_pj[C_STATIC],
                              cfg.tech.leak_mw_per_mm2 * hw_area_mm2(&cfg) * c.latency_ms * 1e6,
                              1e-9);
         }
@@ -506,12 +524,12 @@ static void test_systolic__one_layer_energy_from_tables(void **state)
     assert_int_equal(c.memory_cycles, 5);
     assert_int_equal(c.sram_bytes, 670);
     assert_int_equal(c.dram_bytes, 140);
-    assert_close_rel(c.mac_pj, 90.0, 1e-9);
-    assert_close_rel(c.noc_pj, 110.16, 1e-9);
-    assert_close_rel(c.sram_pj, 670.0 * e32_per_byte, 1e-9);
-    assert_close_rel(c.sram_pj, 1622.4355, 1e-7);
-    assert_close_rel(c.dram_pj, 5600.0, 1e-9);
-    assert_close_rel(c.static_pj, 380.5952, 1e-9);
+    assert_close_rel(c.comp_pj[C_MAC], 90.0, 1e-9);
+    assert_close_rel(c.comp_pj[C_NOC], 110.16, 1e-9);
+    assert_close_rel(c.comp_pj[C_SRAM], 670.0 * e32_per_byte, 1e-9);
+    assert_close_rel(c.comp_pj[C_SRAM], 1622.4355, 1e-7);
+    assert_close_rel(c.comp_pj[C_DRAM], 5600.0, 1e-9);
+    assert_close_rel(c.comp_pj[C_STATIC], 380.5952, 1e-9);
     assert_close_rel(c.energy_pj, 90.0 + 110.16 + 670.0 * e32_per_byte + 5600.0 + 380.5952, 1e-9);
     assert_close_rel(c.energy_pj, 7803.1907, 1e-7);
 
@@ -529,11 +547,11 @@ static void test_systolic__one_layer_energy_from_tables(void **state)
     c = eval(&cfg, &l, &cmp);
     assert_int_equal(c.cycles, 66);
     assert_int_equal(c.sram_bytes, 250);
-    assert_close_rel(c.mac_pj, 90.0, 1e-9);
-    assert_close_rel(c.noc_pj, 60.48, 1e-9);
-    assert_close_rel(c.sram_pj, 250.0 * e32_per_byte, 1e-9);
-    assert_close_rel(c.dram_pj, 5600.0, 1e-9);
-    assert_close_rel(c.static_pj, 313.99104, 1e-9);
+    assert_close_rel(c.comp_pj[C_MAC], 90.0, 1e-9);
+    assert_close_rel(c.comp_pj[C_NOC], 60.48, 1e-9);
+    assert_close_rel(c.comp_pj[C_SRAM], 250.0 * e32_per_byte, 1e-9);
+    assert_close_rel(c.comp_pj[C_DRAM], 5600.0, 1e-9);
+    assert_close_rel(c.comp_pj[C_STATIC], 313.99104, 1e-9);
     assert_close_rel(c.energy_pj, 90.0 + 60.48 + 250.0 * e32_per_byte + 5600.0 + 313.99104, 1e-9);
     assert_close_rel(c.energy_pj, 6669.8574, 1e-7);
 
@@ -549,11 +567,11 @@ static void test_systolic__one_layer_energy_from_tables(void **state)
     c = eval(&cfg, &l, &cmp);
     assert_int_equal(c.cycles, 80);
     assert_int_equal(c.sram_bytes, 670);
-    assert_close_rel(c.mac_pj, 90.0, 1e-9);
-    assert_close_rel(c.noc_pj, 110.16, 1e-9);
-    assert_close_rel(c.sram_pj, 190.0 * e32_per_byte + 480.0 * 1.25, 1e-9);
-    assert_close_rel(c.dram_pj, 5600.0, 1e-9);
-    assert_close_rel(c.static_pj, 462.9952, 1e-9);
+    assert_close_rel(c.comp_pj[C_MAC], 90.0, 1e-9);
+    assert_close_rel(c.comp_pj[C_NOC], 110.16, 1e-9);
+    assert_close_rel(c.comp_pj[C_SRAM], 190.0 * e32_per_byte + 480.0 * 1.25, 1e-9);
+    assert_close_rel(c.comp_pj[C_DRAM], 5600.0, 1e-9);
+    assert_close_rel(c.comp_pj[C_STATIC], 462.9952, 1e-9);
     assert_close_rel(c.energy_pj, 7323.2488, 1e-7);
 }
 
@@ -583,7 +601,7 @@ static void test_systolic__accumulator_takes_psums_off_the_glb(void **state)
     const double e32 = 0.51 * 10.0 * pow(32.0 / 8.0, 0.477) / 8.0;
     const double e8 = 0.51 * 10.0 / 8.0;
     const double psum_b = 28499968.0;
-    assert_close_rel(c0.sram_pj, 32752640.0 * e512, 1e-12);
+    assert_close_rel(c0.comp_pj[C_SRAM], 32752640.0 * e512, 1e-12);
 
     set_param(&cfg, "acc_kb", "32");
     prepare(&cfg);
@@ -591,8 +609,8 @@ static void test_systolic__accumulator_takes_psums_off_the_glb(void **state)
     assert_int_equal(c32.sram_bytes, c0.sram_bytes);
     assert_int_equal(c32.dram_bytes, c0.dram_bytes);
     assert_int_equal(c32.cycles, c0.cycles);
-    assert_close_rel(c32.sram_pj, (32752640.0 - psum_b) * e512 + psum_b * e32, 1e-12);
-    assert_close_rel(c32.sram_pj / c0.sram_pj, 0.3617, 1e-3);
+    assert_close_rel(c32.comp_pj[C_SRAM], (32752640.0 - psum_b) * e512 + psum_b * e32, 1e-12);
+    assert_close_rel(c32.comp_pj[C_SRAM] / c0.comp_pj[C_SRAM], 0.3617, 1e-3);
     assert_true(c32.energy_pj < c0.energy_pj);
     /* Area: + 32 KB · 0.0103 mm²/KB · 0.38 (28 nm). */
     assert_close_rel(hw_area_mm2(&cfg) - area0, 32 * 0.0103 * 0.38, 1e-9);
@@ -602,8 +620,9 @@ static void test_systolic__accumulator_takes_psums_off_the_glb(void **state)
     hw_layer_cost c8 = eval(&cfg, &l, &cmp);
     const double fit = 8192.0 / 25088.0;
     assert_int_equal(c8.sram_bytes, c0.sram_bytes);
-    assert_close_rel(c8.sram_pj, (32752640.0 - fit * psum_b) * e512 + fit * psum_b * e8, 1e-9);
-    assert_true(c8.sram_pj < c0.sram_pj);
+    assert_close_rel(c8.comp_pj[C_SRAM], (32752640.0 - fit * psum_b) * e512 + fit * psum_b * e8,
+                     1e-9);
+    assert_true(c8.comp_pj[C_SRAM] < c0.comp_pj[C_SRAM]);
 
     /* os keeps its sums in the PEs: an accumulator changes nothing but area and leakage. */
     make_cfg(&cfg, "32", "32", "os");
@@ -612,8 +631,8 @@ static void test_systolic__accumulator_takes_psums_off_the_glb(void **state)
     set_param(&cfg, "acc_kb", "32");
     prepare(&cfg);
     hw_layer_cost os32 = eval(&cfg, &l, &cmp);
-    assert_close_rel(os32.sram_pj, os0.sram_pj, 0.0);
-    assert_true(os32.static_pj > os0.static_pj);
+    assert_close_rel(os32.comp_pj[C_SRAM], os0.comp_pj[C_SRAM], 0.0);
+    assert_true(os32.comp_pj[C_STATIC] > os0.comp_pj[C_STATIC]);
 }
 
 static void test_systolic__accumulator_no_bigger_than_glb_never_raises_sram_energy(void **state)
@@ -645,9 +664,9 @@ static void test_systolic__accumulator_no_bigger_than_glb_never_raises_sram_ener
                     hw_layer_cost c = eval(&cfg, &layers[li], &cmp);
                     assert_int_equal(c.sram_bytes, c0.sram_bytes);
                     assert_int_equal(c.cycles, c0.cycles);
-                    if (!(c.sram_pj <= c0.sram_pj * (1.0 + 1e-12)))
+                    if (!(c.comp_pj[C_SRAM] <= c0.comp_pj[C_SRAM] * (1.0 + 1e-12)))
                         fail_msg("layer %zu dataflow %d glb %u acc %u: %.17g > %.17g", li, d,
-                                 glbs_kb[gi], kb, c.sram_pj, c0.sram_pj);
+                                 glbs_kb[gi], kb, c.comp_pj[C_SRAM], c0.comp_pj[C_SRAM]);
                 }
             }
         }
@@ -736,6 +755,47 @@ static void test_systolic__prepare_rejects_bad_designs(void **state)
     assert_close_rel(cfg.tech.energy_scale, 0.51, 1e-12);
 }
 
+/* Every registered template's declaration is well formed (unique names, the common components
+ * CONTRACT.md's eval columns need, a tech_nm parameter); a template that leaves out a common
+ * component, or declares one twice, is refused with its name. */
+static void test_systolic__registry_templates_are_well_formed(void **state)
+{
+    (void)state;
+    char msg[256];
+    size_t n = 0;
+    for (size_t i = 0; hw_templates[i] != NULL; i++, n++)
+        assert_int_equal(hw_template_check(hw_templates[i], msg, sizeof msg), 0);
+    assert_true(n >= 1);
+    assert_ptr_equal(hw_templates[0], &hw_systolic_template);
+
+    hw_template broken = hw_systolic_template;
+    hw_component comps[HW_COMP_MAX];
+    memcpy(comps, broken.components, broken.n_components * sizeof comps[0]);
+    broken.components = comps;
+    size_t k = C_STATIC;
+    comps[k].name = "leak";
+    assert_int_equal(hw_template_check(&broken, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "static"));
+    comps[k].name = "mac";
+    assert_int_equal(hw_template_check(&broken, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "twice"));
+}
+
+/* energy_pj is the sum of the components in table order: 1 + 2 + 4 = 7 (exact in binary);
+ * components beyond n are not counted. */
+static void test_systolic__cost_sum_adds_the_components(void **state)
+{
+    (void)state;
+    hw_layer_cost c;
+    memset(&c, 0, sizeof c);
+    c.comp_pj[0] = 1.0;
+    c.comp_pj[1] = 2.0;
+    c.comp_pj[2] = 4.0;
+    c.comp_pj[3] = 8.0;
+    hw_cost_sum(&c, 3);
+    assert_true(c.energy_pj == 7.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -759,6 +819,8 @@ int main(void)
         cmocka_unit_test(test_systolic__tpu_v1_peak_is_91_75_tops),
         cmocka_unit_test(test_systolic__edge_area_and_defaults),
         cmocka_unit_test(test_systolic__prepare_rejects_bad_designs),
+        cmocka_unit_test(test_systolic__registry_templates_are_well_formed),
+        cmocka_unit_test(test_systolic__cost_sum_adds_the_components),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

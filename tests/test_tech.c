@@ -4,6 +4,8 @@
  */
 #include "test_helpers.h"
 
+#include <string.h>
+
 #include "hw.h"
 
 static void test_tech__int8_mult_is_horowitz_at_45nm(void **state)
@@ -147,8 +149,9 @@ static void test_tech__dram_per_bit(void **state)
 static void test_tech__params_table_is_consistent(void **state)
 {
     (void)state;
-    /* Every field of hw_tech (all doubles) is in the table exactly once. */
-    assert_int_equal(hw_tech_n_params, sizeof(hw_tech) / sizeof(double));
+    /* Every named field of hw_tech (all doubles, before the template's extra[]) is in the table
+     * exactly once. */
+    assert_int_equal(hw_tech_n_params, offsetof(hw_tech, extra) / sizeof(double));
     hw_tech t = hw_tech_default();
     for (size_t i = 0; i < hw_tech_n_params; i++) {
         const pt_param *p = &hw_tech_params[i];
@@ -157,7 +160,8 @@ static void test_tech__params_table_is_consistent(void **state)
         assert_non_null(p->help);
         assert_int_equal(p->type, PT_REAL);
         assert_true(p->min <= p->def && p->def <= p->max);
-        assert_true(p->offset % sizeof(double) == 0 && p->offset < sizeof(hw_tech));
+        assert_true(p->offset % sizeof(double) == 0 && p->offset < offsetof(hw_tech, extra));
+        assert_true(p->cls >= HW_SCALE_NONE && p->cls <= HW_SCALE_LEAKAGE);
         assert_close_rel(pt_get(p, &t), p->def, 0.0);
         for (size_t j = 0; j < i; j++) {
             assert_true(hw_tech_params[j].offset != p->offset);
@@ -165,6 +169,82 @@ static void test_tech__params_table_is_consistent(void **state)
         }
         assert_ptr_equal(pt_find(hw_tech_params, hw_tech_n_params, p->name), p);
     }
+}
+
+/* Node scaling is generic: at 28 nm (energy ×0.51, area ×0.38) every constant of the shared
+ * table is its 45 nm value times its class's factor: energy 0.51, area 0.38, leakage
+ * 0.51/0.38 = 1.3421, none 1 (DRAM, capacities, exponents); energy_scale and area_scale become
+ * the factors themselves. */
+static void test_tech__scaling_follows_each_class(void **state)
+{
+    (void)state;
+    hw_tech t45 = hw_tech_default();
+    hw_tech t28 = hw_tech_scaled(&t45, 28);
+    for (size_t i = 0; i < hw_tech_n_params; i++) {
+        const pt_param *p = &hw_tech_params[i];
+        double f = p->cls == HW_SCALE_ENERGY    ? 0.51
+                   : p->cls == HW_SCALE_AREA    ? 0.38
+                   : p->cls == HW_SCALE_LEAKAGE ? 0.51 / 0.38
+                                                : 1.0;
+        if (strcmp(p->name, "energy_scale") == 0)
+            assert_close_rel(pt_get(p, &t28), 0.51, 1e-15);
+        else if (strcmp(p->name, "area_scale") == 0)
+            assert_close_rel(pt_get(p, &t28), 0.38, 1e-15);
+        else
+            assert_close_rel(pt_get(p, &t28), pt_get(p, &t45) * f, 1e-15);
+    }
+    /* The classes the model relies on. */
+    assert_int_equal(pt_find(hw_tech_params, hw_tech_n_params, "dram_ddr3_pj_per_bit")->cls,
+                     HW_SCALE_NONE);
+    assert_int_equal(pt_find(hw_tech_params, hw_tech_n_params, "sram_ref_pj")->cls,
+                     HW_SCALE_ENERGY);
+    assert_int_equal(pt_find(hw_tech_params, hw_tech_n_params, "leak_mw_per_mm2")->cls,
+                     HW_SCALE_LEAKAGE);
+}
+
+/* A template's own technology constants: defaults set by hw_config_init, found by name after
+ * the shared ones, scaled by their class at prepare (an energy constant of 2 pJ at 45 nm is
+ * 2 · 0.51 = 1.02 pJ at 28 nm; an area one of 3 µm² is 3 · 0.38 = 1.14), and a declaration
+ * that clashes with a shared name or sits at the wrong offset is refused. */
+static void test_tech__template_constants_scale_by_class(void **state)
+{
+    (void)state;
+    static const pt_param own[] = {
+        {"adc_pj", "pJ", PT_REAL, 2.0, 0.0, 100.0, NULL, HW_TECH_EXTRA(0), "ADC conversion", NULL,
+         HW_SCALE_ENERGY},
+        {"cell_um2", "um2", PT_REAL, 3.0, 0.0, 100.0, NULL, HW_TECH_EXTRA(1), "cell area", NULL,
+         HW_SCALE_AREA},
+    };
+    hw_template tpl = hw_systolic_template;
+    tpl.name = "systolic_with_adc";
+    tpl.tech_params = own;
+    tpl.n_tech_params = 2;
+    char msg[256];
+    assert_int_equal(hw_template_check(&tpl, msg, sizeof msg), 0);
+    hw_config cfg;
+    hw_config_init(&cfg, &tpl, NULL);
+    assert_close_rel(cfg.tech45.extra[0], 2.0, 0.0);
+    assert_close_rel(cfg.tech45.extra[1], 3.0, 0.0);
+    assert_int_equal(hw_config_prepare(&cfg, msg, sizeof msg), 0); /* tech_nm 28 by default */
+    assert_close_rel(cfg.tech.extra[0], 1.02, 1e-15);
+    assert_close_rel(cfg.tech.extra[1], 1.14, 1e-15);
+    assert_ptr_equal(hw_tech_param_find(&tpl, "adc_pj"), &own[0]);
+    assert_ptr_equal(hw_tech_param_find(&tpl, "sram_exp"),
+                     pt_find(hw_tech_params, hw_tech_n_params, "sram_exp"));
+    assert_null(hw_tech_param_find(&hw_systolic_template, "adc_pj"));
+    /* Out of range at prepare: the template's constants are checked like the shared ones. */
+    cfg.tech45.extra[0] = 1000.0;
+    assert_int_equal(hw_config_prepare(&cfg, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "adc_pj"));
+
+    pt_param bad[2] = {own[0], own[1]};
+    bad[1].offset = HW_TECH_EXTRA(0);
+    tpl.tech_params = bad;
+    assert_int_equal(hw_template_check(&tpl, msg, sizeof msg), -1);
+    bad[1].offset = HW_TECH_EXTRA(1);
+    bad[1].name = "sram_exp";
+    assert_int_equal(hw_template_check(&tpl, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "twice"));
 }
 
 int main(void)
@@ -178,6 +258,8 @@ int main(void)
         cmocka_unit_test(test_tech__sram_grows_with_capacity),
         cmocka_unit_test(test_tech__dram_per_bit),
         cmocka_unit_test(test_tech__params_table_is_consistent),
+        cmocka_unit_test(test_tech__scaling_follows_each_class),
+        cmocka_unit_test(test_tech__template_constants_scale_by_class),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

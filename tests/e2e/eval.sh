@@ -137,6 +137,17 @@ for what in nets presets templates metrics; do
 done
 check "list templates names the systolic parameters" \
   '"$squash" list templates | grep -q "dataflow" && "$squash" list templates | grep -q "glb_kb"'
+# Energy components: `list templates` names each template's; eval has one NAME_pj column per
+# component and energy_pj is their sum on every row (round-trip digits, 1e-9 relative).
+check "list templates names the systolic energy components" \
+  '"$squash" list templates | awk "/energy components/{f=1;next} f&&/^    /{print \$1} f&&!/^    /{f=0}" >"$tmp/comps" && grep -qx noc "$tmp/comps" && grep -qx mac "$tmp/comps" && grep -qx static "$tmp/comps"'
+"$squash" eval --net resnet18 --hw tpu-v1 --digits 17 >"$tmp/e.csv"
+check "eval has a column per component" \
+  'while read -r c; do head -1 "$tmp/e.csv" | tr , "\n" | grep -qx "${c}_pj" || exit 1; done <"$tmp/comps"'
+check "energy_pj is the sum of the component columns on every row" \
+  'awk -F, -v comps="$(tr "\n" " " <"$tmp/comps")" "NR==1{for(i=1;i<=NF;i++)col[\$i]=i; n=split(comps,cs,\" \"); next}
+     {s=0; for(j=1;j<=n;j++) s+=\$(col[cs[j]\"_pj\"]); e=\$(col[\"energy_pj\"]); d=s-e; if(d<0)d=-d; if(d>1e-9*e+1e-9) bad=1}
+     END{exit bad}" "$tmp/e.csv"'
 check "--version" '"$squash" --version | grep -q "^squash [0-9]"'
 check "--help exits 0" '"$squash" --help | grep -q "usage: squash"'
 check "eval --help exits 0" '"$squash" eval --help | grep -q -- "--net"'

@@ -179,6 +179,33 @@ for i in (1, N // 2, N):
     assert s["range"] == [0, want] and s["points_evaluated"] == want and s["block_ids"] == 1, (i, s)
 PY
 
+# ---- 2b. A technology constant sweeps like a template parameter: DRAM energy per bit 2, 5, 10
+# on one fixed design gives three points whose energy grows with it and whose latency does not
+# move; the column carries the constant's name. A name that is neither exits 2 naming it.
+cat >"$tmp/techsweep.xml" <<'XML'
+<experiment name="techsweep">
+  <network ref="resnet8"/>
+  <accelerator ref="edge-systolic">
+    <sweep param="dram_lpddr4_pj_per_bit" values="2 5 10"/>
+  </accelerator>
+  <objective metric="energy_uj" goal="min"/>
+  <objective metric="latency_ms" goal="min"/>
+</experiment>
+XML
+"$squash" sweep "$tmp/techsweep.xml" -o "$tmp/techsweep" --all -q -j 1 || bad "tech sweep runs"
+python3 - "$tmp/techsweep/points.csv" <<'PY' && ok "a technology constant sweeps: energy grows with DRAM pJ/bit, latency fixed" || bad "tech sweep points"
+import csv, sys
+rows = sorted(csv.DictReader(open(sys.argv[1])), key=lambda r: float(r["dram_lpddr4_pj_per_bit"]))
+assert [float(r["dram_lpddr4_pj_per_bit"]) for r in rows] == [2, 5, 10], rows
+e = [float(r["energy_uj"]) for r in rows]
+assert e[0] < e[1] < e[2], e
+assert len({r["latency_ms"] for r in rows}) == 1, rows
+PY
+sed 's/dram_lpddr4_pj_per_bit/dram_lpddr9_pj_per_bit/' "$tmp/techsweep.xml" >"$tmp/techbad.xml"
+"$squash" sweep "$tmp/techbad.xml" -o "$tmp/techbad" -q >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "techbad.xml:4:.*dram_lpddr9_pj_per_bit" "$tmp/err" && [ ! -e "$tmp/techbad/front.csv" ]; then ok "unknown swept constant: FILE:LINE, exit 2"; else bad "unknown swept constant: rc=$rc $(cat "$tmp/err")"; fi
+
 # ---- 3. The default experiment, and bad usage.
 (cd "$tmp" && "$squash" sweep -q -j 2) && [ -s "$tmp/squash-default/front.csv" ] && ok "the default experiment runs" || bad "default experiment"
 python3 - "$tmp/squash-default/summary.json" <<'PY' && ok "default experiment: tens of thousands of points, a front" || bad "default size"
