@@ -7,7 +7,7 @@
 
 #include "test_helpers.h"
 
-#include "dse.h"
+#include "net.h"
 
 /* A struct and table of every kind, independent of any template. */
 typedef struct demo {
