@@ -41,7 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dse.h"
+#include "explore.h"
 
 __extension__ typedef unsigned __int128 sq_est_u128; /* GCC and Clang: i·S without overflow */
 

@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dse.h"
+#include "explore.h"
+#include "output.h"
 
 void sq_eval_result_free(sq_eval_result *res)
 {

@@ -1,7 +1,8 @@
 /*
- * main.c — the `squash` command: argument parsing and dispatch. Work is done by the search
- * library (dse.h); this file only turns command lines into calls and errors into exit codes:
- * 0 success, 1 run-time failure (I/O, memory), 2 bad usage or bad input (CONTRACT.md).
+ * main.c — the `squash` command: argument parsing and dispatch. Work is done by the rooms of
+ * the search library (sq.h lists them: loading, exploration, outputs); this file only turns
+ * command lines into calls and errors into exit codes: 0 success, 1 run-time failure (I/O,
+ * memory), 2 bad usage or bad input (CONTRACT.md). No model arithmetic lives here.
  */
 #include <errno.h>
 #include <math.h>
@@ -10,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dse.h"
+#include "load.h"
+#include "metric.h"
+#include "explore.h"
+#include "output.h"
 
 #define CLI_MAX_SETS 256
 
@@ -97,7 +101,7 @@ static const char cli_check_help[] =
 static const char cli_sweep_help[] =
     "usage: squash sweep [EXPERIMENT.xml] [-o DIR] [-j THREADS] [--shard I/N] [--resume]\n"
     "                    [--checkpoint-every SECONDS] [--progress-every SECONDS] [--all]\n"
-    "                    [--digits N] [--force] [-q]\n"
+    "                    [--digits N] [--breakdown] [--force] [-q]\n"
     "\n"
     "Evaluates every point of the experiment's design space and writes to DIR:\n"
     "  front.csv     the Pareto front of the feasible points under the objectives\n"
@@ -115,6 +119,8 @@ static const char cli_sweep_help[] =
     "  --resume                continue a killed run from DIR's checkpoint\n"
     "  --checkpoint-every S    seconds between checkpoints (default 60)\n"
     "  --all                   also write points.csv\n"
+    "  --breakdown             front.csv also gets one COMPONENT_uj column per energy component\n"
+    "                          of the template (squash list templates), in uJ per inference\n"
     "  --force                 write over another experiment's outputs in DIR\n"
     "  --digits N              significant digits of the CSV metrics, 1..17 (default 6; 17:\n"
     "                          values that read back exactly). squash.state stays exact, so\n"
@@ -129,7 +135,7 @@ static const char cli_sweep_help[] =
     "                          batch lines)\n";
 
 static const char cli_merge_help[] =
-    "usage: squash merge -o DIR [--digits N] [--force] SHARD_DIR...\n"
+    "usage: squash merge -o DIR [--digits N] [--breakdown] [--force] SHARD_DIR...\n"
     "\n"
     "Combines the outputs of squash sweep --shard I/N runs (all N parts, finished) into the\n"
     "front.csv, summary.json and (if every shard has one) points.csv that one run over the\n"
@@ -139,6 +145,7 @@ static const char cli_merge_help[] =
     "  --digits N   significant digits of front.csv's metrics, 1..17 (default: the shards').\n"
     "               points.csv rows are copied, so with points.csv every shard must have\n"
     "               been run with these digits (else exit 2)\n"
+    "  --breakdown  front.csv also gets the energy components (as squash sweep --breakdown)\n"
     "  --force      write over another experiment's outputs in DIR\n";
 
 static const char cli_calibrate_help[] =
@@ -351,6 +358,8 @@ static int cli_sweep(int argc, char **argv)
             return 0;
         } else if (strcmp(argv[i], "--resume") == 0) {
             o.resume = 1;
+        } else if (strcmp(argv[i], "--breakdown") == 0) {
+            o.breakdown = 1;
         } else if (strcmp(argv[i], "--all") == 0) {
             o.all = 1;
         } else if (strcmp(argv[i], "--force") == 0) {
@@ -451,7 +460,7 @@ static int cli_merge(int argc, char **argv)
     const char *out_dir = NULL;
     char *dirs[4096];
     size_t n = 0;
-    int digits = 0, force = 0;
+    int digits = 0, force = 0, breakdown = 0;
     char what[512];
     for (int i = 2; i < argc; i++) {
         const char *v = NULL;
@@ -461,6 +470,8 @@ static int cli_merge(int argc, char **argv)
             return 0;
         } else if (strcmp(argv[i], "--force") == 0) {
             force = 1;
+        } else if (strcmp(argv[i], "--breakdown") == 0) {
+            breakdown = 1;
         } else if (cli_opt(argc, argv, &i, "-o", &v, &missing) ||
                    cli_opt(argc, argv, &i, "--output", &v, &missing)) {
             if (missing)
@@ -485,7 +496,8 @@ static int cli_merge(int argc, char **argv)
         return cli_bad_usage("merge: -o DIR and at least one shard directory are required",
                              cli_merge_help);
     sq_error err = {{0}};
-    return cli_report(sq_merge_run_digits(out_dir, dirs, n, 1, digits, force, &err), &err);
+    return cli_report(sq_merge_run_digits(out_dir, dirs, n, 1, digits, breakdown, force, &err),
+                      &err);
 }
 
 static int cli_calibrate(int argc, char **argv)

@@ -28,7 +28,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dse.h"
+#include "explore.h"
+#include "output.h"
 
 typedef struct sq_shard {
     sq_state st;     /* the shard's run state */
@@ -133,13 +134,13 @@ static int sq_merge_points(FILE *f, const sq_experiment *xp, sq_shard *sh, size_
 int sq_merge_run(const char *out_dir, char *const *dirs, size_t n, int threads, int force,
                  sq_error *err)
 {
-    return sq_merge_run_digits(out_dir, dirs, n, threads, 0, force, err);
+    return sq_merge_run_digits(out_dir, dirs, n, threads, 0, 0, force, err);
 }
 
 /* digits: the CSV digits asked for (0: the shards'). Concatenated points.csv rows keep their
  * shard's digits (they cannot be rewritten without the exact values), so those must agree. */
 int sq_merge_run_digits(const char *out_dir, char *const *dirs, size_t n, int threads, int digits,
-                        int force, sq_error *err)
+                        int breakdown, int force, sq_error *err)
 {
     sq_experiment *xp = NULL;
     sq_shard *sh = NULL;
@@ -314,7 +315,7 @@ int sq_merge_run_digits(const char *out_dir, char *const *dirs, size_t n, int th
     }
     if ((rc = sq_state_write(&all, out_dir, err)) != SQ_OK)
         goto out;
-    rc = sq_write_outputs(xp, &all, out_dir, threads, 1, err);
+    rc = sq_write_outputs(xp, &all, out_dir, threads, 1, breakdown, err);
     if (rc == SQ_OK)
         sq_report_infeasible(stderr, xp, all.reasons, all.evaluated, all.feasible);
 out:

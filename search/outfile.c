@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dse.h"
+#include "sq.h"
 
 int sq_outfile_open(sq_outfile *o, const char *path, sq_error *err)
 {

@@ -41,7 +41,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dse.h"
+#include "output.h"
 
 #define SQ_STATE_NAME "squash.state"
 #define SQ_STATE_MAGIC "squash-state 2"
@@ -466,16 +466,31 @@ out:
 
 void sq_points_header(FILE *f, const sq_experiment *xp, int with_feasible)
 {
+    sq_points_header_extra(f, xp, with_feasible, NULL, 0);
+}
+
+void sq_points_header_extra(FILE *f, const sq_experiment *xp, int with_feasible,
+                            const char *const *extra, size_t n_extra)
+{
     fputs("id", f);
     for (size_t i = 0; i < xp->n_sweeps; i++)
         fprintf(f, ",%s", xp->sweeps[i].param->name);
     for (int k = 0; k < SQ_N_METRICS; k++)
         fprintf(f, ",%s", sq_metrics[k].name);
-    fputs(with_feasible ? ",accuracy_src,feasible,infeasible_reason\n" : ",accuracy_src\n", f);
+    fputs(with_feasible ? ",accuracy_src,feasible,infeasible_reason" : ",accuracy_src", f);
+    for (size_t k = 0; k < n_extra; k++)
+        fprintf(f, ",%s", extra[k]);
+    fputc('\n', f);
 }
 
 void sq_points_row(FILE *f, const sq_experiment *xp, const sq_point *p, int with_feasible,
                    int n_digits)
+{
+    sq_points_row_extra(f, xp, p, with_feasible, n_digits, NULL, 0);
+}
+
+void sq_points_row_extra(FILE *f, const sq_experiment *xp, const sq_point *p, int with_feasible,
+                         int n_digits, const double *extra, size_t n_extra)
 {
     uint32_t digits[SQ_SWEEPS_MAX];
     char buf[512];
@@ -494,13 +509,15 @@ void sq_points_row(FILE *f, const sq_experiment *xp, const sq_point *p, int with
     fprintf(f, ",%s",
             p->acc_src >= 0 && p->acc_src <= NET_ACC_ESTIMATED ? net_acc_src_names[p->acc_src]
                                                                : "");
-    if (!with_feasible) {
-        fputc('\n', f);
-        return;
+    if (with_feasible) {
+        fputs(p->feasible ? ",1," : ",0,", f);
+        sq_reason_text(xp, p, buf, sizeof buf);
+        sq_csv_field(f, buf);
     }
-    fputs(p->feasible ? ",1," : ",0,", f);
-    sq_reason_text(xp, p, buf, sizeof buf);
-    sq_csv_field(f, buf);
+    for (size_t k = 0; k < n_extra; k++) {
+        sq_fmt_num(buf, sizeof buf, extra[k], n_digits);
+        fprintf(f, ",%s", buf);
+    }
     fputc('\n', f);
 }
 
@@ -575,8 +592,51 @@ static int sq_normalized_hypervolume(double *hv_out, const sq_experiment *xp, co
     return SQ_OK;
 }
 
+/* The energy of each component of the template for front point p, in µJ (sq_eval's TOTAL
+ * row, the same evaluation `squash eval --from DIR --id N` makes). */
+static int sq_point_breakdown(const sq_experiment *xp, const sq_point *p, double *uj, sq_error *err)
+{
+    hw_config hw;
+    sw_compression cmp;
+    char msg[512];
+    if (sq_space_point(xp, p->id, &hw, &cmp, msg, sizeof msg) != 0)
+        return sq_fail(err, SQ_ERUNTIME, "squash: front point %" PRIu64 " is invalid: %s", p->id,
+                       msg); /* defensive: a front point passed these checks */
+    sq_eval_result res;
+    int rc = sq_eval(xp->net, &hw, &cmp, &res, err);
+    if (rc != SQ_OK)
+        return rc;
+    for (size_t k = 0; k < hw.tpl->n_components; k++)
+        uj[k] = res.total.comp_pj[k] * 1e-6;
+    sq_eval_result_free(&res);
+    return SQ_OK;
+}
+
+/* front.csv's rows, with the component columns when breakdown is set. */
+static int sq_write_front(FILE *f, const sq_experiment *xp, const sq_point *pts, size_t n,
+                          int digits, int breakdown, sq_error *err)
+{
+    const hw_template *tpl = xp->hw.tpl;
+    size_t n_extra = breakdown ? tpl->n_components : 0;
+    const char *names[HW_COMP_MAX];
+    char name_buf[HW_COMP_MAX][48];
+    for (size_t k = 0; k < n_extra; k++) {
+        snprintf(name_buf[k], sizeof name_buf[k], "%s_uj", tpl->components[k].name);
+        names[k] = name_buf[k];
+    }
+    sq_points_header_extra(f, xp, 0, names, n_extra);
+    for (size_t i = 0; i < n; i++) {
+        double uj[HW_COMP_MAX];
+        int rc;
+        if (n_extra > 0 && (rc = sq_point_breakdown(xp, &pts[i], uj, err)) != SQ_OK)
+            return rc;
+        sq_points_row_extra(f, xp, &pts[i], 0, digits, uj, n_extra);
+    }
+    return SQ_OK;
+}
+
 int sq_write_outputs(const sq_experiment *xp, sq_state *st, const char *dir, int threads, int ranks,
-                     sq_error *err)
+                     int breakdown, sq_error *err)
 {
     char path[4096], buf[64];
     sq_outfile o;
@@ -588,9 +648,10 @@ int sq_write_outputs(const sq_experiment *xp, sq_state *st, const char *dir, int
         return rc;
     size_t n = sq_archive_size(st->front);
     const sq_point *pts = sq_archive_sorted(st->front);
-    sq_points_header(o.f, xp, 0);
-    for (size_t i = 0; i < n; i++)
-        sq_points_row(o.f, xp, &pts[i], 0, st->digits);
+    if ((rc = sq_write_front(o.f, xp, pts, n, st->digits, breakdown, err)) != SQ_OK) {
+        sq_outfile_abort(&o);
+        return rc;
+    }
     if ((rc = sq_outfile_commit(&o, err)) != SQ_OK)
         return rc;
 

@@ -9,7 +9,8 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "dse.h"
+#include "load.h"
+#include "metric.h"
 
 /* Indexed by sq_metric. */
 const sq_metric_info sq_metrics[SQ_N_METRICS] = {

@@ -77,7 +77,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dse.h"
+#include "explore.h"
 
 enum {
     PARETO_MIN_CAP = 16 /* first allocation, and the capacity below which it never shrinks */

@@ -21,7 +21,7 @@
  *   area_mm2   = the template's area;  accuracy = top-1 of the compressed network
  *   (nets/accuracy.c: measured, interpolated or estimated, reported in accuracy_src).
  *
- * Infeasibility. Each point carries a reason code (dse.h SQ_R_*), set without any string work:
+ * Infeasibility. Each point carries a reason code (explore.h SQ_R_*), set without any string work:
  * an invalid combination (the models' own checks, split by which one refused: the design or the
  * compression), a layer the design cannot run, or the first violated constraint by metric and
  * side. The text (the models' message, or "area_mm2 > 5" with the tightest bound) is made only
@@ -34,7 +34,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dse.h"
+#include "explore.h"
+#include "output.h"
 
 struct sq_evaluator {
     const sq_experiment *xp; /* borrowed */

@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dse.h"
+#include "explore.h"
 
 typedef struct sq_ranks sq_ranks;
 

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dse.h"
+#include "output.h"
 
 typedef enum { COL_U64, COL_F64, COL_COMP } sq_col_type;
 

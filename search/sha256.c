@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "dse.h"
+#include "sq.h"
 
 /* §4.2.2: the first 32 bits of the fractional parts of the cube roots of the first 64 primes. */
 static const uint32_t sha256_k[64] = {

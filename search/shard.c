@@ -29,7 +29,7 @@
  */
 #include <assert.h>
 
-#include "dse.h"
+#include "explore.h"
 
 /* Primes roughly doubling: B is the largest not above S / (32 N). */
 static const uint64_t sq_block_primes[] = {2, 3, 7, 13, 31, 61, 127, 251, 509, 1021, 2039, 4093};

@@ -28,7 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "dse.h"
+#include "explore.h"
 
 void sq_space_decode(const sq_experiment *xp, uint64_t id, uint32_t *digits)
 {

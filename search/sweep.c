@@ -58,7 +58,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dse.h"
+#include "explore.h"
+#include "output.h"
 #include "ranks.h"
 
 #define SQ_BATCH_MIN 1024u
@@ -647,7 +648,7 @@ int sq_sweep_run(const sq_experiment *xp, const sq_sweep_opts *o, sq_error *err)
         }
     }
     if ((rc = sq_state_write(st, o->out_dir, err)) != SQ_OK ||
-        (rc = sq_write_outputs(xp, st, o->out_dir, run.threads, ranks, err)) != SQ_OK)
+        (rc = sq_write_outputs(xp, st, o->out_dir, run.threads, ranks, o->breakdown, err)) != SQ_OK)
         goto out;
     sq_report_infeasible(stderr, xp, st->reasons, st->evaluated, st->feasible);
     rc = SQ_OK;

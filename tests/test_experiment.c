@@ -1,5 +1,5 @@
 /*
- * test_experiment.c — experiments as the sweep driver sees them: search/load.c's
+ * test_experiment.c — experiments as the sweep driver sees them: search/load_xp.c's
  * sq_experiment_load*, search/space.c (ids ↔ sweep digits ↔ designs), search/params.c (metrics,
  * the built-in default experiment) and search/sha256.c.
  */
@@ -43,7 +43,7 @@ static sq_experiment *load_text(const char *text)
     return xp;
 }
 
-/* The id of digits, by the formula of dse.h: ((d0·n1 + d1)·n2 + d2)… */
+/* The id of digits, by the formula of explore.h: ((d0·n1 + d1)·n2 + d2)… */
 static uint64_t encode(const sq_experiment *xp, const uint32_t *digits)
 {
     uint64_t id = 0;

@@ -1,5 +1,5 @@
 /*
- * test_load.c — search/load.c: network, accelerator and experiment files, --set, and every kind
+ * test_load.c — search/load*.c: network, accelerator and experiment files, --set, and every kind
  * of bad input giving SQ_EINPUT with a message that starts with the right "FILE:LINE: ".
  */
 #include <stdlib.h>
@@ -584,7 +584,7 @@ static void test_load__prescan_nul_and_attribute_limit(void **state)
 }
 
 /* No count derived from a layer may wrap 64 bits, on any design of the template's ranges
- * (load.c, "counts that must not wrap"); each refusal names the layer's line and the count. */
+ * (load_net.c, "counts that must not wrap"); each refusal names the layer's line and the count. */
 static void test_load__counts_never_wrap(void **state)
 {
     (void)state;

@@ -206,6 +206,31 @@ sed 's/dram_lpddr4_pj_per_bit/dram_lpddr9_pj_per_bit/' "$tmp/techsweep.xml" >"$t
 rc=$?
 if [ $rc -eq 2 ] && grep -q "techbad.xml:4:.*dram_lpddr9_pj_per_bit" "$tmp/err" && [ ! -e "$tmp/techbad/front.csv" ]; then ok "unknown swept constant: FILE:LINE, exit 2"; else bad "unknown swept constant: rc=$rc $(cat "$tmp/err")"; fi
 
+# ---- 2c. --breakdown: front.csv gains one COMPONENT_uj column per energy component of the
+# template (as `squash list templates` names them), after the usual columns, which stay byte for
+# byte those of a run without it; the components add up to energy_uj (6 significant digits
+# each: 1e-4 relative); merge --breakdown of shards gives the same file.
+"$squash" sweep "$tmp/techsweep.xml" -o "$tmp/bd" --breakdown --digits 17 -q -j 1 || bad "sweep --breakdown"
+"$squash" sweep "$tmp/techsweep.xml" -o "$tmp/nobd" --digits 17 -q -j 1 || bad "sweep without --breakdown"
+comps=$("$squash" list templates | awk '/energy components/{f=1;next} f&&/^    /{print $1} f&&!/^    /{f=0}' | tr '\n' ' ')
+python3 - "$tmp/bd/front.csv" "$tmp/nobd/front.csv" "$comps" <<'PY' && ok "sweep --breakdown: component columns that add up, other columns unchanged" || bad "sweep --breakdown columns"
+import csv, sys
+bd, plain, comps = list(csv.reader(open(sys.argv[1]))), list(csv.reader(open(sys.argv[2]))), sys.argv[3].split()
+assert len(bd) == len(plain) >= 2, (len(bd), len(plain))
+n = len(plain[0])
+assert bd[0][n:] == [c + "_uj" for c in comps], bd[0]
+for b, p in zip(bd, plain):
+    assert b[:n] == p, (b, p)
+h = bd[0]
+for row in bd[1:]:
+    e = float(row[h.index("energy_uj")])
+    s = sum(float(row[h.index(c + "_uj")]) for c in comps)
+    assert abs(s - e) <= 1e-9 * e, (s, e)
+PY
+for i in 1 2; do "$squash" sweep "$tmp/techsweep.xml" -o "$tmp/bds$i" --shard $i/2 --digits 17 -q -j 1 || bad "shard $i"; done
+"$squash" merge -o "$tmp/bdm" --breakdown "$tmp/bds1" "$tmp/bds2" >/dev/null || bad "merge --breakdown"
+check "merge --breakdown gives the sweep's front.csv" 'cmp -s "$tmp/bd/front.csv" "$tmp/bdm/front.csv"'
+
 # ---- 3. The default experiment, and bad usage.
 (cd "$tmp" && "$squash" sweep -q -j 2) && [ -s "$tmp/squash-default/front.csv" ] && ok "the default experiment runs" || bad "default experiment"
 python3 - "$tmp/squash-default/summary.json" <<'PY' && ok "default experiment: tens of thousands of points, a front" || bad "default size"
