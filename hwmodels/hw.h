@@ -153,6 +153,16 @@ typedef struct hw_layer_cost {
     double latency_ms;           /* cycles / frequency */
 } hw_layer_cost;
 
+/* Counts a template derives from a layer that could wrap 64 bits: hw_template.count_bounds
+ * gives the largest value each could reach, so that the loader can refuse a layer first. */
+typedef enum hw_bound {
+    HW_BOUND_DRAM_BYTES = 0, /* bytes between DRAM and the on-chip buffers */
+    HW_BOUND_SRAM_BYTES,     /* bytes between the buffers and the array (operands, psums) */
+    HW_BOUND_COMPUTE_CYCLES, /* array busy cycles */
+    HW_BOUND_MEMORY_CYCLES,  /* DRAM transfer cycles */
+    HW_N_BOUNDS
+} hw_bound;
+
 struct hw_template {
     const char *name;       /* "systolic" */
     const char *summary;    /* one line for `squash list templates` */
@@ -173,6 +183,11 @@ struct hw_template {
     double (*area_mm2)(const hw_config *cfg);  /* chip area of the design (mm²) */
     double (*peak_tops)(const hw_config *cfg); /* peak tera-ops/s, 2 ops per MAC, at mac_bits */
     double (*freq_mhz)(const hw_config *cfg);  /* clock (MHz) */
+    /* The largest value each hw_bound count could reach for an uncompressed layer on ANY design
+     * of the template's parameter ranges under any compression it accepts, in long double (exact
+     * to 2^64, no wrap beyond). The loader refuses a layer, or a network summed over its layers,
+     * where one reaches 2^63, so that no uint64_t count of the template wraps. */
+    void (*count_bounds)(const net_layer *layer, long double out[HW_N_BOUNDS]);
 };
 
 /* The registry: every template listed in hwmodels/templates.def, NULL-terminated. */

@@ -573,6 +573,80 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
     return 0;
 }
 
+/* ------------------------------------------------------------------ counts that must not wrap
+ *
+ * The model counts in uint64_t, and every factor of a layer is at most 2^24 with up to eight of
+ * them, so a count derived from a layer could wrap 64 bits. The loader therefore asks, before
+ * the model sees a layer, for the largest value each count could reach on ANY design of the
+ * parameter ranges below (hw_template.count_bounds, in long double: exact to 2^64, and no wrap
+ * beyond), and refuses a layer or network where one reaches 2^63. The largest multipliers this
+ * model applies to a layer's counts:
+ *   - operands of up to 32 bits (wbits, abits: systolic_eval_layer refuses wider), so 4 bytes
+ *     per element;
+ *   - precision: W' · passes <= (32 / mac_bits_min)^2 + 1 = 1025 times the window W
+ *     (bit-serial and fixed passes, or bit-fusion's packed window, plus one for its ceil);
+ *   - a fold costs up to 2·rows + cols <= 3 · 4096 cycles of fill and drain, so compute cycles
+ *     <= 1025 · reps · (M·F·W + 12288 · max(W·F, F·M, W·M)) over the three dataflows;
+ *   - SRAM: inputs and weights restreamed per fold (<= 32 bits · M·F·W each), and partial sums
+ *     written and read per window fold: M·F·(1025·W)·2·acc_bits (acc_bits <= 64);
+ *   - DRAM: tiles of a quarter of the smallest buffer (1 KB: 256 bytes), one operand refetched
+ *     per tile of the other: Wb + Ib + Ob + (Wb/256 + 1)·Ib, and the same the other way round
+ *     (both products are computed);
+ *   - memory cycles: DRAM bytes · freq_mhz_max·1e6 / (dram_gbps_min·1e9) (500 per byte).
+ * The ranges are read from the parameter table, so tightening or widening them moves these
+ * bounds with them; a change to the model that multiplies a count by more must change this
+ * function with it. The price of a bound that holds for every design: the DRAM refetch term is
+ * quadratic in a layer's size, so the largest layers are refused although most designs would
+ * count them exactly (GPT-3's 12288 × 12288 projections over 2048 tokens, 96 times, could take
+ * 2.3e19 memory cycles through a 1 KB buffer at 10 MB/s and 5 GHz). BERT-large at 512 tokens,
+ * and every zoo network at batch 1, are orders of magnitude inside. */
+
+#define SYS_OPERAND_BITS_MAX 32.0L /* widest wbits / abits systolic_eval_layer accepts */
+
+/* An end of a parameter's range in the table: its max (want_max) or its min. */
+static long double systolic_range(const char *name, int want_max)
+{
+    const pt_param *p =
+        pt_find(systolic_params_table,
+                sizeof systolic_params_table / sizeof systolic_params_table[0], name);
+    assert(p != NULL);
+    return p == NULL ? 0.0L : want_max ? (long double)p->max : (long double)p->min;
+}
+
+static void systolic_count_bounds(const net_layer *l, long double out[HW_N_BOUNDS])
+{
+    /* What the model may multiply the layer's counts by, at the ends of the ranges. */
+    const long double bytes_per_elem = SYS_OPERAND_BITS_MAX / 8.0L; /* widest operand (bytes) */
+    const long double slice = ceill(SYS_OPERAND_BITS_MAX / systolic_range("mac_bits", 0));
+    const long double slices = slice * slice + 1.0L; /* W'·passes / W, at most (count) */
+    const long double fold_cycles =                  /* fill and drain of one fold (cycles) */
+        2.0L * systolic_range("rows", 1) + systolic_range("cols", 1);
+    const long double acc_bits = systolic_range("acc_bits", 1); /* widest partial sum (bits) */
+    const long double tile_bytes =                              /* smallest DRAM tile (bytes) */
+        systolic_range("glb_kb", 0) * 1024.0L / 4.0L;
+    const long double cycles_per_byte = /* slowest DRAM per fastest clock (cycles/byte) */
+        systolic_range("freq_mhz", 1) * 1e6L / (systolic_range("dram_gbps", 0) * 1e9L);
+
+    long double n = l->n, k = l->k, c = l->c, g = l->groups, h = l->h, w = l->w, p = l->p, q = l->q,
+                r = l->r, s = l->s, count = l->count;
+    long double gm = n * p * q, gf = k / g, gw = (c / g) * r * s, reps = g * count; /* GEMM */
+    long double inputs = n * c * h * w * count;
+    long double wide = gw * gf > gf * gm ? gw * gf : gf * gm;
+    if (gw * gm > wide)
+        wide = gw * gm;
+    out[HW_BOUND_COMPUTE_CYCLES] = slices * reps * (gm * gf * gw + fold_cycles * wide);
+    long double wb = bytes_per_elem * gf * gw, ob = bytes_per_elem * gm * gf;
+    long double ib = bytes_per_elem * ceill(inputs / reps);
+    out[HW_BOUND_DRAM_BYTES] =
+        reps * (wb + ib + ob + (wb / tile_bytes + 1.0L) * ib + (ib / tile_bytes + 1.0L) * wb);
+    long double bits = bytes_per_elem * 8.0L;
+    out[HW_BOUND_SRAM_BYTES] =
+        reps *
+        (gm * gf * gw * (2.0L * bits + slices * 2.0L * acc_bits) + bits * (gm * gf + gw * gf)) /
+        8.0L;
+    out[HW_BOUND_MEMORY_CYCLES] = out[HW_BOUND_DRAM_BYTES] * cycles_per_byte;
+}
+
 const hw_template hw_systolic_template = {
     .name = "systolic",
     .summary = "TPU-like systolic array (SCALE-Sim v2 cycles), global buffer, DRAM",
@@ -586,4 +660,5 @@ const hw_template hw_systolic_template = {
     .area_mm2 = systolic_area_mm2,
     .peak_tops = systolic_peak_tops,
     .freq_mhz = systolic_freq_mhz,
+    .count_bounds = systolic_count_bounds,
 };

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "explore.h"
+#include "metric.h"
 #include "output.h"
 
 void sq_eval_result_free(sq_eval_result *res)
@@ -70,10 +71,23 @@ int sq_eval(const net_network *net, const hw_config *hw, const sw_compression *c
     }
     out->total.utilization =
         out->total.compute_cycles ? util_cycles / (double)out->total.compute_cycles : 0.0;
-    out->area_mm2 = hw_area_mm2(hw);
-    out->freq_mhz = hw->tpl->freq_mhz(hw);
     out->accuracy = net_accuracy(net, cmp, &out->accuracy_src);
+    const sq_totals tot = sq_eval_totals(out, hw);
+    out->area_mm2 = sq_metrics[SQ_AREA_MM2].value(&tot);
+    out->freq_mhz = sq_metrics[SQ_FREQ_MHZ].value(&tot);
     return SQ_OK;
+}
+
+sq_totals sq_eval_totals(const sq_eval_result *res, const hw_config *hw)
+{
+    /* The MAC total is a uint64_t sum here and a double sum in point.c: the same number, as a
+     * network has at most 2^52 MACs (the loader's limit), below 2^53. */
+    sq_totals t = {.energy_pj = res->total.energy_pj,
+                   .latency_ms = res->total.latency_ms,
+                   .macs = (double)res->total.macs,
+                   .accuracy = res->accuracy,
+                   .hw = hw};
+    return t;
 }
 
 int sq_eval_from(sq_experiment **xp_out, hw_config *hw, sw_compression *cmp, const char *dir,

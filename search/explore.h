@@ -33,6 +33,8 @@ typedef struct sq_eval_result {
 int sq_eval(const net_network *net, const hw_config *hw, const sw_compression *cmp,
             sq_eval_result *out, sq_error *err);
 void sq_eval_result_free(sq_eval_result *res);
+/* The totals the metric table's formulas read (metric.h), from an evaluation of hw. */
+sq_totals sq_eval_totals(const sq_eval_result *res, const hw_config *hw);
 
 /* `squash eval --from DIR --id N`: loads the experiment DIR/squash.state names (checked against
  * the state like --resume does) and decodes point N into hw and cmp as the sweep did. *xp_out

@@ -200,119 +200,75 @@ static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const
  * The models count in uint64_t. Every factor of a layer is at most 2^24 and there are up to
  * eight of them, so a count derived from a layer could wrap 64 bits (a conv with 65535 input
  * channels at 2^24 x 2^24 has 2^64 - 2^48 input activations, and reported 65535 DRAM bytes).
- * Every count is therefore computed here in long double (exact to 2^64, and no wrap beyond)
- * and checked before a model sees the layer: the MACs against 2^52 (as before), and the
- * largest value each count of the systolic template can reach on ANY design of its ranges
- * against 2^63, for the layer and summed over the network (eval adds the layers up). The
- * largest multipliers the model applies to the layer's counts (systolic.c):
- *   - operands of up to 32 bits (wbits, abits), so 4 bytes per element;
- *   - precision: W' · passes <= (32 / mac_bits_min)^2 + 1 = 1025 times the window W
- *     (bit-serial and fixed passes, or bit-fusion's packed window, plus one for its ceil);
- *   - a fold costs up to 2·rows + cols <= 3 · 4096 cycles of fill and drain, so compute cycles
- *     <= 1025 · reps · (M·F·W + 12288 · max(W·F, F·M, W·M)) over the three dataflows;
- *   - SRAM: inputs and weights restreamed per fold (<= 32 bits · M·F·W each), and partial sums
- *     written and read per window fold: M·F·(1025·W)·2·acc_bits (acc_bits <= 64);
- *   - DRAM: tiles of a quarter of the smallest buffer (1 KB: 256 bytes), one operand refetched
- *     per tile of the other: Wb + Ib + Ob + (Wb/256 + 1)·Ib, and the same the other way round
- *     (both products are computed);
- *   - memory cycles: DRAM bytes · freq_mhz_max·1e6 / (dram_gbps_min·1e9) (500 per byte).
- * The ranges are read from the template's table, so tightening or widening them moves these
- * bounds with them. The price of a bound that holds for every design: the DRAM refetch term is
- * quadratic in a layer's size, so the largest layers are refused although most designs would
- * count them exactly (GPT-3's 12288 × 12288 projections over 2048 tokens, 96 times, could take
- * 2.3e19 memory cycles through a 1 KB buffer at 10 MB/s and 5 GHz). BERT-large at 512 tokens,
- * and every zoo network at batch 1, are orders of magnitude inside. */
+ * Every count is therefore computed in long double (exact to 2^64, and no wrap beyond) and
+ * checked before a model sees the layer: the MACs against 2^52, the layer's own counts
+ * (activations, weights) against 2^63, and the largest value each count of every template can
+ * reach on ANY design of its ranges (the template's count_bounds, beside its model) against
+ * 2^63, for the layer and summed over the network (eval adds the layers up). */
 
 #define SQ_COUNT_MAX 9223372036854775808.0L /* 2^63: no count may pass it, even summed */
 
-/* The ranges of the systolic template that bound what it multiplies a layer's counts by. */
-typedef struct model_limits {
-    long double bytes_per_elem;  /* widest operand (bytes) */
-    long double slices;          /* W'·passes / W, at most (count) */
-    long double fold_cycles;     /* fill and drain cycles of one fold, at most (cycles) */
-    long double acc_bits;        /* widest partial sum (bits) */
-    long double tile_bytes;      /* smallest DRAM tile (bytes) */
-    long double cycles_per_byte; /* slowest DRAM per fastest clock (cycles/byte) */
-} model_limits;
-
-static long double table_max(const pt_param *table, size_t n, const char *name, int want_max)
-{
-    const pt_param *p = pt_find(table, n, name);
-    assert(p != NULL);
-    return p == NULL ? 0.0L : want_max ? (long double)p->max : (long double)p->min;
-}
-
-static model_limits model_limits_get(void)
-{
-    const hw_template *t = &hw_systolic_template;
-    const pt_param *c = net_compression_params;
-    size_t nc = net_compression_n_params;
-    long double bits = table_max(c, nc, "wbits", 1), abits = table_max(c, nc, "abits", 1);
-    if (abits > bits)
-        bits = abits;
-    long double mac_min = table_max(t->params, t->n_params, "mac_bits", 0);
-    long double rows = table_max(t->params, t->n_params, "rows", 1);
-    long double cols = table_max(t->params, t->n_params, "cols", 1);
-    long double slice = ceill(bits / mac_min);
-    model_limits m = {
-        .bytes_per_elem = bits / 8.0L,
-        .slices = slice * slice + 1.0L,
-        .fold_cycles = 2.0L * rows + cols,
-        .acc_bits = table_max(t->params, t->n_params, "acc_bits", 1),
-        .tile_bytes = table_max(t->params, t->n_params, "glb_kb", 0) * 1024.0L / 4.0L,
-        .cycles_per_byte = table_max(t->params, t->n_params, "freq_mhz", 1) * 1e6L /
-                           (table_max(t->params, t->n_params, "dram_gbps", 0) * 1e9L),
-    };
-    return m;
-}
-
-enum { LC_MACS, LC_INPUTS, LC_OUTPUTS, LC_WEIGHTS, LC_DRAM, LC_SRAM, LC_CYCLES, LC_MEM, LC_N };
-static const char *const layer_count_names[LC_N] = {
+/* A network's counts: the layer's own (MACs, activations, weights), then each template's
+ * hw_bound counts, template after template in hw_templates order. */
+enum { LC_MACS, LC_INPUTS, LC_OUTPUTS, LC_WEIGHTS, LC_TEMPLATE };
+static const char *const layer_count_names[LC_TEMPLATE + HW_N_BOUNDS] = {
     "MACs",           "input activations", "output activations",
     "weights",        "DRAM bytes",        "buffer bytes (operands and partial sums)",
     "compute cycles", "memory cycles"};
+static_assert(HW_BOUND_DRAM_BYTES == 0 && HW_BOUND_SRAM_BYTES == 1 &&
+                  HW_BOUND_COMPUTE_CYCLES == 2 && HW_BOUND_MEMORY_CYCLES == 3,
+              "layer_count_names follows hw_bound");
 
-/* The counts of layer l, and the largest each count the model derives from them can reach. */
-static void layer_counts(const net_layer *l, const model_limits *m, long double out[LC_N])
+/* Entries of the counts array: the layer's own, then HW_N_BOUNDS per template. */
+static size_t layer_counts_n(void)
+{
+    size_t n = LC_TEMPLATE;
+    for (size_t t = 0; hw_templates[t] != NULL; t++)
+        n += HW_N_BOUNDS;
+    return n;
+}
+
+/* The name of entry i of the counts array, for messages. */
+static const char *layer_count_name(size_t i)
+{
+    return layer_count_names[i < LC_TEMPLATE ? i : LC_TEMPLATE + (i - LC_TEMPLATE) % HW_N_BOUNDS];
+}
+
+/* The counts of layer l (layer_counts_n entries), and the largest each count every template
+ * derives from them can reach. */
+static void layer_counts(const net_layer *l, long double *out)
 {
     long double n = l->n, k = l->k, c = l->c, g = l->groups, h = l->h, w = l->w, p = l->p, q = l->q,
                 r = l->r, s = l->s, count = l->count;
-    long double gm = n * p * q, gf = k / g, gw = (c / g) * r * s, reps = g * count; /* GEMM */
-    out[LC_MACS] = reps * gm * gf * gw;
+    out[LC_MACS] = g * count * (n * p * q) * (k / g) * ((c / g) * r * s);
     out[LC_INPUTS] = n * c * h * w * count;
     out[LC_OUTPUTS] = n * k * p * q * count;
     out[LC_WEIGHTS] = l->b_is_weight ? k * (c / g) * r * s * count : 0.0L;
-    long double wide = gw * gf > gf * gm ? gw * gf : gf * gm;
-    if (gw * gm > wide)
-        wide = gw * gm;
-    out[LC_CYCLES] = m->slices * reps * (gm * gf * gw + m->fold_cycles * wide);
-    long double wb = m->bytes_per_elem * gf * gw, ob = m->bytes_per_elem * gm * gf;
-    long double ib = m->bytes_per_elem * ceill(out[LC_INPUTS] / reps);
-    out[LC_DRAM] =
-        reps * (wb + ib + ob + (wb / m->tile_bytes + 1.0L) * ib + (ib / m->tile_bytes + 1.0L) * wb);
-    long double bits = m->bytes_per_elem * 8.0L;
-    out[LC_SRAM] = reps *
-                   (gm * gf * gw * (2.0L * bits + m->slices * 2.0L * m->acc_bits) +
-                    bits * (gm * gf + gw * gf)) /
-                   8.0L;
-    out[LC_MEM] = out[LC_DRAM] * m->cycles_per_byte;
+    for (size_t t = 0; hw_templates[t] != NULL; t++) {
+        long double *b = &out[LC_TEMPLATE + t * HW_N_BOUNDS];
+        for (int i = 0; i < HW_N_BOUNDS; i++)
+            b[i] = 0.0L;
+        assert(hw_templates[t]->count_bounds != NULL); /* every template declares its bounds */
+        if (hw_templates[t]->count_bounds != NULL)
+            hw_templates[t]->count_bounds(l, b);
+    }
 }
 
-/* Checks the layer's counts and adds them to sums (the network's so far). */
-static int layer_counts_check(const net_layer *l, const model_limits *m, long double sums[LC_N],
-                              const xmlNode *n, const char *path, sq_error *err)
+/* Checks the layer's counts and adds them to sums (the network's so far); v: scratch of
+ * n_counts entries. */
+static int layer_counts_check(const net_layer *l, long double *v, long double *sums,
+                              size_t n_counts, const xmlNode *n, const char *path, sq_error *err)
 {
-    long double v[LC_N];
-    layer_counts(l, m, v);
+    layer_counts(l, v);
     if (v[LC_MACS] > SQ_NET_MACS_MAX)
         return fail_at(err, path, n, "layer '%s': %.3Lg MACs is more than squash counts (2^52)",
                        l->name, v[LC_MACS]);
-    for (int i = 0; i < LC_N; i++) {
+    for (size_t i = 0; i < n_counts; i++) {
         if (v[i] >= SQ_COUNT_MAX)
             return fail_at(err, path, n,
                            "layer '%s': its %s could reach %.3Lg on a design of the template's "
                            "ranges, more than squash counts (2^63)",
-                           l->name, layer_count_names[i], v[i]);
+                           l->name, layer_count_name(i), v[i]);
         sums[i] += v[i];
     }
     return 0;
@@ -494,9 +450,10 @@ int net_from_doc(net_network **out, const xmlDoc *doc, const char *path, sq_erro
 {
     int rc = SQ_OK;
     net_network *net = NULL;
-    long *lines = NULL;           /* line of each layer, for duplicate-name messages */
-    long double sums[LC_N] = {0}; /* network totals of layer_counts */
-    const model_limits limits = model_limits_get(); /* what the model may multiply them by */
+    long *lines = NULL;                       /* line of each layer, for duplicate-name messages */
+    const size_t n_counts = layer_counts_n(); /* entries of layer_counts */
+    long double *sums = NULL;                 /* network totals of layer_counts */
+    long double *counts = NULL;               /* one layer's */
     const xmlNode *root = xmlDocGetRootElement(doc);
     *out = NULL;
 
@@ -564,7 +521,9 @@ int net_from_doc(net_network **out, const xmlDoc *doc, const char *path, sq_erro
     }
     net->layers = calloc(n_elems, sizeof *net->layers);
     lines = calloc(n_elems, sizeof *lines);
-    if (net->layers == NULL || lines == NULL) {
+    sums = calloc(n_counts, sizeof *sums);
+    counts = calloc(n_counts, sizeof *counts);
+    if (net->layers == NULL || lines == NULL || sums == NULL || counts == NULL) {
         rc = sq_fail(err, SQ_ERUNTIME, "squash: out of memory loading '%s'", path);
         goto out;
     }
@@ -573,7 +532,7 @@ int net_from_doc(net_network **out, const xmlDoc *doc, const char *path, sq_erro
             continue;
         net_layer *l = &net->layers[net->n_layers];
         if ((rc = layer_from_node(l, c, net->batch, path, err)) != 0 ||
-            (rc = layer_counts_check(l, &limits, sums, c, path, err)) != 0)
+            (rc = layer_counts_check(l, counts, sums, n_counts, c, path, err)) != 0)
             goto out;
         lines[net->n_layers] = node_line(c);
         net->n_layers++;
@@ -588,12 +547,12 @@ int net_from_doc(net_network **out, const xmlDoc *doc, const char *path, sq_erro
                      net->name);
         goto out;
     }
-    for (int i = 0; i < LC_N; i++) {
+    for (size_t i = 0; i < n_counts; i++) {
         if (sums[i] >= SQ_COUNT_MAX) {
             rc = fail_at(err, path, root,
                          "network '%s': its %s summed over the layers could reach %.3Lg on a "
                          "design of the template's ranges, more than squash counts (2^63)",
-                         net->name, layer_count_names[i], sums[i]);
+                         net->name, layer_count_name(i), sums[i]);
             goto out;
         }
     }
@@ -604,6 +563,8 @@ int net_from_doc(net_network **out, const xmlDoc *doc, const char *path, sq_erro
     net = NULL;
 
 out:
+    free(counts);
+    free(sums);
     free(lines);
     net_network_free(net);
     return rc;

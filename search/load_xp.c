@@ -15,7 +15,7 @@
  *   <objective metric goal="min|max"/>  at least two; a metric at most once
  * </experiment>
  *
- * Metric names are sq_metrics' (params.c). The design space is the product of the sweeps'
+ * Metric names are sq_metrics' (metric.c). The design space is the product of the sweeps'
  * value counts, computed in uint64_t and capped at 2^53 so that every point id is also exact
  * in a double (space.c).
  */

@@ -1,37 +1,8 @@
 /*
- * params.c — the tables of search/: the metrics of a design point and the built-in default
- * experiment. (The compression settings' table lives beside its struct: nets/net.c.)
- *
- * sq_metrics is the one list of metric names: experiment files (<constraint>, <objective>), CSV
- * columns and `squash list metrics` all read it.
+ * params.c — the tables of search/: the built-in default experiment (the metrics are in
+ * metric.c; the compression settings' table lives beside its struct, nets/net.c).
  */
-#include <assert.h>
-#include <stddef.h>
-#include <string.h>
-
 #include "load.h"
-#include "metric.h"
-
-/* Indexed by sq_metric. */
-const sq_metric_info sq_metrics[SQ_N_METRICS] = {
-    [SQ_ENERGY_UJ] = {"energy_uj", "uJ", "energy of one inference of one batch"},
-    [SQ_LATENCY_MS] = {"latency_ms", "ms", "latency of one batch, layer after layer"},
-    [SQ_AREA_MM2] = {"area_mm2", "mm2", "chip area: PE array and on-chip SRAM"},
-    [SQ_ACCURACY] = {"accuracy", "%", "top-1 accuracy, estimated unless the network ships it"},
-    [SQ_POWER_MW] = {"power_mw", "mW", "average power: energy / latency"},
-    [SQ_EDP] = {"edp", "uJ*ms", "energy-delay product: energy_uj * latency_ms"},
-    [SQ_TOPS_PER_W] = {"tops_per_w", "TOPS/W", "efficiency: 2 ops per dense MAC / energy"},
-};
-
-int sq_metric_find(const char *name)
-{
-    assert(name != NULL);
-    for (int i = 0; i < SQ_N_METRICS; i++) {
-        if (strcmp(sq_metrics[i].name, name) == 0)
-            return i;
-    }
-    return -1;
-}
 
 /* The README's demo: ResNet-18 on the edge-systolic preset with zero skipping, array shape,
  * buffer size, dataflow, precision mode, pruning and bit-widths swept:

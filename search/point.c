@@ -13,13 +13,8 @@
  * Exactness. The totals are summed over the network's layers in file order, as `squash eval`
  * does, so a point's metrics equal eval's TOTAL for the same design to the last bit.
  *
- * Metrics (per inference of one batch):
- *   energy_uj  = Σ energy_pj · 1e-6          latency_ms = Σ latency_ms
- *   power_mw   = energy_pj / latency_ms · 1e-6   (pJ/ms = 1e-9 W = 1e-6 mW)
- *   edp        = energy_uj · latency_ms        (µJ·ms)
- *   tops_per_w = 2 · Σ macs / Σ energy_pj      (ops per pJ = 1e12 ops/J = TOPS/W)
- *   area_mm2   = the template's area;  accuracy = top-1 of the compressed network
- *   (nets/accuracy.c: measured, interpolated or estimated, reported in accuracy_src).
+ * Metrics: the formulas of metric.c's table (sq_metrics), over the network's totals; the
+ * accuracy's source (nets/accuracy.c: measured, interpolated or estimated) goes in acc_src.
  *
  * Infeasibility. Each point carries a reason code (explore.h SQ_R_*), set without any string work:
  * an invalid combination (the models' own checks, split by which one refused: the design or the
@@ -35,6 +30,7 @@
 #include <string.h>
 
 #include "explore.h"
+#include "metric.h"
 #include "output.h"
 
 struct sq_evaluator {
@@ -192,7 +188,8 @@ void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
 
     /* Cheap metrics and checks. */
     int have[SQ_N_METRICS] = {0};
-    out->m[SQ_AREA_MM2] = hw_area_mm2(&hw);
+    sq_totals tot = {.hw = &hw}; /* the layers' sums follow below */
+    out->m[SQ_AREA_MM2] = sq_metrics[SQ_AREA_MM2].value(&tot);
     net_acc_src src;
     if (ev->n_acc) {
         /* The compression setting's index: the compression sweeps' digits in mixed radix. */
@@ -205,12 +202,13 @@ void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
             ev->acc[k] = net_accuracy(xp->net, &cmp, &src);
             ev->acc_src[k] = (signed char)src;
         }
-        out->m[SQ_ACCURACY] = ev->acc[k];
+        tot.accuracy = ev->acc[k];
         out->acc_src = ev->acc_src[k];
     } else {
-        out->m[SQ_ACCURACY] = net_accuracy(xp->net, &cmp, &src);
+        tot.accuracy = net_accuracy(xp->net, &cmp, &src);
         out->acc_src = (int)src;
     }
+    out->m[SQ_ACCURACY] = sq_metrics[SQ_ACCURACY].value(&tot);
     have[SQ_AREA_MM2] = have[SQ_ACCURACY] = 1;
     /* The cheap reason stands even when --all goes on to the full evaluation, so that a point
      * has the same reason with or without --all. */
@@ -231,18 +229,16 @@ void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
             return; /* a layer the design cannot run: infeasible */
         }
     }
-    double energy_pj = 0.0, latency_ms = 0.0, macs = 0.0;
     for (size_t i = 0; i < ev->n_layers; i++) {
         const hw_layer_cost *c = &ev->cost[ev->unique_of[i]];
-        energy_pj += c->energy_pj;
-        latency_ms += c->latency_ms;
-        macs += (double)c->macs;
+        tot.energy_pj += c->energy_pj;
+        tot.latency_ms += c->latency_ms;
+        tot.macs += (double)c->macs;
     }
-    out->m[SQ_ENERGY_UJ] = energy_pj * 1e-6;
-    out->m[SQ_LATENCY_MS] = latency_ms;
-    out->m[SQ_POWER_MW] = latency_ms > 0.0 ? energy_pj / latency_ms * 1e-6 : 0.0;
-    out->m[SQ_EDP] = out->m[SQ_ENERGY_UJ] * latency_ms;
-    out->m[SQ_TOPS_PER_W] = energy_pj > 0.0 ? 2.0 * macs / energy_pj : 0.0;
+    for (int k = 0; k < SQ_N_METRICS; k++) {
+        if (!have[k]) /* area and accuracy are in already */
+            out->m[k] = sq_metrics[k].value(&tot);
+    }
     for (int k = 0; k < SQ_N_METRICS; k++) {
         if (!isfinite(out->m[k])) { /* defensive: a model bug must not reach an output */
             memset(out->m, 0, sizeof out->m);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metric.h"
 #include "output.h"
 
 typedef enum { COL_U64, COL_F64, COL_COMP } sq_col_type;
@@ -182,8 +183,9 @@ static void sq_csv_row(FILE *f, const sq_cols *cols, const char *name, const cha
     if (tot) {
         sq_fmt_num(buf, sizeof buf, tot->accuracy, digits);
         fprintf(f, ",%s,%s", buf, net_acc_src_names[tot->accuracy_src]);
-        /* The same product as point.c's energy_uj, so the two agree to the last bit. */
-        sq_fmt_num(buf, sizeof buf, c->energy_pj * 1e-6, digits);
+        /* The metric table's energy_uj, as point.c's, so the two agree to the last bit. */
+        const sq_totals energy = {.energy_pj = c->energy_pj};
+        sq_fmt_num(buf, sizeof buf, sq_metrics[SQ_ENERGY_UJ].value(&energy), digits);
         fprintf(f, ",%s\n", buf);
     } else {
         fputs(",,,\n", f);
@@ -278,15 +280,16 @@ int sq_write_eval_json(FILE *f, const sq_eval_result *res, const net_network *ne
     fputs(",\n  \"compression\": ", f);
     sq_json_params(f, net_compression_params, net_compression_n_params, cmp);
     fputs(",\n  \"metrics\": {", f);
-    double power_mw = t->latency_ms > 0 ? t->energy_pj / t->latency_ms * 1e-6 : 0.0;
-    sq_json_num(f, "energy_uj", t->energy_pj * 1e-6, 0);
-    sq_json_num(f, "latency_ms", t->latency_ms, 1);
-    sq_json_num(f, "area_mm2", res->area_mm2, 1);
-    sq_json_num(f, "accuracy", res->accuracy, 1);
-    fprintf(f, ", \"accuracy_src\": \"%s\"", net_acc_src_names[res->accuracy_src]);
-    sq_json_num(f, "power_mw", power_mw, 1);
-    sq_json_num(f, "peak_tops", hw_peak_tops(hw), 1);
-    sq_json_num(f, "freq_mhz", res->freq_mhz, 1);
+    /* The metric table's, in its order; the accuracy's source follows the accuracy. */
+    const sq_totals tot = sq_eval_totals(res, hw);
+    for (int k = 0, first = 1; k < SQ_N_METRICS_ALL; k++) {
+        if (!sq_metrics[k].in_eval_json)
+            continue;
+        sq_json_num(f, sq_metrics[k].name, sq_metrics[k].value(&tot), !first);
+        first = 0;
+        if (k == SQ_ACCURACY)
+            fprintf(f, ", \"accuracy_src\": \"%s\"", net_acc_src_names[res->accuracy_src]);
+    }
     fputs("},\n  \"layers\": [\n", f);
     for (size_t i = 0; i < res->n_layers; i++) {
         fputs("    {\"layer\": ", f);
@@ -298,7 +301,7 @@ int sq_write_eval_json(FILE *f, const sq_eval_result *res, const net_network *ne
     }
     fputs("  ],\n  \"total\": {", f);
     sq_json_cost(f, &cols, t);
-    sq_json_num(f, "energy_uj", t->energy_pj * 1e-6, 1);
+    sq_json_num(f, "energy_uj", sq_metrics[SQ_ENERGY_UJ].value(&tot), 1);
     fputs("}\n}\n", f);
     return ferror(f) ? SQ_ERUNTIME : SQ_OK;
 }

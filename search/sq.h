@@ -8,7 +8,8 @@
  *   load.h     configuration loading: network, accelerator and experiment files, the built-in
  *              zoo and presets, --set, `squash check` and `squash calibrate`'s file writing
  *              (load.c, load_xml.c, load_net.c, load_hw.c, load_set.c, load_xp.c, params.c)
- *   metric.h   the metrics of a design point, one table for eval and sweep (params.c)
+ *   metric.h   the metrics of a design point: one table (name, unit, goal, formula) that eval
+ *              and the sweep both compute from (metric.c)
  *   explore.h  exploration: the design space, evaluation of a point, the Pareto archive, the
  *              sweep driver, shards, merge, MPI ranks, estimates (space.c, eval.c, point.c,
  *              pareto.c, sweep.c, shard.c, merge.c, estimate.c; ranks.h privately)

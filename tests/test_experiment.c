@@ -95,6 +95,38 @@ static void test_experiment__metric_names(void **state)
     assert_int_equal(sq_metric_find("Energy_uj"), -1);
 }
 
+/* The metric table's formulas on hand-picked totals, its goals, and the design figures that are
+ * not point metrics (eval reports them; an experiment cannot name them). */
+static void test_experiment__metric_formulas(void **state)
+{
+    (void)state;
+    hw_config hw;
+    sq_error err = {{0}};
+    assert_int_equal(sq_hw_load(&hw, "edge-systolic", &err), SQ_OK);
+    /* 2e6 pJ over 4 ms for 1e6 MACs: 2 µJ; 2e6 / 4 · 1e-6 = 0.5 mW; 2 µJ · 4 ms = 8 µJ·ms;
+     * 2 · 1e6 / 2e6 = 1 TOPS/W. */
+    const sq_totals t = {
+        .energy_pj = 2e6, .latency_ms = 4.0, .macs = 1e6, .accuracy = 70.5, .hw = &hw};
+    assert_close_rel(sq_metrics[SQ_ENERGY_UJ].value(&t), 2.0, 1e-15);
+    assert_close_rel(sq_metrics[SQ_LATENCY_MS].value(&t), 4.0, 1e-15);
+    assert_close_rel(sq_metrics[SQ_POWER_MW].value(&t), 0.5, 1e-15);
+    assert_close_rel(sq_metrics[SQ_EDP].value(&t), 8.0, 1e-15);
+    assert_close_rel(sq_metrics[SQ_TOPS_PER_W].value(&t), 1.0, 1e-15);
+    assert_close_rel(sq_metrics[SQ_ACCURACY].value(&t), 70.5, 1e-15);
+    assert_true(sq_metrics[SQ_AREA_MM2].value(&t) == hw_area_mm2(&hw));
+    assert_true(sq_metrics[SQ_PEAK_TOPS].value(&t) == hw_peak_tops(&hw));
+    assert_true(sq_metrics[SQ_FREQ_MHZ].value(&t) == hw.tpl->freq_mhz(&hw));
+    /* No time or no energy: power and efficiency are 0, never Inf or NaN. */
+    const sq_totals zero = {.hw = &hw};
+    assert_true(sq_metrics[SQ_POWER_MW].value(&zero) == 0.0);
+    assert_true(sq_metrics[SQ_TOPS_PER_W].value(&zero) == 0.0);
+    /* Natural goals: accuracy and efficiency up, costs down. */
+    for (int i = 0; i < SQ_N_METRICS; i++)
+        assert_int_equal(sq_metrics[i].maximize, i == SQ_ACCURACY || i == SQ_TOPS_PER_W);
+    assert_int_equal(sq_metric_find("peak_tops"), -1);
+    assert_int_equal(sq_metric_find("freq_mhz"), -1);
+}
+
 /* ------------------------------------------------------------------ loading */
 
 static void test_experiment__load_good_file(void **state)
@@ -584,6 +616,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_experiment__metric_names),
+        cmocka_unit_test(test_experiment__metric_formulas),
         cmocka_unit_test(test_experiment__load_good_file),
         cmocka_unit_test(test_experiment__load_errors),
         cmocka_unit_test(test_experiment__sweeps_in_file_order),

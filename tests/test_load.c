@@ -584,7 +584,8 @@ static void test_load__prescan_nul_and_attribute_limit(void **state)
 }
 
 /* No count derived from a layer may wrap 64 bits, on any design of the template's ranges
- * (load_net.c, "counts that must not wrap"); each refusal names the layer's line and the count. */
+ * (load_net.c and the template's count_bounds, "counts that must not wrap"); each refusal names
+ * the layer's line and the count. */
 static void test_load__counts_never_wrap(void **state)
 {
     (void)state;
