@@ -1045,6 +1045,17 @@ double net_acc_point_estimate(const net_network *net, const net_acc_params *p, s
     return net_accuracy(&probe, &c, &src);
 }
 
+double net_acc_rms(const net_network *net, const net_acc_params *p)
+{
+    assert(net != NULL && p != NULL && net->n_acc_points > 0);
+    double sse = 0.0;
+    for (size_t i = 0; i < net->n_acc_points; i++) {
+        double d = net_acc_point_estimate(net, p, i) - net->acc_points[i].top1;
+        sse += d * d;
+    }
+    return sqrt(sse / (double)net->n_acc_points);
+}
+
 int net_acc_calibrate(const net_network *net, net_acc_params *out, double *rms_err, char *msg,
                       size_t msg_len)
 {

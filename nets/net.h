@@ -216,6 +216,9 @@ int net_acc_calibrate(const net_network *net, net_acc_params *out, double *rms_e
 /* The proxy's estimate (top-1, %) of net's measured point i under the parameters p, the measured
  * values themselves left out: what calibration compares each measured point with. Pure. */
 double net_acc_point_estimate(const net_network *net, const net_acc_params *p, size_t i);
+/* The RMS error (points of top-1) of those estimates against net's measured points (at least
+ * one): how well p fits them, as `squash calibrate` reports before and after its fit. Pure. */
+double net_acc_rms(const net_network *net, const net_acc_params *p);
 
 /* The compression setting a measured point describes (the other fields at their defaults). */
 sw_compression net_acc_point_setting(const net_acc_point *pt);

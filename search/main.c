@@ -5,7 +5,6 @@
  * memory), 2 bad usage or bad input (CONTRACT.md). No model arithmetic lives here.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -545,7 +544,7 @@ static int cli_calibrate(int argc, char **argv)
         return 2;
     }
     net_acc_params before = net->acc.set ? net->acc : net_acc_defaults(net), after;
-    double rms = 0.0, rms_before = 0.0;
+    double rms = 0.0;
     char msg[512];
     if (net_acc_calibrate(net, &after, &rms, msg, sizeof msg) != 0) {
         fprintf(stderr, "squash: %s: %s\n", in, msg);
@@ -559,13 +558,11 @@ static int cli_calibrate(int argc, char **argv)
         const net_acc_point *pt = &net->acc_points[i];
         double b = net_acc_point_estimate(net, &before, i);
         double a = net_acc_point_estimate(net, &after, i);
-        rms_before += (b - pt->top1) * (b - pt->top1);
         printf("%-8g %-13s %5u %5u %-6s %9.2f %9.2f %9.2f\n", pt->prune,
                net_prune_kind_names[pt->prune_kind], pt->wbits, pt->abits,
                net_quant_names[pt->method], pt->top1, b, a);
     }
-    rms_before = sqrt(rms_before / (double)net->n_acc_points);
-    printf("rms error: %.3f points before, %.3f after\n", rms_before, rms);
+    printf("rms error: %.3f points before, %.3f after\n", net_acc_rms(net, &before), rms);
     printf("q_scale=%.6g p_scale=%.6g ptq_scale=%.6g dw_factor=%.6g\n", after.q_scale,
            after.p_scale, after.ptq_scale, after.dw_factor);
     net_network_free(net);

@@ -583,6 +583,63 @@ static void test_load__prescan_nul_and_attribute_limit(void **state)
     }
 }
 
+/* The other side of that check: what a template declares as its worst case (count_bounds) is
+ * never exceeded by what its model counts, for zoo layers on designs at the ends of the ranges
+ * (the smallest buffer, the slowest DRAM, the fastest clock, 1-bit PEs, the widest operands and
+ * partial sums, the largest array) in every dataflow and precision mode. A model change that
+ * multiplies a count by more than its bound says must change the bound with it. */
+static void test_load__count_bounds_hold(void **state)
+{
+    (void)state;
+    static const char *const nets[] = {"resnet18", "mobilenet_v2", "bert_base"};
+    static const char *const dataflows[] = {"dataflow=ws", "dataflow=os", "dataflow=is"};
+    static const char *const precisions[] = {"precision=fixed", "precision=bitfusion",
+                                             "precision=bitserial"};
+    static const char *const corners[][7] = {
+        {"glb_kb=1", "dram_gbps=0.01", "freq_mhz=5000", "mac_bits=1", "acc_bits=64", "wbits=32",
+         "abits=32"},
+        {"rows=4096", "cols=4096", "glb_kb=1", "dram_gbps=0.01", "freq_mhz=5000", "wbits=32",
+         "abits=32"},
+    };
+    size_t checked = 0;
+    for (size_t ni = 0; ni < sizeof nets / sizeof nets[0]; ni++) {
+        net_network *net = zoo_load(nets[ni]);
+        for (size_t c = 0; c < sizeof corners / sizeof corners[0]; c++) {
+            for (size_t d = 0; d < 3; d++) {
+                for (size_t pr = 0; pr < 3; pr++) {
+                    hw_config hw;
+                    sw_compression cmp = net_compression_default();
+                    sq_error err = {{0}};
+                    const char *sets[9];
+                    memcpy(sets, corners[c], sizeof corners[c]);
+                    sets[7] = dataflows[d];
+                    sets[8] = precisions[pr];
+                    assert_int_equal(sq_hw_load(&hw, "edge-systolic", &err), SQ_OK);
+                    if (sq_set_apply_all(&hw, &cmp, sets, 9, &err) != SQ_OK)
+                        continue; /* a combination the template refuses */
+                    for (size_t i = 0; i < net->n_layers; i++) {
+                        long double b[HW_N_BOUNDS];
+                        net_layer l;
+                        hw_layer_cost cost;
+                        hw.tpl->count_bounds(&net->layers[i], b);
+                        net_compress_layer(&net->layers[i], i == 0, i + 1 == net->n_layers, &cmp,
+                                           &l);
+                        if (hw_eval_layer(&hw, &l, &cmp, &cost) != 0)
+                            continue;
+                        assert_true((long double)cost.dram_bytes <= b[HW_BOUND_DRAM_BYTES]);
+                        assert_true((long double)cost.sram_bytes <= b[HW_BOUND_SRAM_BYTES]);
+                        assert_true((long double)cost.compute_cycles <= b[HW_BOUND_COMPUTE_CYCLES]);
+                        assert_true((long double)cost.memory_cycles <= b[HW_BOUND_MEMORY_CYCLES]);
+                        checked++;
+                    }
+                }
+            }
+        }
+        net_network_free(net);
+    }
+    assert_true(checked > 500); /* most combinations are valid designs */
+}
+
 /* No count derived from a layer may wrap 64 bits, on any design of the template's ranges
  * (load_net.c and the template's count_bounds, "counts that must not wrap"); each refusal names
  * the layer's line and the count. */
@@ -708,6 +765,7 @@ int main(void)
         cmocka_unit_test(test_load__experiment_rules),
         cmocka_unit_test(test_load__non_regular_files_are_refused),
         cmocka_unit_test(test_load__counts_never_wrap),
+        cmocka_unit_test(test_load__count_bounds_hold),
         cmocka_unit_test(test_load__prescan_nul_and_attribute_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
