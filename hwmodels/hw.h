@@ -23,7 +23,7 @@
  * `--resume` and `merge` refuse a run made with another: bump it in any commit that changes a
  * number some model returns for an unchanged input (an equation, a constant, a table, a
  * default), so that a run is never finished or merged with numbers of two versions. */
-#define HW_MODEL_VERSION 1
+#define HW_MODEL_VERSION 2
 
 /* ------------------------------------------------------------------ technology */
 
@@ -71,6 +71,11 @@ typedef struct hw_tech {
     double leak_mw_per_mm2;        /* static (leakage) power density (mW/mm²) */
     double energy_scale; /* energy factor relative to 45 nm (1 at 45 nm; set by scaling) */
     double area_scale;   /* area factor relative to 45 nm (1 at 45 nm; set by scaling) */
+    /* Memory levels (hwmodels/memory.h) */
+    double sram_bank_kb;        /* largest bank a memory level is split into when not given (KB) */
+    double wire_pj_per_bit_mm;  /* on-chip wire (H-tree) energy, pJ per bit per mm */
+    double sram_write_ratio;    /* SRAM write energy over read energy (ratio) */
+    double sram_leak_mw_per_kb; /* SRAM leakage power per KB (mW/KB) */
     double extra[HW_TECH_EXTRA_MAX]; /* the template's own constants, in its tech_params order */
 } hw_tech;
 #define HW_TECH_EXTRA(i) (offsetof(hw_tech, extra) + (size_t)(i) * sizeof(double))
@@ -106,6 +111,7 @@ double hw_tech_dram_pj_per_bit(const hw_tech *t, hw_dram_kind kind);
 /* ------------------------------------------------------------------ designs and costs */
 
 #define HW_PARAMS_MAX_BYTES 256
+#define HW_DERIVED_MAX_BYTES 128
 
 typedef struct hw_template hw_template;
 
@@ -115,6 +121,10 @@ typedef struct hw_config {
     hw_tech tech45;         /* technology constants at 45 nm (defaults + overrides) */
     hw_tech tech;           /* the same scaled to the design's node (hw_config_prepare) */
     _Alignas(8) unsigned char params[HW_PARAMS_MAX_BYTES]; /* the template's parameter struct */
+    /* Values of the design every layer evaluation needs (buffer energies per access, ...),
+     * computed once by the template's derive hook at the end of hw_config_prepare; zero before.
+     * Not parameters: never set them, change a parameter and prepare again. */
+    _Alignas(8) unsigned char derived[HW_DERIVED_MAX_BYTES];
 } hw_config;
 
 /* ------------------------------------------------------------------ energy components */
@@ -188,6 +198,9 @@ struct hw_template {
      * to 2^64, no wrap beyond). The loader refuses a layer, or a network summed over its layers,
      * where one reaches 2^63, so that no uint64_t count of the template wraps. */
     void (*count_bounds)(const net_layer *layer, long double out[HW_N_BOUNDS]);
+    /* Optional: fills cfg->derived from the prepared design (hw_config_prepare calls it last),
+     * so that eval_layer does not recompute per layer what depends on the design alone. */
+    void (*derive)(hw_config *cfg);
 };
 
 /* The registry: every template listed in hwmodels/templates.def, NULL-terminated. */

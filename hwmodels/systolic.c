@@ -70,35 +70,36 @@
  *   os: inputs M·W_nz·fc, weights W·F·fr (re-streamed per row fold), outputs once; no P (the
  *       sums stay in the PEs).
  *   is: inputs once, weights W·F·fc, outputs once, plus P as in ws.
- *   Operand and output traffic goes to the GLB. P goes to the GLB too unless the design has an
- *   accumulator SRAM (acc_kb > 0), a separate smaller array beside the array's outputs, as TPU
- *   v1's 4 MiB of 32-bit accumulators (4096 × 256 words) beside its 24 MiB unified buffer [8].
- *   A column fold keeps L = min(Sc, cols)·T·acc_bits of sums live across its window folds (ws:
- *   cols filters × M pixels; is: cols pixels × F filters). If L fits in acc_kb, all of P goes to
- *   the accumulators; else the fraction acc_kb/L of the outputs stays there and the rest spills:
- *       P_acc = P · min(1, acc_kb·8192 / L),   P_glb = P − P_acc   (bits).
- *   (A compiler could instead tile T so that a tile fits, at the price of reloading the stationary
- *   operand per tile, which would change cycles; not modelled.) sram_bytes counts both arrays:
- *       sram_pj = GLB bytes · E(glb_kb, 8 bits) + accumulator bytes · E(acc_kb, 8 bits),
- *   E from tech.c (energy is linear in the word width, so a byte costs acc_bits/8 of an
- *   acc_bits-wide accumulator access). A window of one fold (fr = 1) has no P: its outputs go
- *   from the array to the GLB at abits, with or without accumulators.
- *   The default acc_kb = 0 keeps the single-buffer model for accelerator files that do not name
- *   the parameter; the edge-systolic preset keeps it too (CONTRACT.md's example design), tpu-v1
- *   sets 4096 [8]. sram_bytes does not depend on acc_kb, and since E grows with capacity,
- *   sram_pj(acc_kb) − sram_pj(0) = (P_acc/8)·(E(acc_kb, 8) − E(glb_kb, 8)) ≤ 0 whenever
- *   acc_kb ≤ glb_kb. But sram_pj is not monotone in acc_kb: while L > acc_kb, a bigger array
- *   helps only as long as (1 + sram_exp)·E(acc_kb) < E(glb_kb), i.e. acc_kb < 0.44·glb_kb at
- *   sram_exp = 0.477; once L fits, more capacity only costs energy per access (and area, and so
- *   leakage).
+ *   The two buffers are memory levels of the component library (memory.c): the GLB of
+ *   glb_kb in banks of at most sram_bank_kb behind an H-tree; the accumulators (acc_kb > 0), a
+ *   separate array of acc_bits words beside the array's outputs, as TPU v1's 4 MiB of 32-bit
+ *   accumulators (4096 × 256 words) beside its 24 MiB unified buffer [8], in one bank under each
+ *   array column (that column's sums only, so no H-tree). Operand reads are priced at the GLB's
+ *   read energy, outputs at its write energy; a partial sum is one write and one read back at
+ *   acc_bits.
+ *   Where psums go: to the GLB when there are no accumulators (acc_kb = 0, the default, kept by
+ *   the edge-systolic preset, CONTRACT.md's example design; tpu-v1 sets 4096 [8]); else to the
+ *   accumulators. A column fold keeps L = min(Sc, cols)·T·acc_bits of sums live across its window
+ *   folds (ws: cols filters × M pixels; is: cols pixels × F filters). If L fits acc_kb, every
+ *   psum goes there. If not, the cheaper in energy of: (spill) the share acc_kb·8192/L of the
+ *   psums stays there and the rest goes to the GLB; (cut T) T is processed in ceil(L/acc_kb)
+ *   passes whose sums fit, each reading the stationary operand (ws: weights, is: inputs) from
+ *   the GLB again — TPU v1's compiler works in such passes of up to 2048 pixels [8]. The passes
+ *   do not change the cycle count here (SCALE-Sim's folds are kept). A window of one fold
+ *   (fr = 1) has no P: its outputs go from the array to the GLB at abits.
+ *   sram_bytes counts both arrays. sram_pj = Σ bytes · energy per byte of the level and
+ *   direction (energy is linear in the word width, so a byte costs 8/word_bits of a word).
+ *   With acc_kb ≤ glb_kb and a per-column accumulator bank no bigger than a GLB bank, the
+ *   accumulators never raise sram_pj (spilling moves bytes to a cheaper array; cutting T is
+ *   kept only when cheaper still). But sram_pj is not monotone in acc_kb: a bigger array costs
+ *   more per access (and area, and so leakage).
  *
  * DRAM TRAFFIC (per GEMM; weights Wb, inputs Ib (the layer's input map per group, not im2col),
- *   outputs Ob, bytes): if Wb + Ib + Ob fit in the GLB, each once. Else a tile plan with double
- *   buffering (half the GLB per tile): weight-resident — weight tiles of up to a quarter of the
- *   GLB (half of the usable half; the rest streams), inputs re-fetched once per weight tile:
- *   Wb + nW·Ib + Ob; or input-resident: Ib + nI·Wb + Ob; the cheaper of the two. Outputs are
- *   written once (a weight tile holds whole filters). Each layer reads its inputs from and writes
- *   its outputs to DRAM (no inter-layer fusion).
+ *   outputs Ob, bytes): the cheapest plan of memory.c's blocked-loop search through the GLB
+ *   (everything once if it fits; else filter tiles outer with inputs re-read per tile, or pixel
+ *   tiles outer with weights re-read per tile, the tile the largest that fits the buffer beside
+ *   double-buffered partners; the window is never split, so partial sums never reach DRAM).
+ *   Each layer reads its inputs from and writes its outputs to DRAM (no inter-layer fusion).
  *   memory_cycles = ceil(dram_bytes / (dram_gbps·1e9 / (freq_mhz·1e6))).
  *   cycles = max(compute_cycles, memory_cycles) (transfers overlap compute, double buffering).
  *
@@ -107,25 +108,27 @@
  *     bit); the stationary operand is written once: ws: activations (abits) + psums (acc_bits)
  *     per MAC, weights loaded once; os: activations + weights per MAC, outputs drained once at
  *     acc_bits; is: weights + psums per MAC, inputs loaded once.
- *   dram_pj = dram_bytes·8·E_dram(pJ/bit); static_pj = leak_mw_per_mm2 · area_mm2 · latency.
+ *   dram_pj = dram_bytes·8·E_dram(pJ/bit); static_pj = (leak_mw_per_mm2 · PE area + the
+ *   buffers' leakage, sram_leak_mw_per_kb per KB) · latency.
  *
  * AREA: rows·cols·mac_area_um2_per_bit2·mac_bits² (bitserial: mac_bits·1)
- *   + (glb_kb + acc_kb)·sram_area_mm2_per_kb.
+ *   + the buffers' area, (glb_kb + acc_kb)·sram_area_mm2_per_kb (memory.c).
  * PEAK: 2·rows·cols·freq_mhz/1e6 TOPS at mac_bits (bitserial: divided by mac_bits).
  *
- * LEFT OUT: SRAM bank conflicts and port limits, DRAM latency and row-buffer effects, inter-layer
+ * LEFT OUT: SRAM bank conflicts and port limits, the GLB writes of DRAM fills and reads of
+ * write-backs (only array-side traffic is priced), DRAM latency and row-buffer effects, inter-layer
  * fusion (every layer reads its inputs from DRAM and writes its outputs back, even where, as in
  * TPU v1's 24 MiB unified buffer, activations could stay on chip: an upper bound on DRAM traffic
- * for such designs), accumulator banking and read-modify-write ports, a pass of every output
+ * for such designs), read-modify-write ports of the accumulators, a pass of every output
  * through the accumulators (TPU v1 does it even for single-fold windows), partial sums in the
  * DRAM tile plan (with acc_kb = 0 they live in the global buffer without reducing its capacity for
- * the tiles, and never spill to DRAM), the index / selection logic that zero skipping needs to
- * route each nonzero weight's input to its PE (no energy or area is charged for it: skip is an
- * upper bound on its savings), pooling / activation / normalization units, control and host I/O
- * power, im2col address generation. The PE area scales as mac_bits² as a whole (the TPU-derived
- * constant includes the accumulator and pipeline registers), which flatters narrow PEs in
- * same-area comparisons. Capacities in KB are KiB (1024 bytes). Valid for dense and pruned conv,
- * fc and matmul layers; sparsity is modelled on weights only.
+ * the tiles, and never spill to DRAM), the cycles of cutting T into accumulator passes, the index /
+ * selection logic that zero skipping needs to route each nonzero weight's input to its PE (no
+ * energy or area is charged for it: skip is an upper bound on its savings), pooling / activation /
+ * normalization units, control and host I/O power, im2col address generation. The PE area scales as
+ * mac_bits² as a whole (the TPU-derived constant includes the accumulator and pipeline registers),
+ * which flatters narrow PEs in same-area comparisons. Capacities in KB are KiB (1024 bytes). Valid
+ * for dense and pruned conv, fc and matmul layers; sparsity is modelled on weights only.
  *
  * References
  *   [1] A. Samajdar et al., "A systematic methodology for characterizing scalability of DNN
@@ -151,6 +154,7 @@
 #include <string.h>
 
 #include "hw.h"
+#include "memory.h"
 
 typedef enum systolic_dataflow { SYS_WS = 0, SYS_OS, SYS_IS } systolic_dataflow;
 typedef enum systolic_precision { SYS_FIXED = 0, SYS_BITFUSION, SYS_BITSERIAL } systolic_precision;
@@ -378,22 +382,164 @@ static void sys_map(int dataflow, const sys_layer *L, uint64_t win, uint64_t *sr
     }
 }
 
-/* DRAM bytes of one GEMM with wb weight, ib input and ob output bytes, glb_bytes of buffer. */
-static uint64_t sys_dram_bytes(uint64_t wb, uint64_t ib, uint64_t ob, uint64_t glb_bytes)
+/* ---- memory: the buffers as memory levels (memory.h), their traffic and energy */
+
+/* The global buffer: glb_kb in banks of at most sram_bank_kb behind one H-tree. Word width does
+ * not change energy per byte (linear in the width); 64 bits is Horowitz's reference word. */
+static void sys_glb_level(const hw_config *cfg, hw_mem_level *out)
 {
-    if (wb + ib + ob <= glb_bytes)
-        return wb + ib + ob;
-    uint64_t tile = glb_bytes / 4; /* half of the double-buffered half */
-    if (tile == 0)
-        tile = 1;
-    uint64_t n_w = ceil_div_u64(wb, tile), n_i = ceil_div_u64(ib, tile);
-    if (n_w == 0)
-        n_w = 1;
-    if (n_i == 0)
-        n_i = 1;
-    uint64_t weights_resident = wb + n_w * ib + ob;
-    uint64_t inputs_resident = ib + n_i * wb + ob;
-    return weights_resident < inputs_resident ? weights_resident : inputs_resident;
+    const systolic_params *sp = sys_params(cfg);
+    hw_mem_level_init(out, &cfg->tech, (double)sp->glb_kb, 64, 0, 1, HW_MEM_HTREE);
+}
+
+/* The accumulators: acc_kb of acc_bits words, one bank under each array column (TPU v1's 4096
+ * sums per column [8]), each bank written only by its column (no H-tree); no more banks than
+ * words. */
+static void sys_acc_level(const hw_config *cfg, hw_mem_level *out)
+{
+    const systolic_params *sp = sys_params(cfg);
+    double words = (double)sp->acc_kb * 8192.0 / (double)(sp->acc_bits > 0 ? sp->acc_bits : 1);
+    uint32_t banks = sp->cols > 0 ? sp->cols : 1;
+    if ((double)banks > words)
+        banks = words >= 1.0 ? (uint32_t)words : 1;
+    hw_mem_level_init(out, &cfg->tech, (double)sp->acc_kb, sp->acc_bits > 0 ? sp->acc_bits : 1,
+                      banks, 1, HW_MEM_LOCAL);
+}
+
+/* SRAM traffic of one GEMM (bits), by level and direction. */
+typedef struct sys_sram_traffic {
+    double glb_read;  /* operands read from the global buffer (bits) */
+    double glb_write; /* outputs, and spilled partial sums, written to it (bits) */
+    double acc_read;  /* partial sums read back from the accumulators (bits) */
+    double acc_write; /* partial sums written to the accumulators (bits) */
+} sys_sram_traffic;
+
+/* Energy per bit of each level and direction (pJ/bit). */
+typedef struct sys_sram_prices {
+    double glb_read, glb_write, acc_read, acc_write; /* pJ per bit */
+} sys_sram_prices;
+
+/* What every layer evaluation of a design needs from its buffers, computed once per design
+ * (systolic_derive, at the end of hw_config_prepare): a level's energies cost a pow, divisions
+ * and square roots, which per layer would slow a sweep by a fifth. */
+typedef struct sys_derived {
+    int ready;              /* 1 once computed (0: a design that was not prepared) */
+    sys_sram_prices prices; /* energy per bit of each buffer and direction (pJ/bit) */
+    double sram_leak_mw;    /* leakage of both buffers (mW) */
+} sys_derived;
+
+_Static_assert(sizeof(sys_derived) <= HW_DERIVED_MAX_BYTES, "derived values exceed hw_config");
+
+static void sys_derive_buffers(const hw_config *cfg, sys_derived *out)
+{
+    hw_mem_level glb, acc;
+    sys_glb_level(cfg, &glb);
+    sys_acc_level(cfg, &acc);
+    /* Energy is linear in the word width: a bit costs 1/word_bits of a word. */
+    out->ready = 1;
+    out->prices.glb_read = glb.read_pj / (double)glb.word_bits;
+    out->prices.glb_write = glb.write_pj / (double)glb.word_bits;
+    out->prices.acc_read = acc.read_pj / (double)acc.word_bits;
+    out->prices.acc_write = acc.write_pj / (double)acc.word_bits;
+    out->sram_leak_mw = glb.leak_mw + acc.leak_mw;
+}
+
+static void systolic_derive(hw_config *cfg)
+{
+    sys_derived d;
+    memset(&d, 0, sizeof d);
+    sys_derive_buffers(cfg, &d);
+    memcpy(cfg->derived, &d, sizeof d);
+}
+
+static double sys_sram_traffic_pj(const sys_sram_traffic *tr, const sys_sram_prices *pr)
+{
+    return tr->glb_read * pr->glb_read + tr->glb_write * pr->glb_write +
+           tr->acc_read * pr->acc_read + tr->acc_write * pr->acc_write;
+}
+
+/* SRAM traffic and energy of one GEMM mapped as (sr, sc, tt) on the array, at the buffers'
+ * prices pr (see SRAM TRAFFIC at the top): fills *tr and returns its energy (pJ). */
+static double sys_sram_gemm(const hw_config *cfg, const sys_sram_prices *pr, const sys_layer *L,
+                            uint64_t sc, uint64_t tt, uint64_t fr, uint64_t fc,
+                            sys_sram_traffic *tr)
+{
+    const systolic_params *sp = sys_params(cfg);
+    const double ab = L->abits, accb = sp->acc_bits;
+    const double w_bits = (double)L->win * (double)L->f * L->wstore_bits;
+    const double mo = (double)L->m * (double)L->f; /* outputs */
+    const double in_stream = (double)L->m * (double)L->win_nz * ab;
+    const double psum_folds = (double)(fr > 0 ? fr - 1 : 0); /* window folds after the first */
+    double stationary = 0.0; /* bits of the stationary operand, read once per pass over T */
+    memset(tr, 0, sizeof *tr);
+    tr->glb_write = mo * ab;
+    switch (sp->dataflow) {
+    case SYS_OS:
+        tr->glb_read = in_stream * (double)fc + w_bits * (double)fr;
+        break;
+    case SYS_IS:
+        tr->glb_read = in_stream + w_bits * (double)fc;
+        stationary = in_stream;
+        break;
+    default: /* SYS_WS */
+        tr->glb_read = in_stream * (double)fc + w_bits;
+        stationary = w_bits;
+        break;
+    }
+    /* Partial sums: written and read back once per window fold after the first (os: none). */
+    const double psum = sp->dataflow == SYS_OS ? 0.0 : mo * psum_folds * accb;
+    if (psum > 0.0 && sp->acc_kb == 0) {
+        tr->glb_read += psum;
+        tr->glb_write += psum;
+        return sys_sram_traffic_pj(tr, pr);
+    }
+    if (psum == 0.0)
+        return sys_sram_traffic_pj(tr, pr);
+
+    /* A column fold keeps live = min(Sc, cols)·T·acc_bits of sums across its window folds. */
+    const double live = (double)(sc < sp->cols ? sc : sp->cols) * (double)tt * accb;
+    const double cap = (double)sp->acc_kb * 8192.0;
+    if (live <= cap) {
+        tr->acc_read = tr->acc_write = psum;
+        return sys_sram_traffic_pj(tr, pr);
+    }
+    /* Too many live sums: either the share that fits stays in the accumulators and the rest
+     * spills to the GLB, or T is cut into ceil(live/cap) passes whose sums fit, each reading
+     * the stationary operand again from the GLB. The cheaper in energy is kept. */
+    sys_sram_traffic spill = *tr, tiled = *tr;
+    const double fit = cap / live;
+    spill.acc_read = spill.acc_write = psum * fit;
+    spill.glb_read += psum * (1.0 - fit);
+    spill.glb_write += psum * (1.0 - fit);
+    tiled.acc_read = tiled.acc_write = psum;
+    const double reread = stationary * (ceil(live / cap) - 1.0);
+    tiled.glb_read += reread;
+    double spill_pj = sys_sram_traffic_pj(&spill, pr);
+    double tiled_pj = sys_sram_traffic_pj(&tiled, pr);
+    /* Cutting T also never moves more bytes than the psums it keeps off the GLB (so sram_bytes
+     * stays within the loader's bound, systolic_count_bounds). */
+    int cut = tiled_pj < spill_pj && reread <= 2.0 * psum * (1.0 - fit);
+    *tr = cut ? tiled : spill;
+    return cut ? tiled_pj : spill_pj;
+}
+
+/* DRAM bytes of one GEMM: the cheapest blocked-loop plan through the GLB (memory.c). */
+static uint64_t sys_dram_gemm_bytes(const sys_layer *L, uint64_t wb, uint64_t ib, uint64_t ob,
+                                    uint64_t glb_bytes)
+{
+    hw_gemm_bytes g = {.m = L->m, .f = L->f, .w_bytes = wb, .in_bytes = ib, .out_bytes = ob};
+    hw_dram_plan plan;
+    hw_dram_plan_gemm(&plan, &g, glb_bytes);
+    return plan.bytes;
+}
+
+/* Area of the buffers (mm²). */
+static double sys_sram_area_mm2(const hw_config *cfg)
+{
+    hw_mem_level glb, acc;
+    sys_glb_level(cfg, &glb);
+    sys_acc_level(cfg, &acc);
+    return glb.area_mm2 + acc.area_mm2;
 }
 
 static double sys_pe_bits2(const systolic_params *sp)
@@ -402,13 +548,16 @@ static double sys_pe_bits2(const systolic_params *sp)
     return sp->precision == SYS_BITSERIAL ? mb : mb * mb;
 }
 
-static double systolic_area_mm2(const hw_config *cfg)
+static double sys_pe_area_mm2(const hw_config *cfg)
 {
     const systolic_params *sp = sys_params(cfg);
-    const hw_tech *t = &cfg->tech;
     double pes = (double)sp->rows * (double)sp->cols;
-    double pe_mm2 = t->mac_area_um2_per_bit2 * sys_pe_bits2(sp) * 1e-6;
-    return pes * pe_mm2 + ((double)sp->glb_kb + (double)sp->acc_kb) * t->sram_area_mm2_per_kb;
+    return pes * cfg->tech.mac_area_um2_per_bit2 * sys_pe_bits2(sp) * 1e-6;
+}
+
+static double systolic_area_mm2(const hw_config *cfg)
+{
+    return sys_pe_area_mm2(cfg) + sys_sram_area_mm2(cfg);
 }
 
 static double systolic_peak_tops(const hw_config *cfg)
@@ -478,48 +627,27 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
     double util = out->compute_cycles > 0 ? useful_slots / (pes * (double)out->compute_cycles) : 0;
     out->utilization = util > 1.0 ? 1.0 : (util < 0.0 ? 0.0 : util);
 
-    /* ---- SRAM traffic, bits per GEMM */
+    /* ---- SRAM traffic and energy */
     const double ab = L.abits, accb = sp->acc_bits;
-    const double w_pos = (double)L.win * (double)L.f; /* dense weight positions */
-    const double w_bits = w_pos * L.wstore_bits;
     const double mo = (double)L.m * (double)L.f; /* outputs */
-    const double in_stream = (double)L.m * (double)L.win_nz * ab;
-    const double psum_folds = (double)(fr > 0 ? fr - 1 : 0); /* window folds after the first */
-    double sram_bits, psum_bits = 0.0; /* operands and outputs (GLB), P (bits) */
-    switch (sp->dataflow) {
-    case SYS_OS:
-        sram_bits = in_stream * (double)fc + w_bits * (double)fr + mo * ab;
-        break;
-    case SYS_IS:
-        sram_bits = in_stream + w_bits * (double)fc + mo * ab;
-        psum_bits = mo * psum_folds * 2.0 * accb;
-        break;
-    default: /* SYS_WS */
-        sram_bits = in_stream * (double)fc + w_bits + mo * ab;
-        psum_bits = mo * psum_folds * 2.0 * accb;
-        break;
+    const sys_derived *dv = (const sys_derived *)(const void *)cfg->derived;
+    sys_derived dv_local;
+    if (!dv->ready) { /* defensive: a design that did not go through hw_config_prepare */
+        sys_derive_buffers(cfg, &dv_local);
+        dv = &dv_local;
     }
-    /* Partial sums: the share of one column fold's live outputs that fits the accumulator SRAM
-     * stays there across the window folds; the rest spills to the GLB. */
-    double psum_acc_bits = 0.0;
-    if (sp->acc_kb > 0 && psum_bits > 0.0) {
-        double live_bits = (double)(sc < cols ? sc : cols) * (double)tt * accb;
-        double cap_bits = (double)sp->acc_kb * 1024.0 * 8.0;
-        psum_acc_bits = live_bits > cap_bits ? psum_bits * (cap_bits / live_bits) : psum_bits;
-    }
-    out->sram_bytes = ceil_u64(bits_to_bytes(sram_bits + psum_bits) * (double)L.reps);
-    uint64_t acc_access_bytes = ceil_u64(bits_to_bytes(psum_acc_bits) * (double)L.reps);
-    if (acc_access_bytes > out->sram_bytes)
-        acc_access_bytes = out->sram_bytes; /* defensive: rounding */
-    uint64_t glb_access_bytes = out->sram_bytes - acc_access_bytes;
+    sys_sram_traffic tr;
+    const double sram_gemm_pj = sys_sram_gemm(cfg, &dv->prices, &L, sc, tt, fr, fc, &tr);
+    out->sram_bytes = ceil_u64(
+        bits_to_bytes(tr.glb_read + tr.glb_write + tr.acc_read + tr.acc_write) * (double)L.reps);
 
     /* ---- DRAM traffic */
     uint64_t in_elems = ceil_div_u64(net_layer_inputs(layer), L.reps);
-    uint64_t wb = ceil_u64(bits_to_bytes(w_bits));
+    uint64_t wb = ceil_u64(bits_to_bytes((double)L.win * (double)L.f * L.wstore_bits));
     uint64_t ib = ceil_u64(bits_to_bytes((double)in_elems * ab));
     uint64_t ob = ceil_u64(bits_to_bytes(mo * ab));
     uint64_t glb_bytes = (uint64_t)sp->glb_kb * 1024u;
-    out->dram_bytes = L.reps * sys_dram_bytes(wb, ib, ob, glb_bytes);
+    out->dram_bytes = L.reps * sys_dram_gemm_bytes(&L, wb, ib, ob, glb_bytes);
     double bytes_per_cycle = sp->dram_gbps * 1e9 / (sp->freq_mhz * 1e6);
     out->memory_cycles = bytes_per_cycle > 0.0 ? ceil_u64((double)out->dram_bytes / bytes_per_cycle)
                                                : 0; /* range keeps bandwidth > 0 */
@@ -560,15 +688,13 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
     }
     out->comp_pj[SYS_C_NOC] = hop_bits * t->rf_pj_per_bit;
 
-    /* Per byte = per acc_bits word / (acc_bits/8): SRAM energy is linear in the word width. */
-    out->comp_pj[SYS_C_SRAM] =
-        (double)glb_access_bytes * hw_tech_sram_pj(t, (double)sp->glb_kb, 8) +
-        (double)acc_access_bytes * hw_tech_sram_pj(t, (double)sp->acc_kb, 8);
+    out->comp_pj[SYS_C_SRAM] = sram_gemm_pj * (double)L.reps;
     out->comp_pj[SYS_C_DRAM] =
         (double)out->dram_bytes * 8.0 * hw_tech_dram_pj_per_bit(t, (hw_dram_kind)sp->dram);
     double seconds = (double)out->cycles / (sp->freq_mhz * 1e6);
     /* mW · s = mJ = 1e9 pJ */
-    out->comp_pj[SYS_C_STATIC] = t->leak_mw_per_mm2 * systolic_area_mm2(cfg) * seconds * 1e9;
+    out->comp_pj[SYS_C_STATIC] =
+        (t->leak_mw_per_mm2 * sys_pe_area_mm2(cfg) + dv->sram_leak_mw) * seconds * 1e9;
     hw_cost_sum(out, SYS_N_COMPONENTS);
     return 0;
 }
@@ -588,10 +714,13 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
  *   - a fold costs up to 2·rows + cols <= 3 · 4096 cycles of fill and drain, so compute cycles
  *     <= 1025 · reps · (M·F·W + 12288 · max(W·F, F·M, W·M)) over the three dataflows;
  *   - SRAM: inputs and weights restreamed per fold (<= 32 bits · M·F·W each), and partial sums
- *     written and read per window fold: M·F·(1025·W)·2·acc_bits (acc_bits <= 64);
- *   - DRAM: tiles of a quarter of the smallest buffer (1 KB: 256 bytes), one operand refetched
- *     per tile of the other: Wb + Ib + Ob + (Wb/256 + 1)·Ib, and the same the other way round
- *     (both products are computed);
+ *     written and read per window fold: M·F·(1025·W)·2·acc_bits (acc_bits <= 64), twice that
+ *     since cutting T into accumulator passes may re-read the stationary operand by as many
+ *     bytes as the partial sums it keeps off the global buffer;
+ *   - DRAM: memory.c's tiling never moves more than its finest plan, Wb + Ib + Ob + min(F·Ib,
+ *     M·Wb); the bound is the larger of that and the bound of the two fixed plans of before
+ *     (tiles of 256 bytes in a 1 KB buffer, one operand refetched per tile of the other:
+ *     Wb + Ib + Ob + (Wb/256 + 1)·Ib + (Ib/256 + 1)·Wb), kept so that the limits did not move;
  *   - memory cycles: DRAM bytes · freq_mhz_max·1e6 / (dram_gbps_min·1e9) (500 per byte).
  * The ranges are read from the parameter table, so tightening or widening them moves these
  * bounds with them; a change to the model that multiplies a count by more must change this
@@ -637,12 +766,14 @@ static void systolic_count_bounds(const net_layer *l, long double out[HW_N_BOUND
     out[HW_BOUND_COMPUTE_CYCLES] = slices * reps * (gm * gf * gw + fold_cycles * wide);
     long double wb = bytes_per_elem * gf * gw, ob = bytes_per_elem * gm * gf;
     long double ib = bytes_per_elem * ceill(inputs / reps);
+    long double fixed_plans = (wb / tile_bytes + 1.0L) * ib + (ib / tile_bytes + 1.0L) * wb;
+    long double finest = gf * ib < gm * wb ? gf * ib : gm * wb;
     out[HW_BOUND_DRAM_BYTES] =
-        reps * (wb + ib + ob + (wb / tile_bytes + 1.0L) * ib + (ib / tile_bytes + 1.0L) * wb);
+        reps * (wb + ib + ob + (finest > fixed_plans ? finest : fixed_plans));
     long double bits = bytes_per_elem * 8.0L;
     out[HW_BOUND_SRAM_BYTES] =
         reps *
-        (gm * gf * gw * (2.0L * bits + slices * 2.0L * acc_bits) + bits * (gm * gf + gw * gf)) /
+        (gm * gf * gw * (2.0L * bits + slices * 4.0L * acc_bits) + bits * (gm * gf + gw * gf)) /
         8.0L;
     out[HW_BOUND_MEMORY_CYCLES] = out[HW_BOUND_DRAM_BYTES] * cycles_per_byte;
 }
@@ -661,4 +792,5 @@ const hw_template hw_systolic_template = {
     .peak_tops = systolic_peak_tops,
     .freq_mhz = systolic_freq_mhz,
     .count_bounds = systolic_count_bounds,
+    .derive = systolic_derive,
 };

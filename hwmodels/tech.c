@@ -49,14 +49,27 @@
  * source). lpddr4 5    — 4–6 pJ/bit (same). hbm2   3.9  — O'Connor et al., "Fine-grained DRAM",
  * MICRO 2017 [7].
  *
- * AREA — from Google TPU v1 (Jouppi et al., ISCA 2017 [4], floor plan, Fig. 2 / Table 2): 28 nm
- *   die ≤ 331 mm²; the matrix unit (65536 8-bit MACs) is 24 % of it and the 24 MiB unified buffer
- *   29 %. Back-scaled to 45 nm by the 28 nm area factor 0.38 [2]:
+ * AREA — PEs from Google TPU v1 (Jouppi et al., ISCA 2017 [4], floor plan, Fig. 2 / Table 2):
+ *   28 nm die ≤ 331 mm²; the matrix unit (65536 8-bit MACs) is 24 % of it. Back-scaled to 45 nm
+ *   by the 28 nm area factor 0.38 [2]:
  *   mac_area_um2_per_bit2 = 0.24·331e6 µm² / 65536 / 0.38 / 64 = 49.8 µm² per bit² (a whole PE:
  *     multiplier, adder, 32-bit accumulator register, pipeline registers and wiring; 3190 µm²
  *     at 8×8, against Horowitz's bare 8-bit multiplier of 282 µm²).
- *   sram_area_mm2_per_kb = 0.29·331 mm² / 24576 KB / 0.38 = 0.0103 mm²/KB (incl. periphery;
- *     CACTI gives ~0.009 mm²/KB for a 64 KB array at 45 nm, consistent).
+ *   sram_area_mm2_per_kb = 0.0034 mm²/KB: CACTI's 128 KB single-port SRAM at 45 nm, about
+ *     0.43 mm² with its periphery [8]. (TPU v1's floor plan gives its 24 MiB unified buffer 29 %
+ *     of the die, 0.0103 mm²/KB back-scaled, three times as much: buffer control, wiring and
+ *     margins the array figure does not hold.)
+ *
+ * MEMORY LEVELS (hwmodels/memory.c, which states the equations):
+ *   sram_bank_kb = 128 KB: the largest bank a level is split into when its banks are not given
+ *     (the array of CACTI's area figure).
+ *   wire_pj_per_bit_mm = 0.12 pJ/bit/mm: Keckler et al., IEEE Micro 2011 [9], Table 1: 240
+ *     fJ/bit/mm per transition at 40 nm, times an activity of 0.5; taken at 45 nm.
+ *   sram_write_ratio = 1.1: a write drives the selected bitlines full swing (an assumption; see
+ *     memory.c).
+ *   sram_leak_mw_per_kb = 0.034 mW/KB: leak_mw_per_mm2 over sram_area_mm2_per_kb.
+ *   The wire energy and the leakage per KB scale with the energy factor; the bank size and the
+ *     write ratio do not scale.
  *
  * LEAKAGE: leak_mw_per_mm2 = 10 mW/mm² at 45 nm. Aladdin's 40 nm library [5] (hwcomponents-
  *   library aladdin.py): 32-bit multiplier 0.0779 mW over 6350 µm² = 12.3 mW/mm²; 32-bit adder
@@ -90,6 +103,10 @@
  *       ISCA 2012.
  *   [7] M. O'Connor et al., "Fine-grained DRAM: energy-efficient DRAM for extreme bandwidth
  *       systems", MICRO 2017.
+ *   [8] N. Muralimanohar, R. Balasubramonian, N. P. Jouppi, "CACTI 6.0: a tool to model large
+ *       caches", HP Laboratories HPL-2009-85, 2009.
+ *   [9] S. W. Keckler, W. J. Dally, B. Khailany, M. Garland, D. Glasco, "GPUs and the future of
+ *       parallel computing", IEEE Micro 31(5), 2011.
  */
 #include <assert.h>
 #include <math.h>
@@ -132,8 +149,8 @@ const pt_param hw_tech_params[] = {
     TECH_P(dram_hbm2_pj_per_bit, "pJ/bit", 3.9, 0.0, 200.0, HW_SCALE_NONE, "HBM2 access per bit"),
     TECH_P(mac_area_um2_per_bit2, "um2/bit2", 49.8, 1e-3, 1e5, HW_SCALE_AREA,
            "PE (MAC + registers) area per bit^2 (TPU v1 back-scaled)"),
-    TECH_P(sram_area_mm2_per_kb, "mm2/KB", 0.0103, 1e-6, 1.0, HW_SCALE_AREA,
-           "SRAM area per KB (TPU v1 back-scaled)"),
+    TECH_P(sram_area_mm2_per_kb, "mm2/KB", 0.0034, 1e-6, 1.0, HW_SCALE_AREA,
+           "SRAM area per KB (CACTI, 128 KB array at 45 nm)"),
     /* Leakage up to 1 W/mm2 at 45 nm: the total power density of the hottest chips; leakage
      * alone at 10 W/mm2 would melt one. */
     TECH_P(leak_mw_per_mm2, "mW/mm2", 10.0, 0.0, 1000.0, HW_SCALE_LEAKAGE,
@@ -141,6 +158,16 @@ const pt_param hw_tech_params[] = {
     TECH_P(energy_scale, "", 1.0, 0.01, 100.0, HW_SCALE_NONE,
            "extra factor on on-chip energies (node: auto)"),
     TECH_P(area_scale, "", 1.0, 0.01, 100.0, HW_SCALE_NONE, "extra factor on areas (node: auto)"),
+    /* Memory levels (hwmodels/memory.c). */
+    TECH_P(sram_bank_kb, "KB", 128.0, 0.0625, 1048576.0, HW_SCALE_NONE,
+           "largest SRAM bank when a level's banks are not given (CACTI's 128 KB array)"),
+    TECH_P(wire_pj_per_bit_mm, "pJ/bit/mm", 0.12, 0.0, 10.0, HW_SCALE_ENERGY,
+           "on-chip wire energy (Keckler et al. 2011: 240 fJ/bit/mm per transition x 0.5)"),
+    TECH_P(sram_write_ratio, "", 1.1, 0.1, 10.0, HW_SCALE_NONE,
+           "SRAM write energy over read energy"),
+    /* Per KB, not per mm2: the same bits in less area, so power per bit scales as energy. */
+    TECH_P(sram_leak_mw_per_kb, "mW/KB", 0.034, 0.0, 10.0, HW_SCALE_ENERGY,
+           "SRAM leakage per KB (10 mW/mm2 over CACTI's 0.0034 mm2/KB)"),
 };
 const size_t hw_tech_n_params = sizeof hw_tech_params / sizeof hw_tech_params[0];
 

@@ -191,6 +191,9 @@ int hw_config_prepare(hw_config *cfg, char *msg, size_t msg_len)
 
     if (tpl->check != NULL && tpl->check(cfg, msg, msg_len) != 0)
         return -1;
+    memset(cfg->derived, 0, sizeof cfg->derived);
+    if (tpl->derive != NULL)
+        tpl->derive(cfg);
     return 0;
 }
 

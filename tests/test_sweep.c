@@ -22,7 +22,7 @@ static const char xp_xml[] = "<experiment name=\"t\">\n"
                              "    <sweep param=\"prune_kind\" values=\"unstructured channel\"/>\n"
                              "    <sweep param=\"wbits\" values=\"4 8\"/>\n"
                              "  </compression>\n"
-                             "  <constraint metric=\"area_mm2\" max=\"3\"/>\n"
+                             "  <constraint metric=\"area_mm2\" max=\"1.5\"/>\n"
                              "  <objective metric=\"energy_uj\" goal=\"min\"/>\n"
                              "  <objective metric=\"latency_ms\" goal=\"min\"/>\n"
                              "</experiment>\n";
@@ -75,7 +75,7 @@ static void test_sweep__point_equals_eval_total(void **state)
         assert_close_rel(p.m[SQ_TOPS_PER_W], 2.0 * (double)res.total.macs / res.total.energy_pj,
                          1e-12);
         /* Feasible iff the area constraint holds (the only one). */
-        assert_int_equal(p.feasible, res.area_mm2 <= 3.0);
+        assert_int_equal(p.feasible, res.area_mm2 <= 1.5);
         sq_eval_result_free(&res);
     }
     sq_evaluator_free(ev);
@@ -119,12 +119,12 @@ static void test_sweep__cheap_constraints_skip_the_layers(void **state)
 {
     const sq_experiment *xp = *state;
     sq_evaluator *ev = sq_evaluator_new(xp);
-    /* Find a point over the area limit (rows=32 at 28 nm with 512 KB: 3.24 mm² > 3). */
+    /* Find a point over the area limit (rows=32 at 28 nm with 512 KB: 1.90 mm² > 1.5). */
     uint64_t over = UINT64_MAX;
     for (uint64_t id = 0; id < xp->space_size && over == UINT64_MAX; id++) {
         sq_point p;
         sq_evaluate(ev, id, 1, &p);
-        if (p.m[SQ_AREA_MM2] > 3.0)
+        if (p.m[SQ_AREA_MM2] > 1.5)
             over = id;
     }
     assert_true(over != UINT64_MAX);
@@ -133,7 +133,7 @@ static void test_sweep__cheap_constraints_skip_the_layers(void **state)
     sq_evaluate(ev, over, 0, &p);
     assert_int_equal(p.feasible, 0);
     assert_int_equal(sq_evaluator_layer_evals(ev), before); /* no layer ran */
-    assert_true(p.m[SQ_AREA_MM2] > 3.0);
+    assert_true(p.m[SQ_AREA_MM2] > 1.5);
     sq_evaluator_free(ev);
 }
 

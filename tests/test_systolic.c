@@ -441,7 +441,15 @@ static void test_systolic__bigger_buffer_never_raises_dram_traffic(void **state)
                 first = c.dram_bytes;
             last = c.dram_bytes;
         }
-        assert_true(last < first);
+        if (li % 3 == 1) {
+            /* An FC layer at batch 1 (one pixel) reads each weight and input once with any
+             * buffer: one pixel at a time streams the weights past it once. 4096·4096 weights
+             * + 4096 inputs + 4096 outputs = 16785408 B. */
+            assert_int_equal(first, 16785408);
+            assert_int_equal(last, 16785408);
+        } else {
+            assert_true(last < first);
+        }
     }
 }
 
@@ -494,11 +502,12 @@ static void test_systolic__one_layer_energy_from_tables(void **state)
     /* small_layer: M = 10, F = 6, W = 5, 300 MACs, int8, dense. The 45 nm constants (tech.c):
      *   int multiply 0.003125 pJ/bit² → 8×8 = 0.2 pJ; accumulator min(8 + 8 + 16, 32) = 32 bits
      *   at 0.003125 pJ/bit = 0.1 pJ; one MAC = 0.3 pJ.
-     *   SRAM: 10 pJ per 64 bits at 8 KB, exponent 0.477: 32 KB → 10·4^0.477 = 19.372364 pJ per
-     *   64 bits = 2.4215455 pJ per byte.
-     *   register hop 0.009 pJ/bit; LPDDR4 5 pJ/bit; leakage 10 mW/mm².
-     *   Area: 16 PEs · 49.8 µm²/bit² · 64 bit² = 0.0509952 mm² + 32 KB · 0.0103 mm²/KB
-     *   = 0.3296 mm² → 0.3805952 mm²; leakage 3.805952 mW.
+     *   SRAM: 10 pJ per 64 bits at 8 KB, exponent 0.477: 32 KB is one bank (≤ 128 KB, no
+     *   H-tree) → read 10·4^0.477 = 19.372364 pJ per 64 bits = 2.4215455 pJ per byte; a write
+     *   1.1 × that = 2.6637 pJ per byte.
+     *   register hop 0.009 pJ/bit; LPDDR4 5 pJ/bit; leakage 10 mW/mm² of PEs, 0.034 mW/KB of SRAM.
+     *   Area: 16 PEs · 49.8 µm²/bit² · 64 bit² = 0.0509952 mm² + 32 KB · 0.0034 mm²/KB
+     *   = 0.1088 mm² → 0.1597952 mm²; leakage 0.509952 + 32 · 0.034 = 1.597952 mW.
      *   DRAM (all of it fits 32 KB): weights 30 B + inputs 50 B + outputs 60 B = 140 B;
      *   at 32 B/cycle → 5 memory cycles; dram_pj = 140 · 8 · 5 = 5600 pJ.
      *
@@ -507,11 +516,12 @@ static void test_systolic__one_layer_energy_from_tables(void **state)
      *   mac_pj    = 300 MACs · 0.3 pJ = 90 pJ.
      *   noc_pj    = (300 MACs · (8 activation + 32 psum bits) + 5·6·8 weight bits loaded)
      *               · 0.009 pJ/bit = 12240 bits · 0.009 = 110.16 pJ.
-     *   sram_pj   = (100 B inputs + 30 B weights + 60 B outputs + 480 B psums) = 670 B
-     *               · 2.4215455 pJ/B = 1622.4355 pJ.
+     *   sram_pj   = reads (100 B inputs + 30 B weights + 240 B psums read back = 370 B)
+     *               · 2.4215455 + writes (60 B outputs + 240 B psums = 300 B) · 1.1 · 2.4215455
+     *               = (370 + 330) · 2.4215455 = 1695.0818 pJ (670 B moved).
      *   dram_pj   = 5600 pJ.
-     *   static_pj = 3.805952 mW · 100 ns = 380.5952 pJ.
-     *   energy_pj = 90 + 110.16 + 1622.4355 + 5600 + 380.5952 = 7803.1907 pJ. */
+     *   static_pj = 1.597952 mW · 100 ns = 159.7952 pJ.
+     *   energy_pj = 90 + 110.16 + 1695.0818 + 5600 + 159.7952 = 7655.0370 pJ. */
     net_layer l = small_layer();
     sw_compression cmp = net_compression_default();
     const double e32_per_byte = 10.0 * pow(32.0 / 8.0, 0.477) / 8.0;
@@ -519,75 +529,90 @@ static void test_systolic__one_layer_energy_from_tables(void **state)
     hw_config cfg;
     make_45nm_cfg(&cfg, "ws", "0");
     hw_layer_cost c = eval(&cfg, &l, &cmp);
-    assert_close_rel(hw_area_mm2(&cfg), 0.3805952, 1e-9);
+    assert_close_rel(hw_area_mm2(&cfg), 0.1597952, 1e-9);
     assert_int_equal(c.cycles, 80);
     assert_int_equal(c.memory_cycles, 5);
     assert_int_equal(c.sram_bytes, 670);
     assert_int_equal(c.dram_bytes, 140);
     assert_close_rel(c.comp_pj[C_MAC], 90.0, 1e-9);
     assert_close_rel(c.comp_pj[C_NOC], 110.16, 1e-9);
-    assert_close_rel(c.comp_pj[C_SRAM], 670.0 * e32_per_byte, 1e-9);
-    assert_close_rel(c.comp_pj[C_SRAM], 1622.4355, 1e-7);
+    assert_close_rel(c.comp_pj[C_SRAM], 700.0 * e32_per_byte, 1e-9);
+    assert_close_rel(c.comp_pj[C_SRAM], 1695.0818, 1e-7);
     assert_close_rel(c.comp_pj[C_DRAM], 5600.0, 1e-9);
-    assert_close_rel(c.comp_pj[C_STATIC], 380.5952, 1e-9);
-    assert_close_rel(c.energy_pj, 90.0 + 110.16 + 670.0 * e32_per_byte + 5600.0 + 380.5952, 1e-9);
-    assert_close_rel(c.energy_pj, 7803.1907, 1e-7);
+    assert_close_rel(c.comp_pj[C_STATIC], 159.7952, 1e-9);
+    assert_close_rel(c.energy_pj, 90.0 + 110.16 + 700.0 * e32_per_byte + 5600.0 + 159.7952, 1e-9);
+    assert_close_rel(c.energy_pj, 7655.0370, 1e-7);
 
     /* os (Sr = M = 10, Sc = F = 6, T = W = 5; fr = 3, fc = 2), no partial sums leave the PEs:
      *   cycles = 6 folds · (4 + 4 + 5 − 2) = 66; 66 / 800 MHz = 82.5 ns.
      *   mac_pj    = 90 pJ.
      *   noc_pj    = (300 · (8 + 8) + 60 outputs · 32 bits drained) · 0.009 = 6720 · 0.009
      *             = 60.48 pJ.
-     *   sram_pj   = (inputs 50 B · fc 2 = 100 B + weights 30 B · fr 3 = 90 B + outputs 60 B)
-     *               = 250 B · 2.4215455 = 605.38637 pJ.
+     *   sram_pj   = reads (inputs 50 B · fc 2 = 100 B + weights 30 B · fr 3 = 90 B) · 2.4215455
+     *               + writes (outputs 60 B) · 1.1 · 2.4215455 = 256 · 2.4215455 = 619.91564 pJ.
      *   dram_pj   = 5600 pJ.
-     *   static_pj = 3.805952 mW · 82.5 ns = 313.99104 pJ.
-     *   energy_pj = 90 + 60.48 + 605.38637 + 5600 + 313.99104 = 6669.8574 pJ. */
+     *   static_pj = 1.597952 mW · 82.5 ns = 131.83104 pJ.
+     *   energy_pj = 90 + 60.48 + 619.91564 + 5600 + 131.83104 = 6502.2267 pJ. */
     make_45nm_cfg(&cfg, "os", "0");
     c = eval(&cfg, &l, &cmp);
     assert_int_equal(c.cycles, 66);
     assert_int_equal(c.sram_bytes, 250);
     assert_close_rel(c.comp_pj[C_MAC], 90.0, 1e-9);
     assert_close_rel(c.comp_pj[C_NOC], 60.48, 1e-9);
-    assert_close_rel(c.comp_pj[C_SRAM], 250.0 * e32_per_byte, 1e-9);
+    assert_close_rel(c.comp_pj[C_SRAM], 256.0 * e32_per_byte, 1e-9);
     assert_close_rel(c.comp_pj[C_DRAM], 5600.0, 1e-9);
-    assert_close_rel(c.comp_pj[C_STATIC], 313.99104, 1e-9);
-    assert_close_rel(c.energy_pj, 90.0 + 60.48 + 250.0 * e32_per_byte + 5600.0 + 313.99104, 1e-9);
-    assert_close_rel(c.energy_pj, 6669.8574, 1e-7);
+    assert_close_rel(c.comp_pj[C_STATIC], 131.83104, 1e-9);
+    assert_close_rel(c.energy_pj, 90.0 + 60.48 + 256.0 * e32_per_byte + 5600.0 + 131.83104, 1e-9);
+    assert_close_rel(c.energy_pj, 6502.2267, 1e-7);
 
-    /* ws with an 8 KB accumulator SRAM: a column fold keeps min(6, 4) · 10 · 32 bits = 160 B of
-     * sums live, which fits, so the 480 B of psums go to it at the reference 10 pJ per 64 bits
-     * = 1.25 pJ/B; the other 190 B stay in the GLB.
-     *   sram_pj   = 190 B · 2.4215455 + 480 B · 1.25 = 460.09364 + 600 = 1060.0936 pJ
-     *               (sram_bytes is still 670).
-     *   area      = 0.3805952 + 8 · 0.0103 = 0.4629952 mm² → static 4.629952 mW · 100 ns
-     *             = 462.9952 pJ.
-     *   energy_pj = 90 + 110.16 + 1060.0936 + 5600 + 462.9952 = 7323.2488 pJ. */
+    /* ws with an 8 KB accumulator SRAM: one bank of 8 KB / 4 columns = 2 KB under each column,
+     * 32-bit words, no H-tree: read 10 · (2/8)^0.477 · 32/64 = 2.5809963 pJ a word
+     * = 0.64524908 pJ/B, a write 1.1 × that. A column fold keeps min(6, 4) · 10 · 32 bits
+     * = 160 B of sums live, which fits, so the 240 B of psum writes and 240 B of read-backs go
+     * to it; the GLB keeps 130 B of reads and 60 B of writes.
+     *   sram_pj   = (130 + 1.1 · 60) · 2.4215455 + 240 · (1 + 1.1) · 0.64524908
+     *             = 474.62291 + 325.20554 = 799.82845 pJ (sram_bytes is still 670).
+     *   area      = 0.1597952 + 8 · 0.0034 = 0.1869952 mm² → static (0.509952 + 40 · 0.034)
+     *             = 1.869952 mW · 100 ns = 186.9952 pJ.
+     *   energy_pj = 90 + 110.16 + 799.82845 + 5600 + 186.9952 = 6786.9837 pJ. */
     make_45nm_cfg(&cfg, "ws", "8");
     c = eval(&cfg, &l, &cmp);
     assert_int_equal(c.cycles, 80);
     assert_int_equal(c.sram_bytes, 670);
     assert_close_rel(c.comp_pj[C_MAC], 90.0, 1e-9);
     assert_close_rel(c.comp_pj[C_NOC], 110.16, 1e-9);
-    assert_close_rel(c.comp_pj[C_SRAM], 190.0 * e32_per_byte + 480.0 * 1.25, 1e-9);
+    const double e2k_per_byte = 10.0 * pow(2.0 / 8.0, 0.477) * 32.0 / 64.0 / 4.0;
+    assert_close_rel(e2k_per_byte, 0.64524908, 1e-7);
+    assert_close_rel(c.comp_pj[C_SRAM], 196.0 * e32_per_byte + 240.0 * 2.1 * e2k_per_byte, 1e-9);
+    assert_close_rel(c.comp_pj[C_SRAM], 799.82845, 1e-7);
     assert_close_rel(c.comp_pj[C_DRAM], 5600.0, 1e-9);
-    assert_close_rel(c.comp_pj[C_STATIC], 462.9952, 1e-9);
-    assert_close_rel(c.energy_pj, 7323.2488, 1e-7);
+    assert_close_rel(c.comp_pj[C_STATIC], 186.9952, 1e-9);
+    assert_close_rel(c.energy_pj, 6786.9837, 1e-7);
 }
 
 static void test_systolic__accumulator_takes_psums_off_the_glb(void **state)
 {
     (void)state;
-    /* 3×3 conv 256 → 256 at 14×14 (a ResNet layer4-like shape), ws on 32×32, 512 KB GLB, 28 nm:
-     * M = 196, F = 256, W = 2304; fr = 72 window folds, fc = 8.
-     *   psums P = 196·256 outputs · 71 · 2 · 4 B = 28499968 B; the rest of the SRAM traffic
-     *   (inputs 196·2304·8 = 3612672 B, weights 589824 B, outputs 50176 B) is 4252672 B, so
-     *   psums are 87 % of the 32752640 B.
-     *   A column fold keeps 32 filters · 196 pixels · 4 B = 25088 B live.
-     * acc_kb = 32 holds them all: sram_pj falls by P · (E(512 KB) − E(32 KB)) per byte, with
-     *   E(kb) = 0.51 · 10 pJ · (kb/8)^0.477 / 8 per byte at 28 nm; E(32)/E(512) = 16^−0.477 =
-     *   0.266, so sram_pj(32) / sram_pj(0) = (4252672 + 0.266 · 28499968) / 32752640 = 0.362.
-     * acc_kb = 8 holds 8192 / 25088 = 0.3265 of them; the rest spills to the GLB. */
+    /* 3×3 conv 256 → 256 at 14×14 (a ResNet layer4-like shape), ws on 32×32, 512 KB GLB, 28 nm
+     * (energy × 0.51, area × 0.38): M = 196, F = 256, W = 2304; fr = 72 window folds, fc = 8.
+     *   psums: 196·256 outputs · 71 folds · 4 B = 14249984 B written and as many read back; the
+     *   rest: inputs 196·2304·8 = 3612672 B and weights 589824 B read, outputs 50176 B written.
+     * GLB: 4 banks of 128 KB behind an H-tree. Area 512 · 0.0034 · 0.38 = 0.661504 mm², side
+     *   0.8133290 mm, route 0.8133290 · (1 − 1/sqrt(4)) = 0.4066645 mm. Per byte: bank
+     *   0.51 · 10 · 16^0.477 / 8 = 2.3924641 pJ, wire 8 · 0.4066645 · 0.12 · 0.51 = 0.1991029 pJ
+     *   → read 2.5915670, write 1.1 · 2.3924641 + 0.1991029 = 2.8308134 pJ.
+     * acc_kb = 0: (3612672 + 589824 + 14249984) B · 2.5915670 + (50176 + 14249984) B · 2.8308134
+     *   = 88301922 pJ.
+     * acc_kb = 32: one 1 KB bank under each of the 32 columns, 32-bit words, no H-tree: read
+     *   0.51 · 10 · (1/8)^0.477 · 32/64 / 4 = 0.23643201 pJ/B, write 1.1 × that. A column fold
+     *   keeps 32 filters · 196 pixels · 4 B = 25088 B live, which fits: every psum goes there.
+     *   sram_pj = 4202496 · 2.5915670 + 50176 · 2.8308134 + 14249984 · 2.1 · 0.23643201
+     *   = 18108309 pJ (0.205 of acc_kb = 0); bytes, DRAM and cycles unchanged.
+     * acc_kb = 8: banks of 0.25 KB, 0.12204603 pJ/B read. 25088 B live do not fit 8192: either
+     *   8192/25088 = 0.3265 of the psums stay and the rest spill to the GLB (64263845 pJ), or T
+     *   (196 pixels) is cut into ceil(25088/8192) = 4 passes, each reading the weights again:
+     *   (3612672 + 4 · 589824) · 2.5915670 + 50176 · 2.8308134 + 14249984 · 2.1 · 0.12204603
+     *   = 19271017 pJ, the cheaper, kept: 3 · 589824 = 1769472 more bytes moved. */
     net_layer l = conv(256, 256, 14, 14, 3, 1, 1);
     sw_compression cmp = net_compression_default();
     hw_config cfg;
@@ -597,31 +622,43 @@ static void test_systolic__accumulator_takes_psums_off_the_glb(void **state)
     double area0 = hw_area_mm2(&cfg);
     assert_int_equal(c0.sram_bytes, 32752640);
 
-    const double e512 = 0.51 * 10.0 * pow(512.0 / 8.0, 0.477) / 8.0;
-    const double e32 = 0.51 * 10.0 * pow(32.0 / 8.0, 0.477) / 8.0;
-    const double e8 = 0.51 * 10.0 / 8.0;
-    const double psum_b = 28499968.0;
-    assert_close_rel(c0.comp_pj[C_SRAM], 32752640.0 * e512, 1e-12);
+    const double route_mm = sqrt(512 * 0.0034 * 0.38) * 0.5;
+    assert_close_rel(route_mm, 0.4066645, 1e-6);
+    const double bank = 0.51 * 10.0 * pow(16.0, 0.477) / 8.0;
+    const double wire = 8.0 * route_mm * 0.12 * 0.51;
+    const double rd = bank + wire, wr = 1.1 * bank + wire;
+    assert_close_rel(rd, 2.5915670, 1e-7);
+    assert_close_rel(wr, 2.8308134, 1e-7);
+    const double psum_b = 14249984.0;
+    assert_close_rel(c0.comp_pj[C_SRAM],
+                     (3612672.0 + 589824.0 + psum_b) * rd + (50176.0 + psum_b) * wr, 1e-12);
+    assert_close_rel(c0.comp_pj[C_SRAM], 88301922.0, 1e-8);
 
     set_param(&cfg, "acc_kb", "32");
     prepare(&cfg);
     hw_layer_cost c32 = eval(&cfg, &l, &cmp);
+    const double a1k = 0.51 * 10.0 * pow(1.0 / 8.0, 0.477) * 32.0 / 64.0 / 4.0;
+    assert_close_rel(a1k, 0.23643201, 1e-7);
     assert_int_equal(c32.sram_bytes, c0.sram_bytes);
     assert_int_equal(c32.dram_bytes, c0.dram_bytes);
     assert_int_equal(c32.cycles, c0.cycles);
-    assert_close_rel(c32.comp_pj[C_SRAM], (32752640.0 - psum_b) * e512 + psum_b * e32, 1e-12);
-    assert_close_rel(c32.comp_pj[C_SRAM] / c0.comp_pj[C_SRAM], 0.3617, 1e-3);
+    assert_close_rel(c32.comp_pj[C_SRAM], 4202496.0 * rd + 50176.0 * wr + psum_b * 2.1 * a1k,
+                     1e-12);
+    assert_close_rel(c32.comp_pj[C_SRAM], 18108309.0, 1e-7);
     assert_true(c32.energy_pj < c0.energy_pj);
-    /* Area: + 32 KB · 0.0103 mm²/KB · 0.38 (28 nm). */
-    assert_close_rel(hw_area_mm2(&cfg) - area0, 32 * 0.0103 * 0.38, 1e-9);
+    /* Area: + 32 KB · 0.0034 mm²/KB · 0.38 (28 nm). */
+    assert_close_rel(hw_area_mm2(&cfg) - area0, 32 * 0.0034 * 0.38, 1e-9);
 
     set_param(&cfg, "acc_kb", "8");
     prepare(&cfg);
     hw_layer_cost c8 = eval(&cfg, &l, &cmp);
-    const double fit = 8192.0 / 25088.0;
-    assert_int_equal(c8.sram_bytes, c0.sram_bytes);
-    assert_close_rel(c8.comp_pj[C_SRAM], (32752640.0 - fit * psum_b) * e512 + fit * psum_b * e8,
-                     1e-9);
+    const double a025k = 0.51 * 10.0 * pow(0.25 / 8.0, 0.477) * 32.0 / 64.0 / 4.0;
+    assert_close_rel(a025k, 0.12204603, 1e-7);
+    assert_int_equal(c8.sram_bytes, c0.sram_bytes + 1769472);
+    assert_int_equal(c8.cycles, c0.cycles);
+    assert_close_rel(c8.comp_pj[C_SRAM],
+                     (3612672.0 + 4.0 * 589824.0) * rd + 50176.0 * wr + psum_b * 2.1 * a025k, 1e-9);
+    assert_close_rel(c8.comp_pj[C_SRAM], 19271017.0, 1e-7);
     assert_true(c8.comp_pj[C_SRAM] < c0.comp_pj[C_SRAM]);
 
     /* os keeps its sums in the PEs: an accumulator changes nothing but area and leakage. */
@@ -638,11 +675,13 @@ static void test_systolic__accumulator_takes_psums_off_the_glb(void **state)
 static void test_systolic__accumulator_no_bigger_than_glb_never_raises_sram_energy(void **state)
 {
     (void)state;
-    /* sram_bytes does not depend on acc_kb; moving P_acc bytes from the GLB to the accumulator
-     * changes sram_pj by P_acc · (E(acc_kb) − E(glb_kb)) per byte, ≤ 0 while acc_kb ≤ glb_kb
-     * because SRAM energy per access grows with capacity (at acc_kb = glb_kb equal up to
-     * floating-point rounding, hence the 1e-12). A bigger accumulator is not always
-     * cheaper (it costs more per access), so that is not asserted. */
+    /* Spilling moves P_acc bytes from the GLB to the accumulator and changes sram_pj by P_acc ·
+     * (E(acc) − E(glb)) per byte read and per byte written, ≤ 0 whenever an accumulator bank
+     * (acc_kb / cols, no H-tree) costs no more than a GLB access (a bank of at most 128 KB plus
+     * its H-tree), true here as acc_kb/16 ≤ glb_kb/16 is below the GLB's bank; cutting T
+     * instead is kept only when it is cheaper still (it reads the stationary operand again, so
+     * sram_bytes may grow). A bigger accumulator is not always cheaper (it costs more per
+     * access), so that is not asserted. */
     const net_layer layers[] = {conv(256, 256, 14, 14, 3, 1, 1), conv(64, 64, 56, 56, 3, 1, 1),
                                 conv(3, 64, 224, 224, 7, 2, 3), conv(512, 1000, 1, 1, 1, 1, 0)};
     const uint32_t glbs_kb[] = {64, 512};
@@ -662,7 +701,7 @@ static void test_systolic__accumulator_no_bigger_than_glb_never_raises_sram_ener
                     set_param(&cfg, "acc_kb", text);
                     prepare(&cfg);
                     hw_layer_cost c = eval(&cfg, &layers[li], &cmp);
-                    assert_int_equal(c.sram_bytes, c0.sram_bytes);
+                    assert_true(c.sram_bytes >= c0.sram_bytes);
                     assert_int_equal(c.cycles, c0.cycles);
                     if (!(c.comp_pj[C_SRAM] <= c0.comp_pj[C_SRAM] * (1.0 + 1e-12)))
                         fail_msg("layer %zu dataflow %d glb %u acc %u: %.17g > %.17g", li, d,
@@ -671,6 +710,26 @@ static void test_systolic__accumulator_no_bigger_than_glb_never_raises_sram_ener
             }
         }
     }
+}
+
+static void test_systolic__derived_buffers_equal_per_layer_ones(void **state)
+{
+    (void)state;
+    /* prepare computes the buffers' energies once (the template's derive hook); a design whose
+     * derived values were never computed recomputes them per layer, to the same bits. */
+    net_layer l = conv(256, 256, 14, 14, 3, 1, 1);
+    sw_compression cmp = net_compression_default();
+    hw_config cfg;
+    make_cfg(&cfg, "32", "32", "ws");
+    set_param(&cfg, "acc_kb", "8");
+    prepare(&cfg);
+    hw_layer_cost a = eval(&cfg, &l, &cmp);
+    memset(cfg.derived, 0, sizeof cfg.derived);
+    hw_layer_cost b = eval(&cfg, &l, &cmp);
+    assert_close_rel(b.energy_pj, a.energy_pj, 0.0);
+    assert_close_rel(b.comp_pj[C_SRAM], a.comp_pj[C_SRAM], 0.0);
+    assert_close_rel(b.comp_pj[C_STATIC], a.comp_pj[C_STATIC], 0.0);
+    assert_true(a.comp_pj[C_SRAM] > 0.0);
 }
 
 /* ---------------------------------------------------------------- design level */
@@ -688,22 +747,23 @@ static void test_systolic__tpu_v1_peak_is_91_75_tops(void **state)
     prepare(&cfg);
     assert_close_rel(hw_peak_tops(&cfg), 91.7504, 1e-12);
     assert_close_rel(hw_peak_tops(&cfg), 92.0, 0.005);
-    /* Area at 28 nm: 65536 PEs · 49.8·64 µm² · 0.38 + 24576 KB · 0.0103 · 0.38 mm²
-     * = 79.37 + 96.19 = 175.6 mm² (the MXU and UB of a ≤ 331 mm² die; the rest is not modelled). */
-    assert_close_rel(hw_area_mm2(&cfg), 65536 * 49.8 * 64 * 0.38e-6 + 24576 * 0.0103 * 0.38, 1e-9);
+    /* Area at 28 nm: 65536 PEs · 49.8·64 µm² · 0.38 + 24576 KB · 0.0034 · 0.38 mm²
+     * = 79.37 + 31.75 = 111.1 mm² (the MXU and UB of a ≤ 331 mm² die; the rest is not modelled;
+     * CACTI's density gives the UB a third of the 29 % of the die the floor plan shows). */
+    assert_close_rel(hw_area_mm2(&cfg), 65536 * 49.8 * 64 * 0.38e-6 + 24576 * 0.0034 * 0.38, 1e-9);
 }
 
 static void test_systolic__edge_area_and_defaults(void **state)
 {
     (void)state;
     /* The template's defaults are the edge-systolic preset. Area at 28 nm: 1024 PEs ·
-     * 49.8·64 µm² · 0.38 = 1.240 mm² + 512 KB · 0.0103 · 0.38 = 2.004 mm² → 3.244 mm².
+     * 49.8·64 µm² · 0.38 = 1.240 mm² + 512 KB · 0.0034 · 0.38 = 0.662 mm² → 1.902 mm².
      * Peak: 2·1024·800 MHz = 1.6384 TOPS. */
     hw_config cfg;
     hw_config_init(&cfg, &hw_systolic_template, NULL);
     assert_string_equal(cfg.name, "systolic");
     prepare(&cfg);
-    assert_close_rel(hw_area_mm2(&cfg), 1024 * 49.8 * 64 * 0.38e-6 + 512 * 0.0103 * 0.38, 1e-9);
+    assert_close_rel(hw_area_mm2(&cfg), 1024 * 49.8 * 64 * 0.38e-6 + 512 * 0.0034 * 0.38, 1e-9);
     assert_close_rel(hw_peak_tops(&cfg), 1.6384, 1e-12);
     assert_close_rel(cfg.tpl->freq_mhz(&cfg), 800.0, 0.0);
     /* No accumulator SRAM unless asked for: psums go to the GLB. */
@@ -816,6 +876,7 @@ int main(void)
         cmocka_unit_test(test_systolic__one_layer_energy_from_tables),
         cmocka_unit_test(test_systolic__accumulator_takes_psums_off_the_glb),
         cmocka_unit_test(test_systolic__accumulator_no_bigger_than_glb_never_raises_sram_energy),
+        cmocka_unit_test(test_systolic__derived_buffers_equal_per_layer_ones),
         cmocka_unit_test(test_systolic__tpu_v1_peak_is_91_75_tops),
         cmocka_unit_test(test_systolic__edge_area_and_defaults),
         cmocka_unit_test(test_systolic__prepare_rejects_bad_designs),

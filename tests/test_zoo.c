@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "dse.h"
+#include "hw.h"
 #include "net.h"
 
 #define ZOO_RTOL 0.02 /* published figures are rounded to 2-3 digits */
@@ -206,6 +207,48 @@ static void test_zoo__depthwise_layers_are_per_channel(void **state)
     }
 }
 
+/* ---- a property of the hardware model over every zoo layer ---- */
+
+static void test_zoo__bigger_buffer_never_raises_dram_traffic(void **state)
+{
+    (void)state;
+    /* Every layer of every zoo network on the systolic template (edge-systolic's defaults),
+     * int8, with global buffers from 1 KB to 64 MB: DRAM traffic (memory.c's tiling search)
+     * never rises with the buffer, and every layer's traffic at 64 MB is at most at 1 KB. */
+    static const char *const names[] = {"alexnet",          "autoencoder",  "bert_base", "ds_cnn",
+                                        "mobilenet_v1_025", "mobilenet_v2", "resnet18",  "resnet50",
+                                        "resnet8",          "vgg16"};
+    sw_compression cmp = net_compression_default();
+    for (size_t ni = 0; ni < sizeof names / sizeof names[0]; ni++) {
+        net_network *net = zoo_load(names[ni]);
+        net_layer *layers = calloc(net->n_layers, sizeof *layers);
+        assert_non_null(layers);
+        net_compress(net, &cmp, layers);
+        hw_config cfg;
+        hw_config_init(&cfg, &hw_systolic_template, NULL);
+        const pt_param *glb = pt_find(cfg.tpl->params, cfg.tpl->n_params, "glb_kb");
+        assert_non_null(glb);
+        for (size_t li = 0; li < net->n_layers; li++) {
+            uint64_t prev = UINT64_MAX;
+            for (uint32_t kb = 1; kb <= 65536; kb *= 2) {
+                char msg[256];
+                pt_set(glb, cfg.params, kb);
+                if (hw_config_prepare(&cfg, msg, sizeof msg) != 0)
+                    fail_msg("prepare: %s", msg);
+                hw_layer_cost c;
+                assert_int_equal(hw_eval_layer(&cfg, &layers[li], &cmp, &c), 0);
+                if (c.dram_bytes > prev)
+                    fail_msg("%s %s: %llu B at %u KB > %llu B at half of it", names[ni],
+                             layers[li].name, (unsigned long long)c.dram_bytes, kb,
+                             (unsigned long long)prev);
+                prev = c.dram_bytes;
+            }
+        }
+        free(layers);
+        net_network_free(net);
+    }
+}
+
 /* A copy of net with a max-pooling layer inserted after layer `after` (or before layer 0 when
  * after == SIZE_MAX), on that layer's output channels: 3x3 window, stride 2, pad 1. */
 static net_network *with_pool(const net_network *net, size_t after)
@@ -301,6 +344,7 @@ int main(void)
         cmocka_unit_test(test_zoo__autoencoder_macs),
         cmocka_unit_test(test_zoo__every_entry_loads),
         cmocka_unit_test(test_zoo__depthwise_layers_are_per_channel),
+        cmocka_unit_test(test_zoo__bigger_buffer_never_raises_dram_traffic),
         cmocka_unit_test(test_zoo__extra_pooling_layer_keeps_calibration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

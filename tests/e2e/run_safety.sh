@@ -62,9 +62,9 @@ want = [(os.path.realpath(d + "/xp.xml"), xp), (os.path.realpath(d + "/net.xml")
         (os.path.realpath(d + "/acc.xml"), acc), ("builtin:hwmodels/presets/edge-systolic.xml", preset)]
 got = [(i["path"], i["sha256"]) for i in s["inputs"]]
 assert got == want, got
-assert s["model_version"] == 1 and s["experiment_sha256"] == xp, s
+assert s["model_version"] == 2 and s["experiment_sha256"] == xp, s
 PY
-grep -q "^model_version 1$" "$d/whole/squash.state" && grep -q "^$(sha "$d/net.xml") $(realpath "$d/net.xml")$" "$d/whole/squash.state" \
+grep -q "^model_version 2$" "$d/whole/squash.state" && grep -q "^$(sha "$d/net.xml") $(realpath "$d/net.xml")$" "$d/whole/squash.state" \
   && ok "squash.state records the inputs and the model version" || bad "state inputs"
 "$squash" sweep "$src/tests/data/good/sweep_resnet8.xml" -o "$tmp/zoo" -j 1 -q
 python3 - "$tmp/zoo/summary.json" "$(sha "$src/nets/zoo/resnet8.xml")" <<'PY' && ok "a zoo network is an input as builtin:nets/zoo/NAME.xml with the embedded bytes' SHA-256" || bad "zoo input"
@@ -86,7 +86,7 @@ sed -i 's/glb_kb="256"/glb_kb="128"/' "$d/acc.xml"
 refused "--resume after the accelerator file changed exits 2 naming it" "acc\.xml changed" \
   "$squash" sweep "$d/xp.xml" -o "$d/r" -j 1 -q --resume
 "$squash" sweep "$d/xp.xml" -o "$d/r" -j 1 -q && ok "…and a fresh run over it is fine" || bad "fresh rerun"
-sed -i 's/^model_version 1$/model_version 0/' "$d/r/squash.state"
+sed -i 's/^model_version 2$/model_version 0/' "$d/r/squash.state"
 refused "--resume of a run made with another model version exits 2 saying so" "model version 0" \
   "$squash" sweep "$d/xp.xml" -o "$d/r" -j 1 -q --resume
 
