@@ -1,6 +1,6 @@
 /*
  * output.h — outputs: `squash eval`'s table as CSV or JSON (report.c), a sweep's front.csv,
- * points.csv and summary.json and its run state squash.state (output.c), files written
+ * points.csv and summary.json (output.c) and its run state squash.state (state.c), files written
  * atomically (sq.h, outfile.c), and the number formats every output uses.
  */
 #ifndef SQUASH_OUTPUT_H
@@ -32,7 +32,7 @@ void sq_csv_field(FILE *f, const char *s);
  * written whole; 0 (and -0) is "0"; digits = SQ_DIGITS_MAX is exactly sq_fmt_double. */
 void sq_fmt_num(char *buf, size_t len, double v, int digits);
 
-/* ---- sweep outputs and run state (search/output.c) ---- */
+/* ---- the run state (search/state.c) ---- */
 
 /* What a run has done so far: progress, counts, the front. Saved as DIR/squash.state. */
 typedef struct sq_state {
@@ -91,9 +91,12 @@ void sq_points_row_extra(FILE *f, const sq_experiment *xp, const sq_point *p, in
                          int n_digits, const double *extra, size_t n_extra);
 void sq_points_row(FILE *f, const sq_experiment *xp, const sq_point *p, int with_feasible,
                    int digits);
+/* DIR/NAME into out (len bytes); SQ_EINPUT when the path is too long. */
+int sq_join(char *out, size_t len, const char *dir, const char *name, sq_error *err);
 /* Creates dir and its missing parents (mkdir -p); SQ_EINPUT if it or a parent is a file. */
 int sq_mkdir(const char *dir, sq_error *err);
-/* Reads a whole file into a NUL-terminated buffer (owned). *missing = 1 when it does not exist. */
+/* Reads a whole file into a NUL-terminated buffer (owned). *missing = 1 when it does not exist
+ * (state.c). */
 int sq_read_file(char **out, size_t *len, const char *path, int *missing, sq_error *err);
 /* Writes front.csv and summary.json for a finished state, atomically. breakdown: front.csv also
  * gets one `<component>_uj` column per energy component of the design's template (each front

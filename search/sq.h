@@ -14,7 +14,7 @@
  *              sweep driver, shards, merge, MPI ranks, estimates (space.c, eval.c, point.c,
  *              pareto.c, sweep.c, shard.c, merge.c, estimate.c; ranks.h privately)
  *   output.h   outputs: eval's CSV/JSON, front.csv, points.csv, summary.json, the run state,
- *              number formats (report.c, output.c)
+ *              number formats (report.c, output.c, state.c)
  * the files every room uses, declared here (error.c, outfile.c, sha256.c), and the command,
  * main.c, which only parses arguments and calls the rooms. Dependencies point one way:
  * load ← explore ← output ← main. Only search/ includes libxml2, OpenMP or MPI headers.
