@@ -260,7 +260,8 @@ void hw_act_space_of(const hw_config *cfg, const net_layer *layer, const sw_comp
  * hw_act_space (of NULL: space[i]), so a caller may share one entry among equal layers. The rule:
  * the tensor between layers i and i+1 stays on chip when each of the two layers can hold its
  * whole input and output in the room its plan leaves, in + out ≤ free (the producer writes the
- * tensor there, the consumer reads it from there). Fills ctx[0..n_layers). */
+ * tensor there, the consumer reads it from there). A layer whose hw_act_space is all zero (one
+ * the template does not cost) is skipped: the tensor passes through it. Fills ctx[0..n_layers). */
 void hw_residency_plan(size_t n_layers, const size_t *of, const hw_act_space *space,
                        hw_layer_ctx *ctx);
 double hw_area_mm2(const hw_config *cfg);

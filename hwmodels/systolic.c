@@ -5,6 +5,12 @@
  * tech.c [3]; precision and sparsity options follow Bit Fusion [4], Stripes [5], Eyeriss'
  * zero gating [6] and Cambricon-X / Sparse-TPU style zero skipping [7].
  *
+ * NON-MAC LAYERS (pooling, add, activation, softmax, norm; nets/net.h) are free here: zero MACs,
+ * cycles, traffic and energy. A TPU-like chip applies them in a fixed-function unit on the
+ * array's output path as the data streams by (TPU v1's activation and pooling units [8]), so
+ * their time hides under the MAC layers'; their DRAM traffic is left out with the rest of the
+ * inter-layer data flow below.
+ *
  * GEMM VIEW (net_layer_gemm): per group and repetition, M = N·P·Q output pixels, F = K/G filters,
  * W = (C/G)·R·S window; reps = G·count independent GEMMs, run one after another.
  *
@@ -627,6 +633,8 @@ static void systolic_act_space(const hw_config *cfg, const net_layer *layer,
     memset(out, 0, sizeof *out);
     if (cmp->wbits < 1 || cmp->wbits > 32 || cmp->abits < 1 || cmp->abits > 32)
         return; /* a layer eval refuses: nothing resident */
+    if (!net_layer_does_macs(layer))
+        return; /* free (NON-MAC LAYERS): transparent to residency */
     sys_layer L;
     sys_layer_setup(sp, layer, cmp, &L);
     if (L.macs == 0)
@@ -740,6 +748,8 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
         return -1;
     if (sp->rows == 0 || sp->cols == 0 || sp->mac_bits == 0 || !(sp->freq_mhz > 0.0))
         return -1; /* defensive: hw_config_prepare rejects these */
+    if (!net_layer_does_macs(layer))
+        return 0; /* free: see NON-MAC LAYERS */
 
     sys_layer L;
     sys_layer_setup(sp, layer, cmp, &L);

@@ -11,6 +11,7 @@
  */
 #include <assert.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -235,9 +236,16 @@ void hw_residency_plan(size_t n_layers, const size_t *of, const hw_act_space *sp
     assert(n_layers == 0 || (space != NULL && ctx != NULL));
     for (size_t i = 0; i < n_layers; i++)
         ctx[i].in_on_chip = ctx[i].out_on_chip = 0;
-    for (size_t i = 0; i + 1 < n_layers; i++) {
-        if (hw_act_fits(&space[of ? of[i] : i]) && hw_act_fits(&space[of ? of[i + 1] : i + 1]))
-            ctx[i].out_on_chip = ctx[i + 1].in_on_chip = 1;
+    /* A layer the template does not cost (all zero: pooling, an element-wise add) is
+     * transparent: the tensor passes from the costed layer before it to the one after. */
+    size_t prev = SIZE_MAX;
+    for (size_t i = 0; i < n_layers; i++) {
+        const hw_act_space *a = &space[of ? of[i] : i];
+        if (a->in_bytes == 0 && a->out_bytes == 0 && a->free_bytes == 0)
+            continue;
+        if (prev != SIZE_MAX && hw_act_fits(&space[of ? of[prev] : prev]) && hw_act_fits(a))
+            ctx[prev].out_on_chip = ctx[i].in_on_chip = 1;
+        prev = i;
     }
 }
 

@@ -154,7 +154,8 @@
  *   layers, activation matmuls) enters through r_l, d_l and e_l; the parameters are the
  *   calibrated ones: q_scale the geometric mean of the three fits, p_scale ResNet-50's (the one
  *   zoo network with pruning data), ptq_scale and dw_factor MobileNetV2's (the one with PTQ
- *   data and depthwise layers). A network is taken as a zoo one by name and layer count.
+ *   data and depthwise layers). A network is taken as a zoo one by name, MAC layer count and
+ *   weights (not by its layer count: non-MAC layers do not enter the proxy).
  *   The resulting defaults (drop in points): W8A8 qat / W4A4 qat / W2A2 qat / W8A8 ptq /
  *   unstructured 75 % / 90 % / channel 50 %:
  *     resnet18 0.00/0.35/4.1/0.05/0.13/1.6/0.68   resnet50 0.00/0.42/4.9/0.06/0.18/2.2/0.95
@@ -200,6 +201,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -222,25 +224,70 @@ const char *const net_acc_src_names[] = {"measured", "interpolated", "estimated"
 #define ACC_PTQ0 38.10 /* ptq_scale: MobileNetV2's (the one with post-training data) */
 #define ACC_DW0 14.08  /* dw_factor: MobileNetV2's (the one with depthwise layers) */
 
+/* The proxy's parameters as a table (a network file's <accuracy> attributes, `squash
+ * calibrate`'s output): the defaults are those of a network without published data. The lower
+ * bounds keep the model's terms finite and its monotonicity (ptq_scale, dw_factor >= 1). */
+#define ACC_P(field, def, lo, help)                                                                \
+    {                                                                                              \
+#field, "", PT_REAL, def, lo, 1e9, NULL, offsetof(net_acc_params, field), help, NULL, 0    \
+    }
+const pt_param net_acc_params_table[] = {
+    ACC_P(q_scale, ACC_Q0, 1e-9, "quantization sensitivity"),
+    ACC_P(p_scale, ACC_P0, 1e-9, "pruning sensitivity"),
+    ACC_P(ptq_scale, ACC_PTQ0, 1, "post-training noise factor"),
+    ACC_P(dw_factor, ACC_DW0, 1, "depthwise sensitivity factor"),
+};
+#undef ACC_P
+const size_t net_acc_n_params = sizeof net_acc_params_table / sizeof net_acc_params_table[0];
+
+/* A measured point (<point> of <accuracy>). wbits, abits and top1 are required (the loader
+ * says so); prune, prune_kind and method default to the uncompressed, quantization-aware
+ * setting, the defaults of net_compression_params. */
+static_assert(sizeof(net_quant) == sizeof(int), "method is stored as an int");
+#define ACC_PT(field, type, def, lo, hi, choices)                                                  \
+    {                                                                                              \
+#field, "", type, def, lo, hi, choices, offsetof(net_acc_point, field), NULL, NULL, 0      \
+    }
+const pt_param net_acc_point_params[] = {
+    ACC_PT(prune, PT_REAL, 0, 0, 0.999999, NULL),
+    ACC_PT(prune_kind, PT_ENUM, NET_PRUNE_UNSTRUCTURED, 0, 0, net_prune_kind_names),
+    ACC_PT(wbits, PT_INT, 8, 1, 32, NULL),
+    ACC_PT(abits, PT_INT, 8, 1, 32, NULL),
+    ACC_PT(method, PT_ENUM, NET_QUANT_QAT, 0, 0, net_quant_names),
+    ACC_PT(top1, PT_REAL, 0, 0, 100, NULL),
+};
+#undef ACC_PT
+const size_t net_acc_point_n_params = sizeof net_acc_point_params / sizeof net_acc_point_params[0];
+
 /* Zoo networks with published data: fitted by net_acc_calibrate on the rows of the header's
- * calibration table (tests/test_accuracy.c re-derives them). Matched by name and layer count. */
+ * calibration table (tests/test_accuracy.c re-derives them). Matched by name and by what the
+ * proxy reads, so that a user's same-named network of another shape is not hit: the number of
+ * MAC layers and their dense weights. Non-MAC layers (pooling, add, ...), the batch and the
+ * input resolution change neither, and the proxy ignores them too, so adding a pooling layer to
+ * a zoo network keeps its calibration. */
 static const struct {
     const char *name;      /* zoo network name */
-    size_t n_layers;       /* its number of layers, so a user's same-named network is not hit */
+    size_t mac_layers;     /* its number of MAC layers (conv, fc, matmul) */
+    uint64_t weights;      /* its dense weights (net_network_weights) */
     net_acc_params params; /* fitted q_scale, p_scale, ptq_scale, dw_factor */
 } acc_zoo[] = {
-    {"resnet18", 21, {10.339, ACC_P0, ACC_PTQ0, ACC_DW0, 0}},
-    {"resnet50", 54, {10.908, 0.7324, ACC_PTQ0, ACC_DW0, 0}},
-    {"mobilenet_v2", 53, {7.535, ACC_P0, 38.10, 14.08, 0}},
+    {"resnet18", 21, 11678912, {10.339, ACC_P0, ACC_PTQ0, ACC_DW0, 0}},
+    {"resnet50", 54, 25502912, {10.908, 0.7324, ACC_PTQ0, ACC_DW0, 0}},
+    {"mobilenet_v2", 53, 3469760, {7.535, ACC_P0, 38.10, 14.08, 0}},
 };
 
 net_acc_params net_acc_defaults(const net_network *net)
 {
     for (size_t i = 0; i < sizeof acc_zoo / sizeof acc_zoo[0]; i++) {
-        if (strcmp(net->name, acc_zoo[i].name) == 0 && net->n_layers == acc_zoo[i].n_layers)
+        if (strcmp(net->name, acc_zoo[i].name) == 0 &&
+            net_network_mac_layers(net) == acc_zoo[i].mac_layers &&
+            net_network_weights(net) == acc_zoo[i].weights)
             return acc_zoo[i].params;
     }
-    net_acc_params p = {ACC_Q0, ACC_P0, ACC_PTQ0, ACC_DW0, 0};
+    net_acc_params p;
+    memset(&p, 0, sizeof p);
+    for (size_t i = 0; i < net_acc_n_params; i++)
+        pt_set(&net_acc_params_table[i], &p, net_acc_params_table[i].def);
     return p;
 }
 
@@ -282,7 +329,9 @@ static int acc_is_depthwise(const net_layer *l)
 /* The loss L (top-1 points before saturation) of net under cmp with parameters par. */
 static double acc_loss(const net_network *net, const net_acc_params *par, const sw_compression *cmp)
 {
-    const size_t n = net->n_layers;
+    /* Only MAC layers carry weights and quantized products: n counts them, and the edge
+     * factor goes to the first and last of them (non-MAC layers change nothing here). */
+    const size_t n = net_network_mac_layers(net);
     if (n == 0)
         return 0.0;
     const double nw = acc_noise(cmp->wbits, cmp->numfmt);
@@ -293,11 +342,14 @@ static double acc_loss(const net_network *net, const net_acc_params *par, const 
     double q_sum = 0.0; /* Σ_l ln(1 + z_l) */
     double p_num = 0.0; /* Σ_l W_l·e_l·r_l over weight layers */
     double w_sum = 0.0; /* Σ_l W_l */
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0, j = 0; i < net->n_layers; i++) {
         const net_layer *l = &net->layers[i];
+        if (!net_layer_does_macs(l))
+            continue;
         uint64_t fan_in = (uint64_t)(l->c / (l->groups ? l->groups : 1)) * l->r * l->s;
         double r = sqrt(ACC_FANIN_REF / (double)(fan_in ? fan_in : 1));
-        double e = (i == 0 || i + 1 == n) ? ACC_EDGE : 1.0;
+        double e = (j == 0 || j + 1 == n) ? ACC_EDGE : 1.0;
+        j++;
         double s = e * r * (acc_is_depthwise(l) ? dw : 1.0);
         double noise = l->b_is_weight ? nw + na : 2.0 * na;
         q_sum += log1p(ACC_KNEE * s * noise * ptq);
@@ -964,7 +1016,7 @@ static double acc_nelder_mead(const acc_fit *f, double *x, double step)
 static int acc_has_depthwise(const net_network *net)
 {
     for (size_t i = 0; i < net->n_layers; i++)
-        if (acc_is_depthwise(&net->layers[i]))
+        if (net_layer_does_macs(&net->layers[i]) && acc_is_depthwise(&net->layers[i]))
             return 1;
     return 0;
 }

@@ -27,13 +27,67 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ptable.h"
+
 #define NET_NAME_MAX 64
 
-typedef enum net_kind { NET_CONV = 0, NET_FC, NET_MATMUL } net_kind;
+/* ---- layer kinds (one table, net_kinds: names in files and outputs, parsing, counts) ----
+ *
+ * MAC kinds (conv, fc, matmul) are the loop nest above. Non-MAC kinds do no multiply-
+ * accumulate with a weight and have no weights; they are channel-wise (K = C = G, so the GEMM
+ * view is that of a depthwise layer) and count elements instead:
+ *   read    = operands · N·C·H·W·count          (add reads two tensors, the others one)
+ *   written = N·C·P·Q·count
+ *   ops     = N·C·P·Q·count · R·S · ops_per_elem
+ * pooling (maxpool / avgpool): a R×S window per output, one compare or add per window element
+ *   (avgpool's final scaling folds into the last add's place);
+ * add: element-wise sum of two tensors (a residual join), 1 op per output;
+ * act: an element-wise activation function (ReLU, GELU, ...), 1 op per element;
+ * softmax: over a row of C elements, 5 ops per element (max, subtract, exp, sum, divide: the
+ *   numerically stable form);
+ * norm: layer normalisation at inference, 7 ops per element (mean: add; variance: subtract,
+ *   square, add; normalise: multiply by the reciprocal square root; affine: multiply, add).
+ *   Batch normalisation folds into the preceding conv at inference: list it only if it does not.
+ * Templates cost them or ignore them where they are free (hwmodels/: each template says). */
+typedef enum net_kind {
+    NET_CONV = 0, /* convolution (depthwise and grouped too) */
+    NET_FC,       /* fully connected */
+    NET_MATMUL,   /* matrix product, operand B weights or activations */
+    NET_MAXPOOL,  /* max pooling */
+    NET_AVGPOOL,  /* average pooling */
+    NET_ADD,      /* element-wise sum of two tensors */
+    NET_ACT,      /* element-wise activation function */
+    NET_SOFTMAX,  /* softmax over rows */
+    NET_NORM,     /* normalisation (layer norm) */
+    NET_N_KINDS
+} net_kind;
+
+/* Which attributes describe a kind in a network file, and how its sizes follow from them. */
+typedef enum net_kind_form {
+    NET_FORM_CONV,   /* in, out, h, w, kernel | kh kw, stride, pad, groups */
+    NET_FORM_FC,     /* in, out (H = W = R = S = 1) */
+    NET_FORM_MATMUL, /* m, n, k, count, b (P = m, C = k, K = n) */
+    NET_FORM_POOL,   /* in (channels), h, w, kernel | kh kw, stride, pad; out = in */
+    NET_FORM_ELEM    /* in (channels, or a row's length), h, w (default 1), count; out = in */
+} net_kind_form;
+
+typedef struct net_kind_info {
+    const char *name;      /* element name in network files and the `kind` column */
+    int does_macs;         /* 1: a MAC layer (loop nest, weights); 0: element counts only */
+    net_kind_form form;    /* attributes in files and how the sizes follow */
+    uint32_t operands;     /* input tensors read, each N·C·H·W·count elements */
+    uint32_t ops_per_elem; /* non-MAC: operations per output element (pool: per window element) */
+    const char *summary;   /* one line for humans */
+} net_kind_info;
+
+extern const net_kind_info net_kinds[NET_N_KINDS]; /* indexed by net_kind */
+
+/* The kind named name ("conv", "maxpool", ...), or -1. */
+int net_kind_find(const char *name);
 
 typedef struct net_layer {
     char name[NET_NAME_MAX]; /* layer name as in the network file */
-    net_kind kind;           /* conv, fc or matmul */
+    net_kind kind;           /* index into net_kinds */
     uint32_t n;              /* batch (inputs per inference) */
     uint32_t k;              /* output channels / filters, all groups together */
     uint32_t c;              /* input channels, all groups together */
@@ -140,7 +194,17 @@ extern const char *const net_acc_src_names[]; /* "measured", "interpolated", "es
  * allocation-free, finite, within [0, net->top1] (measured values may exceed it). */
 double net_accuracy(const net_network *net, const sw_compression *cmp, net_acc_src *src);
 
-/* The proxy's default parameters for a network (by its name and layers), before calibration. */
+/* The proxy's parameters as a parameter table (q_scale, p_scale, ptq_scale, dw_factor; the
+ * defaults are those of a network without published data), and a measured point's attributes
+ * (prune, prune_kind, wbits, abits, method, top1). */
+extern const pt_param net_acc_params_table[];
+extern const size_t net_acc_n_params;
+extern const pt_param net_acc_point_params[];
+extern const size_t net_acc_point_n_params;
+
+/* The proxy's default parameters for a network before calibration: a zoo network's fitted
+ * ones when net matches it by name, MAC layer count and dense weights (so adding non-MAC layers
+ * keeps them), else the table's defaults. */
 net_acc_params net_acc_defaults(const net_network *net);
 
 /* Fits net's proxy parameters to its measured points (least squares on top-1). Returns 0 and
@@ -160,11 +224,16 @@ double net_acc_rms(const net_network *net, const net_acc_params *p);
 sw_compression net_acc_point_setting(const net_acc_point *pt);
 
 /* Names used in files and on the command line, indexed by the enums above; NULL-terminated. */
-extern const char *const net_kind_names[];       /* "conv", "fc", "matmul" */
 extern const char *const net_prune_kind_names[]; /* "unstructured", "channel", "nm" */
 extern const char *const net_numfmt_names[];     /* "int", "fp", "bf" */
 
-/* The uncompressed default: prune 0, unstructured, 8-bit integer weights and activations. */
+/* The compression settings as a parameter table: the one list behind `--set prune=0.5`,
+ * <compression> attributes and sweeps in experiment files, the compression columns of outputs,
+ * and the defaults (prune 0, unstructured, 8-bit integer weights and activations, qat). */
+extern const pt_param net_compression_params[];
+extern const size_t net_compression_n_params;
+
+/* The uncompressed default: every field at its table default (net_compression_params). */
 sw_compression net_compression_default(void);
 
 /* Fills p and q from h, w, r, s, stride, pad; sets density 1 and meta_bits 0 if unset.
@@ -172,12 +241,21 @@ sw_compression net_compression_default(void);
  * larger than the padded input, channels not divisible by groups). */
 int net_layer_finish(net_layer *layer, char *msg, size_t msg_len);
 
-uint64_t net_layer_macs(const net_layer *layer); /* dense MACs: N·K·(C/G)·P·Q·R·S·count */
-uint64_t
-net_layer_weights(const net_layer *layer); /* dense weights: K·(C/G)·R·S·count, 0 for act×act */
-uint64_t net_layer_inputs(const net_layer *layer);  /* input activations: N·C·H·W·count */
+/* Dense MACs: N·K·(C/G)·P·Q·R·S·count for a MAC kind, 0 for the others. */
+uint64_t net_layer_macs(const net_layer *layer);
+/* Dense weights: K·(C/G)·R·S·count, 0 for act×act matmuls and non-MAC kinds. */
+uint64_t net_layer_weights(const net_layer *layer);
+/* Input activations of the first operand, N·C·H·W·count (MAC kinds: operand A). */
+uint64_t net_layer_inputs(const net_layer *layer);
 uint64_t net_layer_outputs(const net_layer *layer); /* output activations: N·K·P·Q·count */
+/* Elements a layer reads: its operands' inputs (add: two tensors; a MAC kind: operand A). */
+uint64_t net_layer_elems_read(const net_layer *layer);
+/* Operations of a non-MAC layer (net_kinds' ops_per_elem per output or window element); 0 for
+ * a MAC kind (its work is net_layer_macs). */
+uint64_t net_layer_ops(const net_layer *layer);
 void net_layer_gemm(const net_layer *layer, net_gemm *out);
+/* 1 when the layer multiply-accumulates (conv, fc, matmul). */
+int net_layer_does_macs(const net_layer *layer);
 
 uint64_t net_network_macs(const net_network *net);
 uint64_t net_network_weights(const net_network *net);
@@ -191,10 +269,30 @@ int net_compression_check(const sw_compression *cmp, char *msg, size_t msg_len);
  * Pure and allocation-free. */
 void net_compress(const net_network *net, const sw_compression *cmp, net_layer *out);
 
-/* The same for one layer: is_first / is_last mark the network's first and last layers, whose
- * input (image) and output (class) channels channel pruning keeps. Pure. */
+/* The same for one layer: is_first / is_last (net_layer_edges) mark the network's first and
+ * last MAC layers, whose input (image) and output (class) channels channel pruning keeps, and
+ * the non-MAC layers before the first and after the last MAC layer, which carry those channels.
+ * Pure. */
 void net_compress_layer(const net_layer *in, int is_first, int is_last, const sw_compression *cmp,
                         net_layer *out);
+
+/* The first and last MAC layers of a network (first == n_layers: it has none). */
+typedef struct net_mac_span {
+    size_t first; /* index of the first MAC layer, n_layers if none */
+    size_t last;  /* index of the last MAC layer, 0 if none */
+} net_mac_span;
+
+net_mac_span net_network_mac_span(const net_network *net); /* O(layers) */
+
+/* is_first / is_last of net's layer i for net_compress_layer, given net's span: a MAC layer is
+ * first (last) when no MAC layer comes before (after) it; a non-MAC layer when it comes before
+ * the first (after the last) MAC layer. Non-MAC layers therefore never change what the MAC
+ * layers see. O(1). */
+void net_layer_edges(const net_network *net, const net_mac_span *span, size_t i, int *is_first,
+                     int *is_last);
+
+/* The number of MAC layers of net (what the accuracy proxy and its calibration see). */
+size_t net_network_mac_layers(const net_network *net);
 
 /* Frees a network from a loader; accepts NULL. */
 void net_network_free(net_network *net);

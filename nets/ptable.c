@@ -4,7 +4,7 @@
  * A parameter table (pt_param[], nets/ptable.h) describes the fields of a struct by name, type,
  * range and offsetof(). It is the single list behind parsing of accelerator / experiment files,
  * `--set`, sweeps, `squash list templates` and CSV columns; the template parameters, the technology
- * constants (hw_tech_params) and the compression settings (search/params.c) all use it.
+ * constants (hw_tech_params) and the compression settings (nets/net.c) all use it.
  *
  * Values travel as double: an INT is stored as uint32_t, a REAL as double, an ENUM as int (the
  * index into choices). A double holds every uint32_t exactly, so the round trip is lossless.

@@ -9,8 +9,8 @@
  *                expansion off and any <!DOCTYPE> refused (load_xml.c). A malformed file is
  *                reported as `FILE:LINE: malformed XML: <libxml2's message>`.
  *   2. validate — every attribute is checked against its table (pt_param: the template's
- *                parameters, hw_tech_params, sq_compression_params, the accuracy tables, or the
- *                fixed layer attributes) and defaults are filled. Every error is
+ *                parameters, hw_tech_params, net_compression_params, the accuracy tables, or the
+ *                layer attributes of each kind) and defaults are filled. Every error is
  *                `FILE:LINE: message` with the line of the offending element.
  *   3. build   — the net_network / hw_config / sq_experiment the models and the explorer read;
  *                hw_config_prepare and net_layer_finish do the cross-field checks, and their

@@ -33,11 +33,6 @@ extern const size_t sq_presets_n;
 
 const sq_builtin *sq_builtin_find(const sq_builtin *list, size_t n, const char *name);
 
-/* ---- compression parameters: one table, as for the templates ---- */
-
-extern const pt_param sq_compression_params[]; /* prune, prune_kind, wbits, abits, numfmt */
-extern const size_t sq_compression_n_params;
-
 /* ---- loaders ---- */
 
 /* Opens path read-only, refusing anything but a regular file before any open that could block
@@ -81,7 +76,7 @@ int sq_check_file(const char *path, sq_error *err);
 
 #define SQ_SWEEP_TECH 2
 typedef struct sq_sweep {
-    const pt_param *param; /* in the template's table or sq_compression_params */
+    const pt_param *param; /* in the template's table or net_compression_params */
     int is_hw;             /* 1: accelerator parameter, SQ_SWEEP_TECH: technology constant (of
                               the design's tech45; nonzero: a design sweep), 0: compression */
     size_t n_values;       /* entries in values, >= 1 */

@@ -28,12 +28,43 @@
 #define SQ_NET_MACS_MAX 4503599627370496.0 /* 2^52 MACs in a layer or a whole network */
 
 static const char *const net_root_attrs[] = {"name", "top1", "source", "batch", NULL};
-static const char *const conv_attrs[] = {"name", "in", "out",    "h",   "w",      "kernel",
-                                         "kh",   "kw", "stride", "pad", "groups", NULL};
-static const char *const fc_attrs[] = {"name", "in", "out", NULL};
-static const char *const matmul_attrs[] = {"name", "m", "n", "k", "count", "b", NULL};
+/* Attributes of each net_kind_form (nets/net.h), in net_kind_form order. */
+static const char *const form_attrs[][12] = {
+    [NET_FORM_CONV] = {"name", "in", "out", "h", "w", "kernel", "kh", "kw", "stride", "pad",
+                       "groups", NULL},
+    [NET_FORM_FC] = {"name", "in", "out", NULL},
+    [NET_FORM_MATMUL] = {"name", "m", "n", "k", "count", "b", NULL},
+    [NET_FORM_POOL] = {"name", "in", "h", "w", "kernel", "kh", "kw", "stride", "pad", NULL},
+    [NET_FORM_ELEM] = {"name", "in", "h", "w", "count", NULL},
+};
 static const char *const matmul_b_names[] = {"activations", "weights",
                                              NULL}; /* index = b_is_weight */
+
+/* Fills the kernel (r, s) from `kernel` or `kh` and `kw`. */
+static int kernel_from_node(net_layer *l, const xmlNode *n, const char *path, sq_error *err)
+{
+    int rc;
+    int has_kernel = xmlHasNsProp(n, (const xmlChar *)"kernel", NULL) != NULL;
+    int has_kh = xmlHasNsProp(n, (const xmlChar *)"kh", NULL) != NULL;
+    int has_kw = xmlHasNsProp(n, (const xmlChar *)"kw", NULL) != NULL;
+    if (has_kernel && (has_kh || has_kw))
+        return fail_at(err, path, n, "give either 'kernel' or 'kh' and 'kw' on <%s>, not both",
+                       node_name(n));
+    if (has_kernel) {
+        if ((rc = attr_u32(n, "kernel", 1, SQ_DIM_MAX, 1, 0, &l->r, path, err)) != 0)
+            return rc;
+        l->s = l->r;
+        return 0;
+    }
+    if (!has_kh && !has_kw)
+        return fail_at(err, path, n,
+                       "missing required attribute 'kernel' (or 'kh' and 'kw') on <%s>",
+                       node_name(n));
+    if ((rc = attr_u32(n, "kh", 1, SQ_DIM_MAX, 1, 0, &l->r, path, err)) != 0 ||
+        (rc = attr_u32(n, "kw", 1, SQ_DIM_MAX, 1, 0, &l->s, path, err)) != 0)
+        return rc;
+    return 0;
+}
 
 /* Fills the shape of a conv layer from its element. */
 static int conv_from_node(net_layer *l, const xmlNode *n, const char *path, sq_error *err)
@@ -47,28 +78,43 @@ static int conv_from_node(net_layer *l, const xmlNode *n, const char *path, sq_e
         (rc = attr_u32(n, "pad", 0, SQ_DIM_MAX, 0, 0, &l->pad, path, err)) != 0 ||
         (rc = attr_u32(n, "groups", 1, SQ_DIM_MAX, 0, 1, &l->groups, path, err)) != 0)
         return rc;
-
-    int has_kernel = xmlHasNsProp(n, (const xmlChar *)"kernel", NULL) != NULL;
-    int has_kh = xmlHasNsProp(n, (const xmlChar *)"kh", NULL) != NULL;
-    int has_kw = xmlHasNsProp(n, (const xmlChar *)"kw", NULL) != NULL;
-    if (has_kernel && (has_kh || has_kw))
-        return fail_at(err, path, n, "give either 'kernel' or 'kh' and 'kw' on <conv>, not both");
-    if (has_kernel) {
-        if ((rc = attr_u32(n, "kernel", 1, SQ_DIM_MAX, 1, 0, &l->r, path, err)) != 0)
-            return rc;
-        l->s = l->r;
-        return 0;
-    }
-    if (!has_kh && !has_kw)
-        return fail_at(err, path, n,
-                       "missing required attribute 'kernel' (or 'kh' and 'kw') on <conv>");
-    if ((rc = attr_u32(n, "kh", 1, SQ_DIM_MAX, 1, 0, &l->r, path, err)) != 0 ||
-        (rc = attr_u32(n, "kw", 1, SQ_DIM_MAX, 1, 0, &l->s, path, err)) != 0)
-        return rc;
-    return 0;
+    return kernel_from_node(l, n, path, err);
 }
 
-/* Builds one layer from a <conv>, <fc> or <matmul> element. */
+/* Fills the shape of a non-MAC layer (pooling or element-wise): channel-wise, K = C = G, no
+ * weights (net.h). Pooling has a window; element-wise kinds are 1×1 and may repeat (count). */
+static int channelwise_from_node(net_layer *l, const xmlNode *n, int pool, const char *path,
+                                 sq_error *err)
+{
+    int rc;
+    if ((rc = attr_u32(n, "in", 1, SQ_DIM_MAX, 1, 0, &l->c, path, err)) != 0 ||
+        (rc = attr_u32(n, "h", 1, SQ_DIM_MAX, pool, 1, &l->h, path, err)) != 0 ||
+        (rc = attr_u32(n, "w", 1, SQ_DIM_MAX, pool, 1, &l->w, path, err)) != 0)
+        return rc;
+    l->k = l->groups = l->c;
+    l->b_is_weight = 0;
+    if (!pool)
+        return attr_u32(n, "count", 1, SQ_DIM_MAX, 0, 1, &l->count, path, err);
+    if ((rc = attr_u32(n, "stride", 1, SQ_DIM_MAX, 0, 1, &l->stride, path, err)) != 0 ||
+        (rc = attr_u32(n, "pad", 0, SQ_DIM_MAX, 0, 0, &l->pad, path, err)) != 0)
+        return rc;
+    return kernel_from_node(l, n, path, err);
+}
+
+/* The kinds' names for the message on an unknown element: "conv, fc, ..., norm". */
+static void kind_list(char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < NET_N_KINDS && used < len; k++) {
+        int w = snprintf(buf + used, len - used, "%s%s", k ? ", " : "", net_kinds[k].name);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
+/* Builds one layer from an element named after its kind (net_kinds: <conv>, <maxpool>, ...). */
 static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const char *path,
                            sq_error *err)
 {
@@ -85,23 +131,17 @@ static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const
     l->r = l->s = 1;
     l->h = l->w = 1;
 
-    if (elem_is(n, "conv")) {
-        l->kind = NET_CONV;
-        if ((rc = check_attrs(n, conv_attrs, NULL, 0, path, err)) != 0)
-            return rc;
-    } else if (elem_is(n, "fc")) {
-        l->kind = NET_FC;
-        if ((rc = check_attrs(n, fc_attrs, NULL, 0, path, err)) != 0)
-            return rc;
-    } else if (elem_is(n, "matmul")) {
-        l->kind = NET_MATMUL;
-        if ((rc = check_attrs(n, matmul_attrs, NULL, 0, path, err)) != 0)
-            return rc;
-    } else {
-        return fail_at(err, path, n,
-                       "unknown element <%s> in <network> (expected conv, fc or matmul)",
-                       node_name(n));
+    int kind = n->type == XML_ELEMENT_NODE && n->ns == NULL ? net_kind_find(node_name(n)) : -1;
+    if (kind < 0) {
+        char kinds[256];
+        kind_list(kinds, sizeof kinds);
+        return fail_at(err, path, n, "unknown element <%s> in <network> (expected %s)",
+                       node_name(n), kinds);
     }
+    l->kind = (net_kind)kind;
+    const net_kind_form form = net_kinds[kind].form;
+    if ((rc = check_attrs(n, form_attrs[form], NULL, 0, path, err)) != 0)
+        return rc;
     if ((rc = check_leaf(n, path, err)) != 0)
         return rc;
 
@@ -118,15 +158,15 @@ static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const
                        NET_NAME_MAX - 1);
     memcpy(l->name, name, strlen(name) + 1);
 
-    switch (l->kind) {
-    case NET_CONV:
+    switch (form) {
+    case NET_FORM_CONV:
         rc = conv_from_node(l, n, path, err);
         break;
-    case NET_FC:
+    case NET_FORM_FC:
         if ((rc = attr_u32(n, "in", 1, SQ_DIM_MAX, 1, 0, &l->c, path, err)) == 0)
             rc = attr_u32(n, "out", 1, SQ_DIM_MAX, 1, 0, &l->k, path, err);
         break;
-    case NET_MATMUL: {
+    case NET_FORM_MATMUL: {
         uint32_t m = 0;
         if ((rc = attr_u32(n, "m", 1, SQ_DIM_MAX, 1, 0, &m, path, err)) != 0 ||
             (rc = attr_u32(n, "n", 1, SQ_DIM_MAX, 1, 0, &l->k, path, err)) != 0 ||
@@ -141,6 +181,10 @@ static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const
         l->b_is_weight = b_is_weight;
         break;
     }
+    case NET_FORM_POOL:
+    case NET_FORM_ELEM:
+        rc = channelwise_from_node(l, n, form == NET_FORM_POOL, path, err);
+        break;
     }
     if (rc != 0)
         return rc;
@@ -232,32 +276,9 @@ static int layer_counts_check(const net_layer *l, long double *v, long double *s
 
 /* Builds a network from a parsed document. */
 /* <accuracy q_scale p_scale ptq_scale dw_factor> with <point .../> children: measured top-1 of
- * settings the user trained, and (optionally) the proxy's fitted parameters. The parameter
- * tables drive parsing and the messages, as for the templates. */
-#define ACC_P(field, type, def, lo, hi, choices, help)                                             \
-    {                                                                                              \
-#field, "", type, def, lo, hi, choices, offsetof(net_acc_params, field), help, NULL, 0     \
-    }
-static const pt_param acc_params_table[] = {
-    ACC_P(q_scale, PT_REAL, 1, 1e-9, 1e9, NULL, "quantization sensitivity"),
-    ACC_P(p_scale, PT_REAL, 1, 1e-9, 1e9, NULL, "pruning sensitivity"),
-    ACC_P(ptq_scale, PT_REAL, 1, 1, 1e9, NULL, "post-training noise factor"),
-    ACC_P(dw_factor, PT_REAL, 1, 1, 1e9, NULL, "depthwise sensitivity factor"),
-};
-#undef ACC_P
-#define ACC_PT(field, type, def, lo, hi, choices)                                                  \
-    {                                                                                              \
-#field, "", type, def, lo, hi, choices, offsetof(net_acc_point, field), NULL, NULL, 0      \
-    }
-static const pt_param acc_point_table[] = {
-    ACC_PT(prune, PT_REAL, 0, 0, 0.999999, NULL),
-    ACC_PT(prune_kind, PT_ENUM, NET_PRUNE_UNSTRUCTURED, 0, 0, net_prune_kind_names),
-    ACC_PT(wbits, PT_INT, 8, 1, 32, NULL),
-    ACC_PT(abits, PT_INT, 8, 1, 32, NULL),
-    ACC_PT(method, PT_ENUM, NET_QUANT_QAT, 0, 0, net_quant_names),
-    ACC_PT(top1, PT_REAL, 0, 0, 100, NULL),
-};
-#undef ACC_PT
+ * settings the user trained, and (optionally) the proxy's fitted parameters. The accuracy
+ * model's parameter tables (nets/accuracy.c) drive parsing and the messages, as for the
+ * templates. */
 static const char *const acc_point_required[] = {"wbits", "abits", "top1", NULL};
 
 /* A measured point's setting and its index, for finding duplicates by sorting. */
@@ -311,15 +332,15 @@ static int acc_points_read(net_network *net, const xmlNode *n, long *lines, cons
 
 static int acc_from_node(net_network *net, const xmlNode *n, const char *path, sq_error *err)
 {
-    const size_t n_params = sizeof acc_params_table / sizeof acc_params_table[0];
+    const size_t n_params = net_acc_n_params;
     int rc;
-    if ((rc = check_attrs(n, NULL, acc_params_table, n_params, path, err)) != 0)
+    if ((rc = check_attrs(n, NULL, net_acc_params_table, n_params, path, err)) != 0)
         return rc;
     net->acc = net_acc_defaults(net);
     for (size_t i = 0; i < n_params; i++) {
-        if (xmlHasNsProp(n, (const xmlChar *)acc_params_table[i].name, NULL) != NULL)
+        if (xmlHasNsProp(n, (const xmlChar *)net_acc_params_table[i].name, NULL) != NULL)
             net->acc.set = 1;
-        if ((rc = attr_param(n, &acc_params_table[i], &net->acc, path, err)) != 0)
+        if ((rc = attr_param(n, &net_acc_params_table[i], &net->acc, path, err)) != 0)
             return rc;
     }
     size_t count = 0;
@@ -351,14 +372,14 @@ static int acc_from_node(net_network *net, const xmlNode *n, const char *path, s
 static int acc_points_read(net_network *net, const xmlNode *n, long *lines, const char *path,
                            sq_error *err)
 {
-    const size_t n_pt = sizeof acc_point_table / sizeof acc_point_table[0];
+    const size_t n_pt = net_acc_point_n_params;
     char msg[512];
     int rc;
     for (const xmlNode *c = n->children; c != NULL; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
         net_acc_point *pt = &net->acc_points[net->n_acc_points];
-        if ((rc = check_attrs(c, NULL, acc_point_table, n_pt, path, err)) != 0 ||
+        if ((rc = check_attrs(c, NULL, net_acc_point_params, n_pt, path, err)) != 0 ||
             (rc = check_leaf(c, path, err)) != 0)
             return rc;
         for (const char *const *r = acc_point_required; *r; r++) {
@@ -366,8 +387,8 @@ static int acc_points_read(net_network *net, const xmlNode *n, long *lines, cons
                 return fail_at(err, path, c, "missing required attribute '%s' on <point>", *r);
         }
         for (size_t i = 0; i < n_pt; i++) {
-            pt_set(&acc_point_table[i], pt, acc_point_table[i].def);
-            if ((rc = attr_param(c, &acc_point_table[i], pt, path, err)) != 0)
+            pt_set(&net_acc_point_params[i], pt, net_acc_point_params[i].def);
+            if ((rc = attr_param(c, &net_acc_point_params[i], pt, path, err)) != 0)
                 return rc;
         }
         sw_compression cmp = net_acc_point_setting(pt);
@@ -625,10 +646,10 @@ int sq_net_save_acc(const char *in_path, const char *out_path, const net_acc_par
         rc = sq_fail(err, SQ_ERUNTIME, "squash: out of memory");
         goto out;
     }
-    for (size_t i = 0; i < sizeof acc_params_table / sizeof acc_params_table[0]; i++) {
+    for (size_t i = 0; i < net_acc_n_params; i++) {
         char buf[64];
-        sq_fmt_double(buf, sizeof buf, pt_get(&acc_params_table[i], p));
-        if (xmlSetProp(acc, (const xmlChar *)acc_params_table[i].name, (const xmlChar *)buf) ==
+        sq_fmt_double(buf, sizeof buf, pt_get(&net_acc_params_table[i], p));
+        if (xmlSetProp(acc, (const xmlChar *)net_acc_params_table[i].name, (const xmlChar *)buf) ==
             NULL) {
             rc = sq_fail(err, SQ_ERUNTIME, "squash: out of memory");
             goto out;

@@ -46,7 +46,7 @@ static int set_one(hw_config *hw, sw_compression *cmp, const char *assignment, i
     if (hw != NULL && (p = pt_find(hw->tpl->params, hw->tpl->n_params, name)) != NULL) {
         base = cfg.params;
     } else if (cmp != NULL &&
-               (p = pt_find(sq_compression_params, sq_compression_n_params, name)) != NULL) {
+               (p = pt_find(net_compression_params, net_compression_n_params, name)) != NULL) {
         base = &c;
         is_cmp = 1;
     } else if (hw != NULL && (p = hw_tech_param_find(hw->tpl, name)) != NULL) {
@@ -59,7 +59,7 @@ static int set_one(hw_config *hw, sw_compression *cmp, const char *assignment, i
             buf_append(known, sizeof known, "; ");
         }
         buf_append(known, sizeof known, "compression: ");
-        buf_append_params(known, sizeof known, sq_compression_params, sq_compression_n_params, 1);
+        buf_append_params(known, sizeof known, net_compression_params, net_compression_n_params, 1);
         if (hw != NULL)
             buf_append(known, sizeof known, "; or a technology constant");
         return sq_fail(err, SQ_EINPUT,

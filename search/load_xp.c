@@ -280,8 +280,8 @@ out:
 static int xp_group(sq_experiment *xp, const xmlNode *n, int is_hw, const char *path, sq_error *err)
 {
     static const char *const hw_fixed[] = {"ref", NULL};
-    const pt_param *table = is_hw ? xp->hw.tpl->params : sq_compression_params;
-    size_t n_table = is_hw ? xp->hw.tpl->n_params : sq_compression_n_params;
+    const pt_param *table = is_hw ? xp->hw.tpl->params : net_compression_params;
+    size_t n_table = is_hw ? xp->hw.tpl->n_params : net_compression_n_params;
     void *base = is_hw ? (void *)xp->hw.params : (void *)&xp->cmp;
     int rc;
 

@@ -643,7 +643,7 @@ static int cli_list(int argc, char **argv)
                        hw_templates[t]->components[c].help);
         }
         printf("compression parameters (every template; <compression>, --set NAME=VALUE):\n");
-        cli_list_params(sq_compression_params, sq_compression_n_params);
+        cli_list_params(net_compression_params, net_compression_n_params);
         printf("technology constants at 45 nm (every template; <tech NAME=\"VALUE\"/> inside "
                "<accelerator>, --set NAME=VALUE, <sweep> in <accelerator>):\n");
         cli_list_params(hw_tech_params, hw_tech_n_params);

@@ -1,47 +1,8 @@
 /*
- * params.c — the tables of search/: the compression settings as a parameter table (pt_param),
- * and the built-in default experiment (the metrics are in metric.c).
- *
- * sq_compression_params is the compression counterpart of a template's table: the one list
- * behind `--set prune=0.5`, <compression> attributes and sweeps in experiment files, and the
- * compression columns of outputs.
- *
- * The enums of sw_compression are C enums; they are stored through the PT_ENUM path, which
- * writes an int, so their size must be that of an int (checked below).
- *
- * prune is a closed range like every other parameter, so "< 1" becomes "<= 0.999999": a
- * network with a millionth of its weights left is as far as pruning is meaningful.
+ * params.c — the tables of search/: the built-in default experiment (the metrics are in
+ * metric.c; the compression settings' table lives beside its struct, nets/net.c).
  */
-#include <assert.h>
-#include <stddef.h>
-#include <string.h>
-
 #include "load.h"
-
-static_assert(sizeof(net_prune_kind) == sizeof(int), "prune_kind is stored as an int");
-static_assert(sizeof(net_numfmt) == sizeof(int), "numfmt is stored as an int");
-static_assert(sizeof(net_quant) == sizeof(int), "quant is stored as an int");
-
-const pt_param sq_compression_params[] = {
-    {"prune", "", PT_REAL, 0.0, 0.0, 0.999999, NULL, offsetof(sw_compression, prune),
-     "fraction of weights removed (0 <= prune < 1)", NULL, 0},
-    {"prune_kind", "", PT_ENUM, NET_PRUNE_UNSTRUCTURED, 0, 0, net_prune_kind_names,
-     offsetof(sw_compression, prune_kind),
-     "unstructured (zeros anywhere), channel (whole output channels), nm (2:4 structured)", NULL,
-     0},
-    {"wbits", "bits", PT_INT, 8, 1, 32, NULL, offsetof(sw_compression, wbits), "weight bit-width",
-     NULL, 0},
-    {"abits", "bits", PT_INT, 8, 1, 32, NULL, offsetof(sw_compression, abits),
-     "activation bit-width", NULL, 0},
-    {"numfmt", "", PT_ENUM, NET_FMT_INT, 0, 0, net_numfmt_names, offsetof(sw_compression, numfmt),
-     "number format: int, fp (IEEE float of wbits/abits), bf (bfloat16)", NULL, 0},
-    {"quant", "", PT_ENUM, NET_QUANT_QAT, 0, 0, net_quant_names, offsetof(sw_compression, quant),
-     "qat (quantization-aware training) or ptq (post-training quantization): accuracy only", NULL,
-     0},
-};
-
-const size_t sq_compression_n_params =
-    sizeof sq_compression_params / sizeof sq_compression_params[0];
 
 /* The README's demo: ResNet-18 on the edge-systolic preset with zero skipping, array shape,
  * buffer size, dataflow, precision mode, pruning and bit-widths swept:

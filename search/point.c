@@ -42,8 +42,8 @@ struct sq_evaluator {
     size_t n_unique;         /* distinct (shape, position) entries */
     size_t *unique_of;       /* n_layers: index of each layer's distinct entry */
     net_layer *unique;       /* n_unique: the distinct uncompressed layers */
-    unsigned char *is_first; /* n_unique: entry is the network's first layer */
-    unsigned char *is_last;  /* n_unique: entry is the network's last layer */
+    unsigned char *is_first; /* n_unique: first MAC layer or before it (net_layer_edges) */
+    unsigned char *is_last;  /* n_unique: last MAC layer or after it */
     net_layer *compressed;   /* n_unique: scratch, compressed layers of the current point */
     hw_act_space *space;     /* n_unique: scratch, their activation sizes and buffer room */
     hw_layer_ctx *ctx;       /* n_layers: scratch, each layer's residency at the current point */
@@ -132,9 +132,12 @@ sq_evaluator *sq_evaluator_new(const sq_experiment *xp)
         memset(ev->acc_src, -1, n_acc);
         ev->n_acc = n_acc;
     }
+    const net_mac_span span = net_network_mac_span(net);
     for (size_t i = 0; i < net->n_layers; i++) {
         const net_layer *l = &net->layers[i];
-        unsigned char first = i == 0, last = i + 1 == net->n_layers;
+        int is_first, is_last;
+        net_layer_edges(net, &span, i, &is_first, &is_last);
+        unsigned char first = (unsigned char)is_first, last = (unsigned char)is_last;
         size_t u = 0;
         while (u < ev->n_unique && !(ev->is_first[u] == first && ev->is_last[u] == last &&
                                      sq_same_shape(&ev->unique[u], l)))
@@ -325,10 +328,13 @@ static void sq_reason_detail(const sq_experiment *xp, uint64_t id, int reason, c
     if (sq_space_point(xp, id, &hw, &cmp, buf, len) != 0 || reason != SQ_R_LAYER)
         return;
     const net_network *net = xp->net;
+    const net_mac_span span = net_network_mac_span(net);
     for (size_t i = 0; i < net->n_layers; i++) {
         net_layer l;
         hw_layer_cost c;
-        net_compress_layer(&net->layers[i], i == 0, i + 1 == net->n_layers, &cmp, &l);
+        int is_first, is_last;
+        net_layer_edges(net, &span, i, &is_first, &is_last);
+        net_compress_layer(&net->layers[i], is_first, is_last, &cmp, &l);
         if (hw_eval_layer(&hw, &l, &cmp, &c) != 0) {
             snprintf(buf, len, "layer '%s'", net->layers[i].name);
             return;

@@ -207,7 +207,7 @@ int sq_write_eval_csv(FILE *f, const sq_eval_result *res, int digits)
     double dense_w = 0.0, kept_w = 0.0;
     for (size_t i = 0; i < res->n_layers; i++) {
         const net_layer *l = &res->layers[i];
-        sq_csv_row(f, &cols, l->name, net_kind_names[l->kind], &res->costs[i], l->density, NULL,
+        sq_csv_row(f, &cols, l->name, net_kinds[l->kind].name, &res->costs[i], l->density, NULL,
                    digits);
         double w = (double)net_layer_weights(l);
         dense_w += w;
@@ -281,7 +281,7 @@ int sq_write_eval_json(FILE *f, const sq_eval_result *res, const net_network *ne
     fputs(",\n  \"params\": ", f);
     sq_json_params(f, hw->tpl->params, hw->tpl->n_params, hw->params);
     fputs(",\n  \"compression\": ", f);
-    sq_json_params(f, sq_compression_params, sq_compression_n_params, cmp);
+    sq_json_params(f, net_compression_params, net_compression_n_params, cmp);
     fputs(",\n  \"metrics\": {", f);
     /* The metric table's, in its order; the accuracy's source follows the accuracy. */
     const sq_totals tot = sq_eval_totals(res, hw);
@@ -297,7 +297,7 @@ int sq_write_eval_json(FILE *f, const sq_eval_result *res, const net_network *ne
     for (size_t i = 0; i < res->n_layers; i++) {
         fputs("    {\"layer\": ", f);
         sq_json_str(f, res->layers[i].name);
-        fprintf(f, ", \"kind\": \"%s\", ", net_kind_names[res->layers[i].kind]);
+        fprintf(f, ", \"kind\": \"%s\", ", net_kinds[res->layers[i].kind].name);
         sq_json_cost(f, &cols, &res->costs[i]);
         sq_json_num(f, "weight_density", res->layers[i].density, 1);
         fprintf(f, "}%s\n", i + 1 < res->n_layers ? "," : "");

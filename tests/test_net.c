@@ -269,6 +269,98 @@ static void test_net__channel_pruning_never_adds_macs(void **state)
     }
 }
 
+/* A non-MAC layer of kind `kind` on c channels of h×w, window `kernel` (1: element-wise). */
+static net_layer chanwise(net_kind kind, uint32_t c, uint32_t hw, uint32_t kernel, uint32_t stride)
+{
+    net_layer l = conv(c, c, hw, kernel, stride, 0, c);
+    l.kind = kind;
+    l.b_is_weight = 0;
+    return l;
+}
+
+static void test_net__kind_table_names_and_lookup(void **state)
+{
+    (void)state;
+    static const char *const names[NET_N_KINDS] = {"conv", "fc",  "matmul",  "maxpool", "avgpool",
+                                                   "add",  "act", "softmax", "norm"};
+    for (int k = 0; k < NET_N_KINDS; k++) {
+        assert_string_equal(net_kinds[k].name, names[k]);
+        assert_int_equal(net_kind_find(names[k]), k);
+        assert_int_equal(net_kinds[k].does_macs, k <= NET_MATMUL);
+    }
+    assert_int_equal(net_kind_find("pool"), -1);
+    assert_int_equal(net_kind_find(""), -1);
+}
+
+static void test_net__non_mac_counts(void **state)
+{
+    (void)state;
+    /* maxpool 3×3 stride 2 on 64 channels of 112×112 (ResNet's stem pool without its pad):
+     * P = (112 − 3)/2 + 1 = 55; outputs 64·55·55 = 193 600; ops = 193 600·9 = 1 742 400;
+     * read 64·112·112 = 802 816; no MACs, no weights. */
+    net_layer p = chanwise(NET_MAXPOOL, 64, 112, 3, 2);
+    assert_int_equal(p.p, 55);
+    assert_true(net_layer_macs(&p) == 0);
+    assert_true(net_layer_weights(&p) == 0);
+    assert_true(net_layer_outputs(&p) == 193600);
+    assert_true(net_layer_ops(&p) == 1742400);
+    assert_true(net_layer_elems_read(&p) == 802816);
+    /* add on 128×28×28: reads two tensors (2·100 352), writes 100 352, 1 op each. */
+    net_layer a = chanwise(NET_ADD, 128, 28, 1, 1);
+    assert_true(net_layer_elems_read(&a) == 200704);
+    assert_true(net_layer_outputs(&a) == 100352);
+    assert_true(net_layer_ops(&a) == 100352);
+    /* softmax over 1000 classes: 5 ops per element = 5000; norm over 768: 7·768 = 5376. */
+    net_layer sm = chanwise(NET_SOFTMAX, 1000, 1, 1, 1), nm = chanwise(NET_NORM, 768, 1, 1, 1);
+    assert_true(net_layer_ops(&sm) == 5000);
+    assert_true(net_layer_ops(&nm) == 5376);
+    /* A MAC layer's work is its MACs, not ops. */
+    net_layer c = conv(3, 8, 8, 3, 1, 1, 1);
+    assert_true(net_layer_ops(&c) == 0);
+    assert_true(net_layer_elems_read(&c) == net_layer_inputs(&c));
+}
+
+static void test_net__non_mac_layers_do_not_change_mac_layers(void **state)
+{
+    (void)state;
+    /* act, conv, pool, conv, softmax: the convs are the first and last MAC layers, so channel
+     * pruning at 0.75 (keep √0.25 = 0.5 of the channels) gives exactly what conv, conv alone
+     * gets; the pool between them carries the pruned 16 → 8 channels, the act before the first
+     * and the softmax after the last keep theirs. */
+    net_layer with[5] = {chanwise(NET_ACT, 3, 16, 1, 1), conv(3, 16, 16, 3, 1, 1, 1),
+                         chanwise(NET_MAXPOOL, 16, 16, 2, 2), conv(16, 10, 8, 3, 1, 1, 1),
+                         chanwise(NET_SOFTMAX, 10, 8, 1, 1)};
+    net_layer bare[2] = {with[1], with[3]};
+    net_network nw = {.name = "n", .n_layers = 5, .layers = with};
+    net_network nb = {.name = "n", .n_layers = 2, .layers = bare};
+    net_mac_span span = net_network_mac_span(&nw);
+    assert_int_equal(span.first, 1);
+    assert_int_equal(span.last, 3);
+    int f, l;
+    net_layer_edges(&nw, &span, 0, &f, &l);
+    assert_true(f && !l);
+    net_layer_edges(&nw, &span, 2, &f, &l);
+    assert_true(!f && !l);
+    net_layer_edges(&nw, &span, 4, &f, &l);
+    assert_true(!f && l);
+    assert_int_equal(net_network_mac_layers(&nw), 2);
+    sw_compression c = net_compression_default();
+    c.prune = 0.75;
+    c.prune_kind = NET_PRUNE_CHANNEL;
+    net_layer ow[5], ob[2];
+    net_compress(&nw, &c, ow);
+    net_compress(&nb, &c, ob);
+    assert_true(memcmp(&ow[1], &ob[0], sizeof ob[0]) == 0);
+    assert_true(memcmp(&ow[3], &ob[1], sizeof ob[1]) == 0);
+    assert_int_equal(ow[1].c, 3); /* image channels kept */
+    assert_int_equal(ow[1].k, 8); /* 16 · 0.5 */
+    assert_int_equal(ow[2].c, 8); /* the pool follows */
+    assert_int_equal(ow[2].groups, 8);
+    assert_int_equal(ow[0].c, 3);  /* before the first MAC layer: the image */
+    assert_int_equal(ow[4].c, 10); /* after the last: the classes */
+    assert_true(net_network_macs(&nw) == net_network_macs(&nb));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -283,6 +375,9 @@ int main(void)
         cmocka_unit_test(test_net__channel_pruning_shrinks_k_and_next_c),
         cmocka_unit_test(test_net__channel_pruning_depthwise_follows_channels),
         cmocka_unit_test(test_net__channel_pruning_never_adds_macs),
+        cmocka_unit_test(test_net__kind_table_names_and_lookup),
+        cmocka_unit_test(test_net__non_mac_counts),
+        cmocka_unit_test(test_net__non_mac_layers_do_not_change_mac_layers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

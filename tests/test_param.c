@@ -1,13 +1,13 @@
 /*
- * test_param.c — parameter tables (hwmodels/param.c) and the compression table
- * (search/params.c): find, set/get, strict parsing with range checks, round-trip formatting.
+ * test_param.c — parameter tables (nets/ptable.c) and the compression table
+ * (nets/net.c): find, set/get, strict parsing with range checks, round-trip formatting.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "test_helpers.h"
 
-#include "dse.h"
+#include "net.h"
 
 /* A struct and table of every kind, independent of any template. */
 typedef struct demo {
@@ -141,8 +141,8 @@ static void test_param__compression_table_matches_defaults(void **state)
     sw_compression def = net_compression_default();
     sw_compression filled;
     memset(&filled, 0xff, sizeof filled);
-    for (size_t i = 0; i < sq_compression_n_params; i++)
-        pt_set(&sq_compression_params[i], &filled, sq_compression_params[i].def);
+    for (size_t i = 0; i < net_compression_n_params; i++)
+        pt_set(&net_compression_params[i], &filled, net_compression_params[i].def);
     assert_close_rel(filled.prune, def.prune, 0);
     assert_int_equal(filled.prune_kind, def.prune_kind);
     assert_int_equal(filled.wbits, def.wbits);
@@ -155,15 +155,15 @@ static void test_param__compression_table_matches_defaults(void **state)
 static void test_param__compression_ranges(void **state)
 {
     (void)state;
-    const pt_param *prune = pt_find(sq_compression_params, sq_compression_n_params, "prune");
-    const pt_param *wbits = pt_find(sq_compression_params, sq_compression_n_params, "wbits");
-    const pt_param *kind = pt_find(sq_compression_params, sq_compression_n_params, "prune_kind");
-    const pt_param *fmt = pt_find(sq_compression_params, sq_compression_n_params, "numfmt");
+    const pt_param *prune = pt_find(net_compression_params, net_compression_n_params, "prune");
+    const pt_param *wbits = pt_find(net_compression_params, net_compression_n_params, "wbits");
+    const pt_param *kind = pt_find(net_compression_params, net_compression_n_params, "prune_kind");
+    const pt_param *fmt = pt_find(net_compression_params, net_compression_n_params, "numfmt");
     assert_non_null(prune);
     assert_non_null(wbits);
     assert_non_null(kind);
     assert_non_null(fmt);
-    assert_non_null(pt_find(sq_compression_params, sq_compression_n_params, "abits"));
+    assert_non_null(pt_find(net_compression_params, net_compression_n_params, "abits"));
     double v;
     char msg[256];
     assert_int_equal(pt_parse(prune, "1", &v, msg, sizeof msg), -1); /* prune < 1 */

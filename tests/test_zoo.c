@@ -249,6 +249,84 @@ static void test_zoo__bigger_buffer_never_raises_dram_traffic(void **state)
     }
 }
 
+/* A copy of net with a max-pooling layer inserted after layer `after` (or before layer 0 when
+ * after == SIZE_MAX), on that layer's output channels: 3x3 window, stride 2, pad 1. */
+static net_network *with_pool(const net_network *net, size_t after)
+{
+    net_network *out = calloc(1, sizeof *out);
+    assert_non_null(out);
+    *out = *net;
+    out->acc_points = NULL;
+    out->n_acc_points = 0;
+    out->n_layers = net->n_layers + 1;
+    out->layers = calloc(out->n_layers, sizeof *out->layers);
+    assert_non_null(out->layers);
+    size_t at = after == SIZE_MAX ? 0 : after + 1;
+    memcpy(out->layers, net->layers, at * sizeof *net->layers);
+    memcpy(out->layers + at + 1, net->layers + at, (net->n_layers - at) * sizeof *net->layers);
+    const net_layer *ref = &net->layers[after == SIZE_MAX ? 0 : after];
+    net_layer pool = {.kind = NET_MAXPOOL,
+                      .n = ref->n,
+                      .count = 1,
+                      .r = 3,
+                      .s = 3,
+                      .stride = 2,
+                      .pad = 1,
+                      .density = 1.0};
+    snprintf(pool.name, sizeof pool.name, "extra_pool");
+    pool.c = pool.k = pool.groups = after == SIZE_MAX ? ref->c : ref->k;
+    pool.h = after == SIZE_MAX ? ref->h : ref->p;
+    pool.w = after == SIZE_MAX ? ref->w : ref->q;
+    char msg[256];
+    assert_int_equal(net_layer_finish(&pool, msg, sizeof msg), 0);
+    out->layers[at] = pool;
+    return out;
+}
+
+/* Regression (issue 9): a zoo network's accuracy calibration must not depend on its layer count.
+ * With the calibration keyed on the layer count, one extra pooling layer dropped resnet18 to the
+ * global defaults (q_scale 9.472 instead of its fitted 10.339).
+ * A pooling layer anywhere (first, interior, last) keeps the calibration and every accuracy,
+ * bit for bit, and adds no MACs or weights. */
+static void test_zoo__extra_pooling_layer_keeps_calibration(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"resnet18", "resnet50", "mobilenet_v2"};
+    static const double q_fit[] = {10.339, 10.908, 7.535}; /* nets/accuracy.c's fitted values */
+    for (size_t j = 0; j < sizeof names / sizeof names[0]; j++) {
+        net_network *net = zoo_load(names[j]);
+        const net_acc_params cal = net_acc_defaults(net);
+        assert_true(cal.q_scale == q_fit[j]);
+        const size_t where[] = {SIZE_MAX, 0, net->n_layers / 2, net->n_layers - 1};
+        for (size_t w = 0; w < sizeof where / sizeof where[0]; w++) {
+            net_network *pooled = with_pool(net, where[w]);
+            assert_int_equal(pooled->n_layers, net->n_layers + 1);
+            assert_true(net_network_macs(pooled) == net_network_macs(net));
+            assert_true(net_network_weights(pooled) == net_network_weights(net));
+            net_acc_params p = net_acc_defaults(pooled);
+            assert_true(p.q_scale == cal.q_scale && p.p_scale == cal.p_scale &&
+                        p.ptq_scale == cal.ptq_scale && p.dw_factor == cal.dw_factor);
+            static const uint32_t bits[] = {2, 3, 4, 8};
+            for (size_t b = 0; b < sizeof bits / sizeof bits[0]; b++) {
+                sw_compression c = net_compression_default();
+                c.wbits = c.abits = bits[b];
+                c.prune = 0.8;
+                c.prune_kind = b % 2 ? NET_PRUNE_CHANNEL : NET_PRUNE_UNSTRUCTURED;
+                net_acc_src s1, s2;
+                assert_true(net_accuracy(pooled, &c, &s1) == net_accuracy(net, &c, &s2));
+                assert_int_equal(s1, s2);
+            }
+            free(pooled->layers);
+            free(pooled);
+        }
+        /* A same-named network of another shape is still not taken for the zoo one. */
+        net->n_layers -= 1;
+        assert_true(net_acc_defaults(net).q_scale != cal.q_scale);
+        net->n_layers += 1;
+        net_network_free(net);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_zoo__every_entry_loads),
         cmocka_unit_test(test_zoo__depthwise_layers_are_per_channel),
         cmocka_unit_test(test_zoo__bigger_buffer_never_raises_dram_traffic),
+        cmocka_unit_test(test_zoo__extra_pooling_layer_keeps_calibration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
