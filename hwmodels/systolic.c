@@ -336,7 +336,9 @@ typedef struct sys_layer {
     uint64_t macs_nz;         /* MACs with a nonzero weight (count) */
 } sys_layer;
 
-static void sys_layer_setup(const systolic_params *sp, const net_layer *layer,
+/* The shape, widths, density and stored weight bits of a layer: what its tensors' sizes need
+ * (systolic_act_space), without the cycle model's window and precision terms. */
+static void sys_layer_shape(const systolic_params *sp, const net_layer *layer,
                             const sw_compression *cmp, sys_layer *L)
 {
     net_gemm g;
@@ -369,6 +371,13 @@ static void sys_layer_setup(const systolic_params *sp, const net_layer *layer,
         if (compressed < L->wstore_bits)
             L->wstore_bits = compressed;
     }
+}
+
+static void sys_layer_setup(const systolic_params *sp, const net_layer *layer,
+                            const sw_compression *cmp, sys_layer *L)
+{
+    sys_layer_shape(sp, layer, cmp, L);
+    const double d = L->density;
 
     /* Window after skipping zero weights. */
     L->win_nz = L->win;
@@ -636,7 +645,7 @@ static void systolic_act_space(const hw_config *cfg, const net_layer *layer,
     if (!net_layer_does_macs(layer))
         return; /* free (NON-MAC LAYERS): transparent to residency */
     sys_layer L;
-    sys_layer_setup(sp, layer, cmp, &L);
+    sys_layer_shape(sp, layer, cmp, &L);
     if (L.macs == 0)
         return;
     sys_tensors tb;
