@@ -291,11 +291,15 @@ static uint64_t ceil_u64(double x)
     if (!(x > 0.0))
         return 0;
     if (x >= 1.8e19)
-        return UINT64_MAX;   /* defensive: out of range */
-    double r = nearbyint(x); /* within rounding noise of an integer: that integer */
-    if (fabs(x - r) <= 1e-9 * (x > 1.0 ? x : 1.0))
-        return (uint64_t)r;
-    return (uint64_t)ceil(x);
+        return UINT64_MAX; /* defensive: out of range */
+    /* x = i + frac with 0 <= frac < 1 (the truncation of a double is exact). Within rounding
+     * noise above an integer (frac <= tol): that integer; otherwise the next one, which is also
+     * the nearest integer when x is within noise below it. The same result as rounding to the
+     * nearest integer, keeping it when within tol and taking ceil() otherwise (tol < 0.5), with
+     * no library call: this runs several times per layer evaluation. */
+    uint64_t i = (uint64_t)x;
+    double frac = x - (double)i;
+    return frac <= 1e-9 * (x > 1.0 ? x : 1.0) ? i : i + 1;
 }
 
 static uint32_t next_pow2_u32(uint32_t v)
