@@ -8,23 +8,7 @@
 
 #include "dse.h"
 #include "test_helpers.h"
-
-/* The systolic template's energy components by name (the CSV's `<name>_pj` columns): an index
- * into hw_layer_cost.comp_pj. Fails the test if the template does not declare the name. */
-#define SYS_COMP(name) sys_comp_index(name)
-static inline size_t sys_comp_index(const char *name)
-{
-    int k = hw_component_find(&hw_systolic_template, name);
-    if (k < 0)
-        fail_msg("systolic has no component %s", name);
-    return (size_t)k;
-}
-#define C_MAC SYS_COMP("mac")
-#define C_NOC SYS_COMP("noc")
-#define C_SRAM SYS_COMP("sram")
-#define C_DRAM SYS_COMP("dram")
-#define C_STATIC SYS_COMP("static")
-#define C_CLOCK SYS_COMP("clock")
+#include "test_systolic_helpers.h"
 
 static const char two_layer_xml[] =
     "<network name=\"tiny\" top1=\"50\" source=\"test\">\n"

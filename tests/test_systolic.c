@@ -9,36 +9,9 @@
 #include <string.h>
 
 #include "hw.h"
-
-/* The systolic template's energy components by name (the CSV's `<name>_pj` columns): an index
- * into hw_layer_cost.comp_pj. Fails the test if the template does not declare the name. */
-#define SYS_COMP(name) sys_comp_index(name)
-static inline size_t sys_comp_index(const char *name)
-{
-    int k = hw_component_find(&hw_systolic_template, name);
-    if (k < 0)
-        fail_msg("systolic has no component %s", name);
-    return (size_t)k;
-}
-#define C_MAC SYS_COMP("mac")
-#define C_NOC SYS_COMP("noc")
-#define C_SRAM SYS_COMP("sram")
-#define C_DRAM SYS_COMP("dram")
-#define C_STATIC SYS_COMP("static")
-#define C_CLOCK SYS_COMP("clock")
+#include "test_systolic_helpers.h"
 
 /* ---------------------------------------------------------------- helpers */
-
-static void set_param(hw_config *cfg, const char *name, const char *text)
-{
-    const pt_param *p = pt_find(cfg->tpl->params, cfg->tpl->n_params, name);
-    assert_non_null(p);
-    double v = 0.0;
-    char msg[256];
-    if (pt_parse(p, text, &v, msg, sizeof msg) != 0)
-        fail_msg("%s=%s: %s", name, text, msg);
-    pt_set(p, cfg->params, v);
-}
 
 /* The edge-systolic preset (CONTRACT.md) with rows × cols and a dataflow. */
 static void make_cfg(hw_config *cfg, const char *rows, const char *cols, const char *dataflow)
@@ -57,13 +30,6 @@ static void make_cfg(hw_config *cfg, const char *rows, const char *cols, const c
     set_param(cfg, "dram_gbps", "25.6");
     set_param(cfg, "freq_mhz", "800");
     set_param(cfg, "tech_nm", "28");
-}
-
-static void prepare(hw_config *cfg)
-{
-    char msg[256];
-    if (hw_config_prepare(cfg, msg, sizeof msg) != 0)
-        fail_msg("prepare: %s", msg);
 }
 
 /* A convolution layer, finished by net_layer_finish (p, q, density 1). */

@@ -10,32 +10,7 @@
 
 #include "dse.h"
 #include "test_helpers.h"
-
-static size_t comp(const char *name)
-{
-    int k = hw_component_find(&hw_systolic_template, name);
-    if (k < 0)
-        fail_msg("systolic has no component %s", name);
-    return (size_t)k;
-}
-
-static void set_param(hw_config *cfg, const char *name, const char *text)
-{
-    const pt_param *p = pt_find(cfg->tpl->params, cfg->tpl->n_params, name);
-    assert_non_null(p);
-    double v = 0.0;
-    char msg[256];
-    if (pt_parse(p, text, &v, msg, sizeof msg) != 0)
-        fail_msg("%s=%s: %s", name, text, msg);
-    pt_set(p, cfg->params, v);
-}
-
-static void prepare(hw_config *cfg)
-{
-    char msg[256];
-    if (hw_config_prepare(cfg, msg, sizeof msg) != 0)
-        fail_msg("prepare: %s", msg);
-}
+#include "test_systolic_helpers.h"
 
 /* A rows × cols int8 design at 45 nm (every scale factor 1), 32 KB GLB, no accumulator SRAM. */
 static void make_cfg(hw_config *cfg, const char *rows, const char *cols, const char *dataflow)
@@ -293,12 +268,12 @@ static void test_systolic_time__pe_area_and_clock(void **state)
     make_cfg(&cfg, "4", "4", "ws");
     assert_close_rel(hw_area_mm2(&cfg), 0.1555456, 1e-9);
     hw_layer_cost c = eval_ctx(&cfg, &l, 0, 0);
-    assert_close_rel(c.comp_pj[comp("clock")], 1191.936, 1e-9);
+    assert_close_rel(c.comp_pj[SYS_COMP("clock")], 1191.936, 1e-9);
     set_param(&cfg, "weight_db", "1");
     prepare(&cfg);
     assert_close_rel(hw_area_mm2(&cfg), 16 * 3192e-6 + 0.1088, 1e-9);
     c = eval_ctx(&cfg, &l, 0, 0);
-    assert_close_rel(c.comp_pj[comp("clock")], 1182.0032, 1e-9);
+    assert_close_rel(c.comp_pj[SYS_COMP("clock")], 1182.0032, 1e-9);
     /* energy = dynamic + (leakage + clock) · time: the clock is part of the sum. */
     double sum = 0.0;
     for (size_t k = 0; k < hw_systolic_template.n_components; k++)
