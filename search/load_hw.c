@@ -42,11 +42,7 @@ static int tech_from_node(hw_config *cfg, const xmlNode *n, const char *path, sq
     if ((rc = check_attrs(n, NULL, all, n_all, path, err)) != 0 ||
         (rc = check_leaf(n, path, err)) != 0)
         return rc;
-    for (size_t i = 0; i < n_all; i++) {
-        if ((rc = attr_param(n, &all[i], &cfg->tech45, path, err)) != 0)
-            return rc;
-    }
-    return 0;
+    return attr_params(n, all, n_all, &cfg->tech45, path, err);
 }
 
 /* Finds the template named by the template attribute; fails listing the known ones. */
@@ -124,10 +120,8 @@ int hw_from_doc(hw_config *out, const xmlDoc *doc, const char *path, int depth, 
 
     if ((rc = check_attrs(root, hw_root_attrs, tpl->params, tpl->n_params, path, err)) != 0)
         return rc;
-    for (size_t i = 0; i < tpl->n_params; i++) {
-        if ((rc = attr_param(root, &tpl->params[i], cfg.params, path, err)) != 0)
-            return rc;
-    }
+    if ((rc = attr_params(root, tpl->params, tpl->n_params, cfg.params, path, err)) != 0)
+        return rc;
     for (const xmlNode *c = root->children; c != NULL; c = c->next) {
         int k = child_kind(c, root, path, err);
         if (k < 0)

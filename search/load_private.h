@@ -54,6 +54,9 @@ int attr_u32(const xmlNode *n, const char *name, double min, double max, int req
              uint32_t *out, const char *path, sq_error *err);
 /* A table parameter from attribute text into base (the struct the table describes). */
 int attr_param(const xmlNode *n, const pt_param *p, void *base, const char *path, sq_error *err);
+/* attr_param for every entry of a table. */
+int attr_params(const xmlNode *n, const pt_param *table, size_t n_table, void *base,
+                const char *path, sq_error *err);
 
 /* ---- reading and parsing (load_xml.c) ---- */
 

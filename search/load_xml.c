@@ -296,6 +296,18 @@ int attr_param(const xmlNode *n, const pt_param *p, void *base, const char *path
     return 0;
 }
 
+/* attr_param for every entry of a table: the attributes present are read into base. */
+int attr_params(const xmlNode *n, const pt_param *table, size_t n_table, void *base,
+                const char *path, sq_error *err)
+{
+    int rc;
+    for (size_t i = 0; i < n_table; i++) {
+        if ((rc = attr_param(n, &table[i], base, path, err)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
 /* ================================================================== step 1: read and parse */
 
 const sq_builtin *sq_builtin_find(const sq_builtin *list, size_t n, const char *name)

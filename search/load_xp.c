@@ -287,10 +287,8 @@ static int xp_group(sq_experiment *xp, const xmlNode *n, int is_hw, const char *
 
     if ((rc = check_attrs(n, is_hw ? hw_fixed : NULL, table, n_table, path, err)) != 0)
         return rc;
-    for (size_t i = 0; i < n_table; i++) {
-        if ((rc = attr_param(n, &table[i], base, path, err)) != 0)
-            return rc;
-    }
+    if ((rc = attr_params(n, table, n_table, base, path, err)) != 0)
+        return rc;
     int swept = 0;
     for (const xmlNode *c = n->children; c != NULL; c = c->next) {
         int k = child_kind(c, n, path, err);
