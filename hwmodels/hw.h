@@ -241,6 +241,11 @@ struct hw_template {
      * so that prep_layer and finish_layer do not recompute per layer what depends on the design
      * alone. */
     void (*derive)(hw_config *cfg);
+    /* Optional: the noise power the design adds to a layer's outputs beyond the compression's
+     * quantization (ADC quantization and clipping, analog noise), in the accuracy proxy's units:
+     * v = 2^(−2b) is the noise of a uniform quantizer of b bits at the output's full scale
+     * (nets/accuracy.c's N(b)). NULL: exact digital arithmetic (0). */
+    double (*layer_noise)(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp);
 };
 
 /* The registry: every template listed in hwmodels/templates.def, NULL-terminated. */
@@ -290,6 +295,8 @@ void hw_residency_plan(size_t n_layers, const size_t *of, const hw_act_space *sp
                        hw_layer_ctx *ctx);
 double hw_area_mm2(const hw_config *cfg);
 double hw_peak_tops(const hw_config *cfg);
+/* The template's layer_noise, or 0 for a template without one (exact digital arithmetic). */
+double hw_layer_noise(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp);
 
 /* Each template, by the name in hwmodels/templates.def (hw_<name>_template). */
 #define HW_TEMPLATE(name) extern const hw_template hw_##name##_template;

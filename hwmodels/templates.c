@@ -293,3 +293,9 @@ double hw_peak_tops(const hw_config *cfg)
     assert(cfg != NULL && cfg->tpl != NULL && cfg->tpl->peak_tops != NULL);
     return cfg->tpl->peak_tops(cfg);
 }
+
+double hw_layer_noise(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp)
+{
+    assert(cfg != NULL && cfg->tpl != NULL && layer != NULL && cmp != NULL);
+    return cfg->tpl->layer_noise != NULL ? cfg->tpl->layer_noise(cfg, layer, cmp) : 0.0;
+}

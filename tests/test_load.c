@@ -316,7 +316,7 @@ static void test_load__accelerator_errors_point_at_the_line(void **state)
 {
     (void)state;
     expect_bad_hw("<accelerator name=\"a\"\n template=\"eyeriss\"/>", 2,
-                  "unknown template 'eyeriss' (known: systolic)");
+                  "unknown template 'eyeriss' (known: systolic, imc)");
     expect_bad_hw(
         "<accelerator name=\"a\" template=\"systolic\" row=\"4\"/>", 1,
         "unknown attribute 'row' on <accelerator> (allowed: name, template, preset, rows");

@@ -141,7 +141,7 @@ check "list templates names the systolic parameters" \
 # Energy components: `list templates` names each template's; eval has one NAME_pj column per
 # component and energy_pj is their sum on every row (round-trip digits, 1e-9 relative).
 check "list templates names the systolic energy components" \
-  '"$squash" list templates | awk "/energy components/{f=1;next} f&&/^    /{print \$1} f&&!/^    /{f=0}" >"$tmp/comps" && grep -qx noc "$tmp/comps" && grep -qx mac "$tmp/comps" && grep -qx static "$tmp/comps"'
+  '"$squash" list templates | awk "/^[^ ]/{t=\$1} t==\"systolic:\"&&/energy components/{f=1;next} f&&/^    /{print \$1} f&&!/^    /{f=0}" >"$tmp/comps" && grep -qx noc "$tmp/comps" && grep -qx mac "$tmp/comps" && grep -qx static "$tmp/comps"'
 "$squash" eval --net resnet18 --hw tpu-v1 --digits 17 >"$tmp/e.csv"
 check "eval has a column per component" \
   'while read -r c; do head -1 "$tmp/e.csv" | tr , "\n" | grep -qx "${c}_pj" || exit 1; done <"$tmp/comps"'

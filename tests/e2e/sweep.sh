@@ -212,7 +212,7 @@ if [ $rc -eq 2 ] && grep -q "techbad.xml:4:.*dram_lpddr9_pj_per_bit" "$tmp/err" 
 # each: 1e-4 relative); merge --breakdown of shards gives the same file.
 "$squash" sweep "$tmp/techsweep.xml" -o "$tmp/bd" --breakdown --digits 17 -q -j 1 || bad "sweep --breakdown"
 "$squash" sweep "$tmp/techsweep.xml" -o "$tmp/nobd" --digits 17 -q -j 1 || bad "sweep without --breakdown"
-comps=$("$squash" list templates | awk '/energy components/{f=1;next} f&&/^    /{print $1} f&&!/^    /{f=0}' | tr '\n' ' ')
+comps=$("$squash" list templates | awk '/^[^ ]/{t=$1} t=="systolic:"&&/energy components/{f=1;next} f&&/^    /{print $1} f&&!/^    /{f=0}' | tr '\n' ' ')
 python3 - "$tmp/bd/front.csv" "$tmp/nobd/front.csv" "$comps" <<'PY' && ok "sweep --breakdown: component columns that add up, other columns unchanged" || bad "sweep --breakdown columns"
 import csv, sys
 bd, plain, comps = list(csv.reader(open(sys.argv[1]))), list(csv.reader(open(sys.argv[2]))), sys.argv[3].split()
