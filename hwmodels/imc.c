@@ -24,8 +24,8 @@
  *   In each input cycle the macro's n_adc = ceil(cols / adc_share) ADCs convert the tile's
  *   c_used columns in steps = ceil(c_used / n_adc) conversions each (columns interleaved over
  *   the ADCs). One cycle is one ADC conversion:
- *     compute_cycles = waves·(M·in_cycles·steps + load),  load = rows when the weights are
- *     written (below), else 0.
+ *     compute_cycles = waves·(M·in_cycles·steps + load),  load = min(W, rows) (the rows a
+ *     tile fills) when the weights are written (below), else 0.
  *   utilization = MACs·S / (macros·rows·cols · waves·M·in_cycles·steps / in_cycles): the share
  *   of cell-evaluations that hold a weight. A depthwise layer (W = R·S, F = 1 per group) uses
  *   9 rows and S columns of a macro per group: AnIA's 1024 × 512 array runs a 3×3 depthwise
@@ -37,7 +37,7 @@
  * WEIGHT LOADING: the weights are stationary in the macros while a layer runs, but a network
  *   is in general larger than the macros (ResNet-50: 25.5 M weights, AnIA 0.5 M cells), so every
  *   layer writes its weights into the cells once per inference (a wave writes its macros row by
- *   row, rows cycles, all macros in parallel), reading them from DRAM. preload = 1 says the
+ *   row, min(W, rows) cycles, all macros in parallel), reading them from DRAM. preload = 1 says the
  *   whole network is already in the macros (the user asserts that it fits; the model cannot
  *   see the other layers): a layer whose tiles fit the macros (T <= macros) then costs no write
  *   and no DRAM weights. Write energy per bit: an SRAM write of the macro's capacity at
@@ -550,7 +550,8 @@ static int imc_prep_layer(const hw_config *cfg, const net_layer *layer, const sw
     pp->freq_mhz = d->freq_mhz;
 
     /* ---- cycles and utilization */
-    const uint64_t per_wave = L.m * L.in_cycles * L.steps + (L.load ? p->rows : 0);
+    const uint64_t load_rows = L.win < p->rows ? L.win : p->rows; /* rows a tile writes */
+    const uint64_t per_wave = L.m * L.in_cycles * L.steps + (L.load ? load_rows : 0);
     out->compute_cycles = L.waves * per_wave;
     double evals = (double)L.waves * (double)L.m * (double)L.steps; /* array evaluations */
     double cells = (double)p->macros * (double)p->rows * (double)p->cols;

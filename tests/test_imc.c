@@ -176,8 +176,8 @@ static void test_imc__tiles_slices_and_input_cycles(void **state)
     assert_true(c.comp_pj[comp("periphery")] > 196608.0 * 24 * 0.003125 * 0.29 * 0.999);
 }
 
-/* A 3×3 depthwise layer of 64 channels: each group is a window of 9 rows and one filter of 1
- * column (2-bit weights): 64 tiles of 9 × 1 cells on a 1024 × 512 macro, utilization
+/* A 3×3 depthwise layer of 64 channels on an 8×8 map: each group is a window of 9 rows and one
+ * filter of 1 column (2-bit weights): 64 tiles of 9 × 1 cells on a 1024 × 512 macro, utilization
  * 9/524288 = 1.7166e-5 — analog arrays fit depthwise layers badly. */
 static void test_imc__depthwise_fits_badly(void **state)
 {
@@ -188,6 +188,8 @@ static void test_imc__depthwise_fits_badly(void **state)
     sw_compression cmp = ania_cmp();
     hw_layer_cost c = eval(&cfg, &l, &cmp);
     assert_close_rel(c.utilization, 9.0 / 524288.0, 1e-9);
+    /* One group per wave: 64 waves of 64 pixels and 9 rows written: 64·(64 + 9) cycles. */
+    assert_int_equal(c.compute_cycles, 64 * (64 + 9));
     net_layer dense = conv(64, 64, 8, 3, 1);
     hw_layer_cost d = eval(&cfg, &dense, &cmp);
     assert_true(d.utilization > 100.0 * c.utilization);
