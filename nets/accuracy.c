@@ -212,17 +212,23 @@ const char *const net_acc_src_names[] = {"measured", "interpolated", "estimated"
 #define ACC_KNEE 4.0        /* knee: z = ACC_KNEE·s·noise (dimensionless) */
 #define ACC_FANIN_REF 576.0 /* fan-in of unit redundancy: ResNet's 3×3×64 (weights/output) */
 #define ACC_EDGE 2.0        /* sensitivity factor e of the first and last layer */
-#define ACC_PRUNE_FREE_U 0.6931471805599453 /* ln 2: no pruning loss up to density 1/2 */
+#define ACC_PRUNE_FREE_U 0.6931471805599453 /* ln 2: the cube starts at density 1/2 */
+#define ACC_PRUNE_LIN 2.0    /* λ: the linear pruning term's weight against the cube */
 #define ACC_CHANNEL_EXP 2.75 /* channel pruning at density d hurts like unstructured at d^2.75 */
 #define ACC_NM_EQUIV 0.6     /* 2:4 hurts like unstructured pruning of 60 % */
 #define ACC_FLOAT_BITS 16    /* fp / bf formats of >= 16 bits carry no quantization noise */
+#define ACC_FLOOR_BITS 8     /* the floor is whole at 8 bits and below, halves per bit above */
 #define ACC_PRUNE_EPS 1e-9   /* prune values closer than this are the same setting */
+#define ACC_BAND_K 2.0       /* method spread: the band's loss factor (DoReFa / LSQ at W2A2) */
+#define ACC_BAND_D 0.3       /* method spread: the band's additive loss (points) */
 
 /* Global defaults for networks without published data (see the header comment). */
-#define ACC_Q0 9.472   /* q_scale: geometric mean of the three fitted networks */
-#define ACC_P0 0.7324  /* p_scale: ResNet-50's (the one zoo network with pruning data) */
-#define ACC_PTQ0 38.10 /* ptq_scale: MobileNetV2's (the one with post-training data) */
-#define ACC_DW0 14.08  /* dw_factor: MobileNetV2's (the one with depthwise layers) */
+#define ACC_Q0 10.774      /* q_scale: geometric mean of the three fitted CNNs */
+#define ACC_P0 0.24238     /* p_scale: ResNet-50's (the zoo network with most pruning rows) */
+#define ACC_PTQ0 3.2284    /* ptq_scale: geometric mean of the three fitted CNNs */
+#define ACC_NAIVE0 38.10   /* naive_scale: MobileNetV2's (the one with naive post-training data) */
+#define ACC_DW0 2.0445     /* dw_factor: MobileNetV2's (the one with depthwise layers) */
+#define ACC_FLOOR0 0.37103 /* floor_8bit: geometric mean of the fitted CNN floors (points) */
 
 /* The proxy's parameters as a table (a network file's <accuracy> attributes, `squash
  * calibrate`'s output): the defaults are those of a network without published data. The lower
@@ -236,6 +242,8 @@ const pt_param net_acc_params_table[] = {
     ACC_P(p_scale, ACC_P0, 1e-9, "pruning sensitivity"),
     ACC_P(ptq_scale, ACC_PTQ0, 1, "post-training noise factor"),
     ACC_P(dw_factor, ACC_DW0, 1, "depthwise sensitivity factor"),
+    ACC_P(naive_scale, ACC_NAIVE0, 1, "per-tensor post-training noise factor"),
+    ACC_P(floor_8bit, ACC_FLOOR0, 0, "top-1 points lost at 8 bits by any method"),
 };
 #undef ACC_P
 const size_t net_acc_n_params = sizeof net_acc_params_table / sizeof net_acc_params_table[0];
@@ -271,9 +279,10 @@ static const struct {
     uint64_t weights;      /* its dense weights (net_network_weights) */
     net_acc_params params; /* fitted q_scale, p_scale, ptq_scale, dw_factor */
 } acc_zoo[] = {
-    {"resnet18", 21, 11678912, {10.339, ACC_P0, ACC_PTQ0, ACC_DW0, 0}},
-    {"resnet50", 54, 25502912, {10.908, 0.7324, ACC_PTQ0, ACC_DW0, 0}},
-    {"mobilenet_v2", 53, 3469760, {7.535, ACC_P0, 38.10, 14.08, 0}},
+    {"resnet18", 21, 11678912, {9.1237, 0.24238, 3.4284, 2.0445, 0, 38.1, 0.37103}},
+    {"resnet50", 54, 25502912, {10.566, 0.24238, 4.7787, 2.0445, 0, 38.1, 0.11702}},
+    {"bert_base", 97, 84936192, {10.774, 0.24238, 3.2284, 2.0445, 0, 38.1, 0.7213}},
+    {"mobilenet_v2", 53, 3469760, {12.972, 0.24238, 2.0538, 2.0445, 0, 38.1, 1.1764}},
 };
 
 net_acc_params net_acc_defaults(const net_network *net)
@@ -302,7 +311,8 @@ static double acc_noise(uint32_t bits, net_numfmt fmt)
     return ldexp(1.0, -2 * (int)bits);
 }
 
-/* g(prune, kind): the pruning term of one layer, dimensionless, 0 up to 50 % unstructured. */
+/* g(prune, kind): the pruning term of one layer, dimensionless: λ·v + max(0, v − ln 2)^3, with v
+ * the log compression ratio of the equivalent unstructured density. */
 static double acc_prune_term(double prune, net_prune_kind kind)
 {
     double u; /* ln(1 / equivalent unstructured density) */
@@ -318,7 +328,7 @@ static double acc_prune_term(double prune, net_prune_kind kind)
         break;
     }
     double x = u - ACC_PRUNE_FREE_U;
-    return x > 0.0 ? x * x * x : 0.0; /* the cube: see the header comment */
+    return ACC_PRUNE_LIN * u + (x > 0.0 ? x * x * x : 0.0); /* see the header comment */
 }
 
 static int acc_is_depthwise(const net_layer *l)
@@ -326,8 +336,34 @@ static int acc_is_depthwise(const net_layer *l)
     return l->groups > 1 && l->groups == l->c && l->groups == l->k;
 }
 
-/* The loss L (top-1 points before saturation) of net under cmp with parameters par. */
-static double acc_loss(const net_network *net, const net_acc_params *par, const sw_compression *cmp)
+/* m: the noise factor of a quantization method, 1 for qat, ptq_scale >= 1 for ptq, and for
+ * ptq_naive naive_scale but never below ptq's (so that ptq_naive <= ptq <= qat). */
+static double acc_method_factor(const net_acc_params *par, net_quant q)
+{
+    const double ptq = fmax(1.0, par->ptq_scale);
+    switch (q) {
+    case NET_QUANT_PTQ:
+        return ptq;
+    case NET_QUANT_PTQ_NAIVE:
+        return fmax(ptq, par->naive_scale);
+    default:
+        return 1.0;
+    }
+}
+
+/* φ(bits): the share of the 8-bit floor an operand of that width carries: 1 up to 8 bits,
+ * halving per bit above (int16: 1/256), 0 for floats of 16 bits or more; fp8 as int8. */
+static double acc_floor_share(uint32_t bits, net_numfmt fmt)
+{
+    if (fmt != NET_FMT_INT && bits >= ACC_FLOAT_BITS)
+        return 0.0;
+    return bits <= ACC_FLOOR_BITS ? 1.0 : ldexp(1.0, ACC_FLOOR_BITS - (int)bits);
+}
+
+/* The loss L (top-1 points before saturation) of net under cmp with parameters par, and extra
+ * output noise x_l per layer of net (NULL: none; see net_accuracy_noisy). */
+static double acc_loss(const net_network *net, const net_acc_params *par, const sw_compression *cmp,
+                       const double *extra)
 {
     /* Only MAC layers carry weights and quantized products: n counts them, and the edge
      * factor goes to the first and last of them (non-MAC layers change nothing here). */
@@ -336,7 +372,7 @@ static double acc_loss(const net_network *net, const net_acc_params *par, const 
         return 0.0;
     const double nw = acc_noise(cmp->wbits, cmp->numfmt);
     const double na = acc_noise(cmp->abits, cmp->numfmt);
-    const double ptq = cmp->quant == NET_QUANT_PTQ ? fmax(1.0, par->ptq_scale) : 1.0;
+    const double m = acc_method_factor(par, cmp->quant);
     const double dw = fmax(1.0, par->dw_factor);
     const double g = acc_prune_term(cmp->prune, cmp->prune_kind);
     double q_sum = 0.0; /* Σ_l ln(1 + z_l) */
@@ -350,9 +386,14 @@ static double acc_loss(const net_network *net, const net_acc_params *par, const 
         double r = sqrt(ACC_FANIN_REF / (double)(fan_in ? fan_in : 1));
         double e = (j == 0 || j + 1 == n) ? ACC_EDGE : 1.0;
         j++;
-        double s = e * r * (acc_is_depthwise(l) ? dw : 1.0);
+        double ed = e * (acc_is_depthwise(l) ? dw : 1.0);
         double noise = l->b_is_weight ? nw + na : 2.0 * na;
-        q_sum += log1p(ACC_KNEE * s * noise * ptq);
+        double z = ACC_KNEE * ed * r * noise * m;
+        /* Output noise: the layer's sensitivity without the fan-in redundancy (it enters after
+         * the accumulation), no method factor (training does not see the hardware). */
+        if (extra && extra[i] > 0.0)
+            z += ACC_KNEE * ed * extra[i];
+        q_sum += log1p(z);
         if (l->b_is_weight) {
             double w = (double)net_layer_weights(l);
             p_num += w * e * r;
@@ -361,7 +402,10 @@ static double acc_loss(const net_network *net, const net_acc_params *par, const 
     }
     double q_term = q_sum / (double)n;
     double p_term = w_sum > 0.0 ? g * p_num / w_sum : 0.0;
-    return fmax(0.0, par->q_scale) * q_term + fmax(0.0, par->p_scale) * p_term;
+    double f_term =
+        0.5 * (acc_floor_share(cmp->wbits, cmp->numfmt) + acc_floor_share(cmp->abits, cmp->numfmt));
+    return fmax(0.0, par->q_scale) * q_term + fmax(0.0, par->p_scale) * p_term +
+           fmax(0.0, par->floor_8bit) * f_term;
 }
 
 /* Top-1 of the proxy: top1·exp(−L/top1), in (0, top1] and decreasing in L. */
@@ -370,7 +414,7 @@ static double acc_proxy(const net_network *net, const net_acc_params *par,
 {
     if (!(net->top1 > 0.0))
         return 0.0;
-    double loss = acc_loss(net, par, cmp);
+    double loss = acc_loss(net, par, cmp, NULL);
     return net->top1 * exp(-loss / net->top1);
 }
 
@@ -819,14 +863,14 @@ static void acc_bounds(const acc_set *S, const sw_compression *cmp, double *lo, 
     acc_bnd b_dense = b_hi; /* hi against the dense parts of another family's pieces */
     b_dense.q = acc_pt_make(cmp->wbits, cmp->abits, 0.0, NET_PRUNE_UNSTRUCTURED);
     for (int k = NET_PRUNE_UNSTRUCTURED; k <= NET_PRUNE_NM; k++) {
-        for (int m = NET_QUANT_QAT; m <= NET_QUANT_PTQ; m++) {
-            /* lo: ptq pieces, or any when cmp is qat; of cmp's kind, or of any kind when cmp
-             * is dense. hi: qat pieces, or any when cmp is ptq; of cmp's kind, and the dense
-             * parts of the others, which the unstructured family holds (dense points belong to
-             * every non-nm family) and which matter only for an nm cmp. */
-            int use_lo = (m == NET_QUANT_PTQ || cmp->quant == NET_QUANT_QAT) &&
-                         (dense || (net_prune_kind)k == qk);
-            int m_hi = m == NET_QUANT_QAT || cmp->quant == NET_QUANT_PTQ;
+        for (int m = NET_QUANT_QAT; m <= NET_QUANT_PTQ_NAIVE; m++) {
+            /* lo: pieces of a method no better than cmp's (qat < ptq < ptq_naive in loss); of
+             * cmp's kind, or of any kind when cmp is dense. hi: pieces of a method no worse,
+             * of cmp's kind, and the dense parts of the others, which the unstructured family
+             * holds (dense points belong to every non-nm family) and which matter only for an
+             * nm cmp. */
+            int use_lo = m >= (int)cmp->quant && (dense || (net_prune_kind)k == qk);
+            int m_hi = m <= (int)cmp->quant;
             acc_bnd *h = NULL;
             if (m_hi && !dense && (net_prune_kind)k == qk)
                 h = &b_hi;
@@ -864,9 +908,46 @@ double net_accuracy(const net_network *net, const sw_compression *cmp, net_acc_s
     return fmin(fmax(v, lo), hi);
 }
 
+double net_accuracy_noisy(const net_network *net, const sw_compression *cmp,
+                          const double *extra_noise, net_acc_src *src)
+{
+    assert(net != NULL && cmp != NULL && src != NULL);
+    const double v = net_accuracy(net, cmp, src);
+    if (extra_noise == NULL || !(net->top1 > 0.0))
+        return v;
+    int any = 0;
+    for (size_t i = 0; i < net->n_layers; i++)
+        any |= extra_noise[i] > 0.0;
+    if (!any)
+        return v; /* no extra noise: net_accuracy's value, bit for bit */
+    /* The proxy's extra loss at this setting, through the same saturation: for an estimate
+     * this is the proxy with the noise in z_l; a measured or interpolated value is scaled down
+     * by the same factor (the points were measured without this hardware's noise). */
+    const net_acc_params par = net->acc.set ? net->acc : net_acc_defaults(net);
+    const double dl = acc_loss(net, &par, cmp, extra_noise) - acc_loss(net, &par, cmp, NULL);
+    *src = NET_ACC_ESTIMATED;
+    return v * exp(-fmax(0.0, dl) / net->top1);
+}
+
+void net_accuracy_band(const net_network *net, double acc, double *lo, double *hi)
+{
+    assert(net != NULL && lo != NULL && hi != NULL);
+    const double t = net->top1;
+    if (!(t > 0.0) || !(acc > 0.0)) {
+        *lo = *hi = acc;
+        return;
+    }
+    /* The loss the value stands for, through the proxy's saturation (0 at or above top1). */
+    const double loss = acc < t ? t * log(t / acc) : 0.0;
+    const double loss_lo = ACC_BAND_K * loss + fmin(loss, ACC_BAND_D);
+    const double loss_hi = fmax(0.0, loss / ACC_BAND_K - ACC_BAND_D);
+    *lo = fmin(acc, t * exp(-loss_lo / t));
+    *hi = fmax(acc, t * exp(-loss_hi / t));
+}
+
 /* ---- calibration ---- */
 
-#define ACC_FIT_MAX 4        /* fitted parameters: q_scale, p_scale, ptq_scale, dw_factor */
+#define ACC_FIT_MAX 6        /* fitted: q_scale, p_scale, ptq_scale, dw_factor, naive, floor */
 #define ACC_FIT_ITERS 4000   /* Nelder–Mead iterations per start */
 #define ACC_FIT_RESTARTS 12  /* restarts from the best vertex */
 #define ACC_FIT_THETA_MAX 40 /* |log-parameter| bound, keeps exp() finite */
@@ -874,11 +955,11 @@ double net_accuracy(const net_network *net, const sw_compression *cmp, net_acc_s
 typedef struct acc_fit {
     const net_network *net; /* the network and its points */
     net_acc_params base;    /* the starting parameters; the unfitted ones stay */
-    int which[ACC_FIT_MAX]; /* fitted parameters: 0 q, 1 p, 2 ptq, 3 dw */
+    int which[ACC_FIT_MAX]; /* fitted parameters: 0 q, 1 p, 2 ptq, 3 dw, 4 naive, 5 floor */
     int n;                  /* number of fitted parameters */
 } acc_fit;
 
-/* Parameters from log-coordinates: q, p = e^θ; ptq, dw = 1 + e^θ (both >= 1). */
+/* Parameters from log-coordinates: q, p, floor = e^θ; ptq, dw, naive = 1 + e^θ (>= 1). */
 static net_acc_params acc_fit_params(const acc_fit *f, const double *theta)
 {
     net_acc_params p = f->base;
@@ -894,8 +975,14 @@ static net_acc_params acc_fit_params(const acc_fit *f, const double *theta)
         case 2:
             p.ptq_scale = 1.0 + v;
             break;
-        default:
+        case 3:
             p.dw_factor = 1.0 + v;
+            break;
+        case 4:
+            p.naive_scale = 1.0 + v;
+            break;
+        default:
+            p.floor_8bit = v;
             break;
         }
     }
@@ -911,8 +998,12 @@ static double acc_fit_theta(const net_acc_params *p, int which)
         return log(fmax(p->p_scale, 1e-12));
     case 2:
         return log(fmax(p->ptq_scale - 1.0, 1e-6));
-    default:
+    case 3:
         return log(fmax(p->dw_factor - 1.0, 1e-6));
+    case 4:
+        return log(fmax(p->naive_scale - 1.0, 1e-6));
+    default:
+        return log(fmax(p->floor_8bit, 1e-6));
     }
 }
 
@@ -1073,17 +1164,21 @@ int net_acc_calibrate(const net_network *net, net_acc_params *out, double *rms_e
     f.base = net->acc.set ? net->acc : net_acc_defaults(net);
     f.n = 0;
 
-    /* Which parameters the points constrain: a point quantized below float width for q_scale,
-     * one past the free pruning range for p_scale, quantized points of both methods for
-     * ptq_scale, depthwise layers and two distinct quantized settings for dw_factor; never more
-     * parameters than points. */
-    int quantized = 0, pruned = 0, q_qat = 0, q_ptq = 0, settings = 0;
+    /* Which parameters the points constrain: a point below 8 bits for q_scale (at 8 bits and
+     * above the floor dominates the noise term),
+     * a pruned one for p_scale, quantized points of qat and ptq for ptq_scale, depthwise layers
+     * and two distinct quantized settings for dw_factor, quantized points of ptq_naive and of
+     * another method for naive_scale, an integer point of 8 bits or more on both operands for
+     * floor_8bit; never more parameters than points, in that order. */
+    int narrow = 0, pruned = 0, q_qat = 0, q_ptq = 0, q_naive = 0, settings = 0, wide = 0;
     for (size_t i = 0; i < np; i++) {
         const net_acc_point *p = &net->acc_points[i];
         int qz = p->wbits < ACC_FLOAT_BITS || p->abits < ACC_FLOAT_BITS;
-        quantized |= qz;
+        narrow |= p->wbits < ACC_FLOOR_BITS || p->abits < ACC_FLOOR_BITS;
         q_qat |= qz && p->method == NET_QUANT_QAT;
         q_ptq |= qz && p->method == NET_QUANT_PTQ;
+        q_naive |= qz && p->method == NET_QUANT_PTQ_NAIVE;
+        wide |= qz && p->wbits >= ACC_FLOOR_BITS && p->abits >= ACC_FLOOR_BITS;
         pruned |= acc_prune_term(p->prune, p->prune_kind) > 0.0;
         if (qz) {
             int seen = 0;
@@ -1094,8 +1189,12 @@ int net_acc_calibrate(const net_network *net, net_acc_params *out, double *rms_e
             settings += !seen;
         }
     }
-    const int wanted[ACC_FIT_MAX] = {quantized, pruned, q_qat && q_ptq,
-                                     acc_has_depthwise(net) && settings >= 2};
+    const int wanted[ACC_FIT_MAX] = {narrow,
+                                     pruned,
+                                     q_qat && q_ptq,
+                                     acc_has_depthwise(net) && settings >= 2,
+                                     q_naive && (q_qat || q_ptq),
+                                     wide};
     for (int k = 0; k < ACC_FIT_MAX; k++)
         if (wanted[k] && (size_t)f.n < np)
             f.which[f.n++] = k;
