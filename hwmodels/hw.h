@@ -183,6 +183,22 @@ typedef struct hw_act_space {
                             0: none, nothing stays on chip around this layer) */
 } hw_act_space;
 
+/* A layer's evaluation comes in two steps, so that a caller weighing several residencies of one
+ * layer (a sweep: up to four per distinct layer and point) does the rest of the work once:
+ *   prep_layer fills what does not depend on where the layer's activations live: space (its
+ *     activation sizes and the room its plan leaves, for hw_residency_plan; all zero: nothing of
+ *     it stays on chip), the fields of cost that do not depend on residency, and in data whatever
+ *     the template keeps for the second step;
+ *   finish_layer completes a copy of that cost for one hw_layer_ctx (DRAM traffic, and the time
+ *     and energy that follow from it). It cannot fail: a layer that runs, runs anywhere.
+ * hw_eval_layer_ctx is the two in a row, so both paths give the same bits. */
+#define HW_PREP_MAX_BYTES 192
+typedef struct hw_layer_prep {
+    hw_act_space space; /* the layer's activation sizes and buffer room */
+    hw_layer_cost cost; /* the residency-independent part of the cost (template-defined) */
+    _Alignas(8) unsigned char data[HW_PREP_MAX_BYTES]; /* the template's own values */
+} hw_layer_prep;
+
 /* Counts a template derives from a layer that could wrap 64 bits: hw_template.count_bounds
  * gives the largest value each could reach, so that the loader can refuse a layer first. */
 typedef enum hw_bound {
@@ -206,14 +222,13 @@ struct hw_template {
     size_t n_components;            /* entries in components (<= HW_COMP_MAX) */
     /* Cross-parameter checks beyond each parameter's range; 0 or -1 with a message. */
     int (*check)(const hw_config *cfg, char *msg, size_t msg_len);
-    /* Per-layer evaluation; layer is compressed (net_compress). 0, or -1 if the layer cannot run
-     * on the design at all (a reason goes nowhere: the caller reports the layer). */
-    int (*eval_layer)(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp,
-                      const hw_layer_ctx *ctx, hw_layer_cost *out);
-    /* The layer's activation sizes and the buffer space its plan leaves (NULL: activations never
-     * stay on chip). Pure, cheap: the driver calls it once per layer before evaluating. */
-    void (*act_space)(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp,
-                      hw_act_space *out);
+    /* Per-layer evaluation in two steps (see hw_layer_prep); layer is compressed
+     * (net_compress). prep_layer: 0, or -1 if the layer cannot run on the design at all (a reason
+     * goes nowhere: the caller reports the layer). finish_layer: the cost under ctx. */
+    int (*prep_layer)(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp,
+                      hw_layer_prep *out);
+    void (*finish_layer)(const hw_config *cfg, const hw_layer_prep *prep, const hw_layer_ctx *ctx,
+                         hw_layer_cost *out);
     double (*area_mm2)(const hw_config *cfg);  /* chip area of the design (mm²) */
     double (*peak_tops)(const hw_config *cfg); /* peak tera-ops/s, 2 ops per MAC, at mac_bits */
     double (*freq_mhz)(const hw_config *cfg);  /* clock (MHz) */
@@ -223,7 +238,8 @@ struct hw_template {
      * where one reaches 2^63, so that no uint64_t count of the template wraps. */
     void (*count_bounds)(const net_layer *layer, long double out[HW_N_BOUNDS]);
     /* Optional: fills cfg->derived from the prepared design (hw_config_prepare calls it last),
-     * so that eval_layer does not recompute per layer what depends on the design alone. */
+     * so that prep_layer and finish_layer do not recompute per layer what depends on the design
+     * alone. */
     void (*derive)(hw_config *cfg);
 };
 
@@ -234,8 +250,9 @@ const hw_template *hw_template_find(const char *name);
 const pt_param *hw_tech_param_find(const hw_template *tpl, const char *name);
 /* Index of a component in a template's table by name, or -1. */
 int hw_component_find(const hw_template *tpl, const char *name);
-/* Checks a template's declaration: parameter and component tables within their limits, names
- * unique, the common components present, a tech_nm parameter. 0, or -1 with a message. */
+/* Checks a template's declaration: its required functions present, parameter and component
+ * tables within their limits, names unique, the common components present, a tech_nm
+ * parameter. 0, or -1 with a message. */
 int hw_template_check(const hw_template *tpl, char *msg, size_t msg_len);
 /* Sets out->energy_pj to the sum of the first n components, in table order. */
 void hw_cost_sum(hw_layer_cost *out, size_t n);
@@ -249,10 +266,17 @@ int hw_config_prepare(hw_config *cfg, char *msg, size_t msg_len);
 /* Convenience wrappers over the template's functions. */
 int hw_eval_layer(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp,
                   hw_layer_cost *out);
-/* The same with the layer's activations where ctx says (hw_eval_layer: both in DRAM). */
+/* The same with the layer's activations where ctx says (hw_eval_layer: both in DRAM): prep then
+ * finish. On -1, *out is all zero. */
 int hw_eval_layer_ctx(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp,
                       const hw_layer_ctx *ctx, hw_layer_cost *out);
-/* The template's act_space, or all zero (nothing resident) for a template without one. */
+/* The two steps on their own (hw_layer_prep). hw_prep_layer: 0, or -1 (the layer cannot run;
+ * then *out's space and cost are all zero). */
+int hw_prep_layer(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp,
+                  hw_layer_prep *out);
+void hw_finish_layer(const hw_config *cfg, const hw_layer_prep *prep, const hw_layer_ctx *ctx,
+                     hw_layer_cost *out);
+/* The layer's hw_act_space from prep_layer, or all zero (nothing resident) when it cannot run. */
 void hw_act_space_of(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp,
                      hw_act_space *out);
 /* Decides which activations stay on chip, for n_layers run in order (layer i's input is layer

@@ -341,7 +341,7 @@ typedef struct sys_layer {
 } sys_layer;
 
 /* The shape, widths, density and stored weight bits of a layer: what its tensors' sizes need
- * (systolic_act_space), without the cycle model's window and precision terms. */
+ * (sys_tensor_bytes); sys_layer_setup adds the cycle model's window and precision terms. */
 static void sys_layer_shape(const systolic_params *sp, const net_layer *layer,
                             const sw_compression *cmp, sys_layer *L)
 {
@@ -639,27 +639,6 @@ static uint64_t sys_weight_reserve(const sys_tensors *tb, uint64_t reps)
     return w_all < half ? w_all : half;
 }
 
-static void systolic_act_space(const hw_config *cfg, const net_layer *layer,
-                               const sw_compression *cmp, hw_act_space *out)
-{
-    const systolic_params *sp = sys_params(cfg);
-    memset(out, 0, sizeof *out);
-    if (cmp->wbits < 1 || cmp->wbits > 32 || cmp->abits < 1 || cmp->abits > 32)
-        return; /* a layer eval refuses: nothing resident */
-    if (!net_layer_does_macs(layer))
-        return; /* free (NON-MAC LAYERS): transparent to residency */
-    sys_layer L;
-    sys_layer_shape(sp, layer, cmp, &L);
-    if (L.macs == 0)
-        return;
-    sys_tensors tb;
-    sys_tensor_bytes(sp, layer, &L, &tb);
-    out->in_bytes = tb.ib * L.reps;
-    out->out_bytes = tb.ob * L.reps;
-    if (sp->act_resident)
-        out->free_bytes = tb.glb_bytes - sys_weight_reserve(&tb, L.reps);
-}
-
 /* DRAM bytes of one GEMM given where its activations are. With neither on chip, the tile plan
  * over the whole buffer (layer by layer, as before residency). With either, the driver has
  * checked that the layer's input and output both fit beside its weight reserve
@@ -749,108 +728,151 @@ static int systolic_check(const hw_config *cfg, char *msg, size_t msg_len)
     return 0;
 }
 
-static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
-                               const sw_compression *cmp, const hw_layer_ctx *ctx,
-                               hw_layer_cost *out)
+/* What systolic_finish_layer needs of a layer beyond the cost prep filled (hw_layer_prep.data). */
+typedef struct sys_prep {
+    sys_layer L;    /* shape, widths, window and precision terms */
+    sys_tensors tb; /* tensor sizes of one GEMM and the buffer capacity (bytes) */
+} sys_prep;
+
+_Static_assert(sizeof(sys_prep) <= HW_PREP_MAX_BYTES, "prepared values exceed hw_layer_prep");
+
+/* The derived values of a prepared design, or computed into *local for one that was not. */
+static const sys_derived *sys_derived_of(const hw_config *cfg, sys_derived *local)
 {
-    assert(cfg != NULL && layer != NULL && cmp != NULL && ctx != NULL && out != NULL);
+    const sys_derived *dv = (const sys_derived *)(const void *)cfg->derived;
+    if (dv->ready)
+        return dv;
+    sys_derive_buffers(cfg, local); /* defensive: a design that did not go through prepare */
+    return local;
+}
+
+/* Everything of a layer's cost but what depends on residency: the shape, compute cycles,
+ * utilization, SRAM traffic and energy, buffer cycles, MAC and NoC energy, and the activation
+ * sizes and room for the residency plan (ACTIVATION RESIDENCY). */
+static int systolic_prep_layer(const hw_config *cfg, const net_layer *layer,
+                               const sw_compression *cmp, hw_layer_prep *prep)
+{
+    assert(cfg != NULL && layer != NULL && cmp != NULL && prep != NULL);
     const systolic_params *sp = sys_params(cfg);
     const hw_tech *t = &cfg->tech;
-    memset(out, 0, sizeof *out);
+    hw_layer_cost *out = &prep->cost;
+    sys_prep *pp = (sys_prep *)(void *)prep->data;
+    memset(pp, 0, sizeof *pp);
     if (cmp->wbits < 1 || cmp->wbits > 32 || cmp->abits < 1 || cmp->abits > 32)
         return -1;
     if (sp->rows == 0 || sp->cols == 0 || sp->mac_bits == 0 || !(sp->freq_mhz > 0.0))
         return -1; /* defensive: hw_config_prepare rejects these */
     if (!net_layer_does_macs(layer))
-        return 0; /* free: see NON-MAC LAYERS */
+        return 0; /* free (NON-MAC LAYERS): transparent to residency */
 
-    sys_layer L;
-    sys_layer_setup(sp, layer, cmp, &L);
-    out->macs = L.macs;
-    if (L.macs == 0)
+    sys_layer *L = &pp->L;
+    sys_layer_setup(sp, layer, cmp, L);
+    out->macs = L->macs;
+    if (L->macs == 0)
         return 0;
+
+    /* ---- activations, for the residency plan */
+    sys_tensors *tb = &pp->tb;
+    sys_tensor_bytes(sp, layer, L, tb);
+    prep->space.in_bytes = tb->ib * L->reps;
+    prep->space.out_bytes = tb->ob * L->reps;
+    if (sp->act_resident)
+        prep->space.free_bytes = tb->glb_bytes - sys_weight_reserve(tb, L->reps);
 
     const uint64_t rows = sp->rows, cols = sp->cols;
     const double pes = (double)rows * (double)cols;
 
     /* ---- compute cycles */
     uint64_t sr, sc, tt;
-    sys_map(sp->dataflow, &L, L.win_map, &sr, &sc, &tt);
+    sys_map(sp->dataflow, L, L->win_map, &sr, &sc, &tt);
     uint64_t per_gemm = sys_gemm_cycles(sp->dataflow, (int)sp->weight_db, rows, cols, sr, sc, tt);
-    out->compute_cycles = L.reps * per_gemm * L.passes;
+    out->compute_cycles = L->reps * per_gemm * L->passes;
     uint64_t fr = ceil_div_u64(sr, rows), fc = ceil_div_u64(sc, cols);
 
-    out->macs_done = sp->sparsity == SYS_SP_NONE ? L.macs : L.macs_nz;
-    double useful_slots = (double)out->macs_done * L.slot_per_mac;
+    out->macs_done = sp->sparsity == SYS_SP_NONE ? L->macs : L->macs_nz;
+    double useful_slots = (double)out->macs_done * L->slot_per_mac;
     if (sp->sparsity == SYS_SP_GATE)
-        useful_slots = (double)L.macs * L.slot_per_mac; /* gated MACs still take their slot */
+        useful_slots = (double)L->macs * L->slot_per_mac; /* gated MACs still take their slot */
     double util = out->compute_cycles > 0 ? useful_slots / (pes * (double)out->compute_cycles) : 0;
     out->utilization = util > 1.0 ? 1.0 : (util < 0.0 ? 0.0 : util);
 
-    /* ---- SRAM traffic and energy */
-    const double ab = L.abits, accb = sp->acc_bits;
-    const double mo = (double)L.m * (double)L.f; /* outputs */
-    const sys_derived *dv = (const sys_derived *)(const void *)cfg->derived;
+    /* ---- SRAM traffic and energy, buffer time */
+    const double ab = L->abits, accb = sp->acc_bits;
+    const double mo = (double)L->m * (double)L->f; /* outputs */
     sys_derived dv_local;
-    if (!dv->ready) { /* defensive: a design that did not go through hw_config_prepare */
-        sys_derive_buffers(cfg, &dv_local);
-        dv = &dv_local;
-    }
+    const sys_derived *dv = sys_derived_of(cfg, &dv_local);
     sys_sram_traffic tr;
-    const double sram_gemm_pj = sys_sram_gemm(cfg, &dv->prices, &L, sc, tt, fr, fc, &tr);
+    const double sram_gemm_pj = sys_sram_gemm(cfg, &dv->prices, L, sc, tt, fr, fc, &tr);
     out->sram_bytes = ceil_u64(
-        bits_to_bytes(tr.glb_read + tr.glb_write + tr.acc_read + tr.acc_write) * (double)L.reps);
+        bits_to_bytes(tr.glb_read + tr.glb_write + tr.acc_read + tr.acc_write) * (double)L->reps);
+    uint64_t glb_access_bytes =
+        ceil_u64(bits_to_bytes(tr.glb_read + tr.glb_write) * (double)L->reps);
+    out->buffer_cycles = sys_buffer_cycles(sp, glb_access_bytes);
+
+    /* ---- energy that does not depend on time or DRAM */
+    double mac_e = hw_tech_mac_pj(t, L->bbits, L->abits, cmp->numfmt, sp->acc_bits);
+    switch (sp->sparsity) {
+    case SYS_SP_GATE:
+        out->comp_pj[SYS_C_MAC] =
+            mac_e * ((double)L->macs_nz + sp->gate_frac * (double)(L->macs - L->macs_nz));
+        break;
+    case SYS_SP_SKIP:
+        out->comp_pj[SYS_C_MAC] = mac_e * (double)L->macs_nz;
+        break;
+    default:
+        out->comp_pj[SYS_C_MAC] = mac_e * (double)L->macs;
+        break;
+    }
+
+    double moved = (double)(sp->sparsity == SYS_SP_SKIP ? L->macs_nz : L->macs);
+    double stat_ws = (double)L->win_nz * (double)L->f * (double)L->bbits;
+    double stat_os = mo * accb;
+    double stat_is = (double)L->m * (double)L->win_nz * ab;
+    double hop_bits;
+    switch (sp->dataflow) {
+    case SYS_OS:
+        hop_bits = moved * (ab + (double)L->bbits) + stat_os * (double)L->reps;
+        break;
+    case SYS_IS:
+        hop_bits = moved * ((double)L->bbits + accb) + stat_is * (double)L->reps;
+        break;
+    default:
+        hop_bits = moved * (ab + accb) + stat_ws * (double)L->reps;
+        break;
+    }
+    out->comp_pj[SYS_C_NOC] = hop_bits * t->rf_pj_per_bit;
+    out->comp_pj[SYS_C_SRAM] = sram_gemm_pj * (double)L->reps;
+    return 0;
+}
+
+/* The residency's share: DRAM traffic, the time it sets, and the energy of DRAM, leakage and
+ * clock over that time. */
+static void systolic_finish_layer(const hw_config *cfg, const hw_layer_prep *prep,
+                                  const hw_layer_ctx *ctx, hw_layer_cost *out)
+{
+    assert(cfg != NULL && prep != NULL && ctx != NULL && out != NULL);
+    const systolic_params *sp = sys_params(cfg);
+    const hw_tech *t = &cfg->tech;
+    const sys_prep *pp = (const sys_prep *)(const void *)prep->data;
+    const sys_layer *L = &pp->L;
+    *out = prep->cost;
+    if (out->macs == 0)
+        return; /* a free layer, or one without MACs */
 
     /* ---- DRAM traffic */
-    sys_tensors tb;
-    sys_tensor_bytes(sp, layer, &L, &tb);
-    out->dram_bytes = L.reps * sys_dram_resident(&L, &tb, ctx);
-    uint64_t glb_access_bytes =
-        ceil_u64(bits_to_bytes(tr.glb_read + tr.glb_write) * (double)L.reps);
+    out->dram_bytes = L->reps * sys_dram_resident(L, &pp->tb, ctx);
     double bytes_per_cycle = sp->dram_gbps * 1e9 / (sp->freq_mhz * 1e6);
     out->memory_cycles = bytes_per_cycle > 0.0 ? ceil_u64((double)out->dram_bytes / bytes_per_cycle)
                                                : 0; /* range keeps bandwidth > 0 */
-    out->buffer_cycles = sys_buffer_cycles(sp, glb_access_bytes);
     out->cycles =
         out->compute_cycles > out->memory_cycles ? out->compute_cycles : out->memory_cycles;
     if (out->buffer_cycles > out->cycles)
         out->cycles = out->buffer_cycles;
     out->latency_ms = (double)out->cycles / (sp->freq_mhz * 1e3);
 
-    /* ---- energy */
-    double mac_e = hw_tech_mac_pj(t, L.bbits, L.abits, cmp->numfmt, sp->acc_bits);
-    switch (sp->sparsity) {
-    case SYS_SP_GATE:
-        out->comp_pj[SYS_C_MAC] =
-            mac_e * ((double)L.macs_nz + sp->gate_frac * (double)(L.macs - L.macs_nz));
-        break;
-    case SYS_SP_SKIP:
-        out->comp_pj[SYS_C_MAC] = mac_e * (double)L.macs_nz;
-        break;
-    default:
-        out->comp_pj[SYS_C_MAC] = mac_e * (double)L.macs;
-        break;
-    }
-
-    double moved = (double)(sp->sparsity == SYS_SP_SKIP ? L.macs_nz : L.macs);
-    double stat_ws = (double)L.win_nz * (double)L.f * (double)L.bbits;
-    double stat_os = mo * accb;
-    double stat_is = (double)L.m * (double)L.win_nz * ab;
-    double hop_bits;
-    switch (sp->dataflow) {
-    case SYS_OS:
-        hop_bits = moved * (ab + (double)L.bbits) + stat_os * (double)L.reps;
-        break;
-    case SYS_IS:
-        hop_bits = moved * ((double)L.bbits + accb) + stat_is * (double)L.reps;
-        break;
-    default:
-        hop_bits = moved * (ab + accb) + stat_ws * (double)L.reps;
-        break;
-    }
-    out->comp_pj[SYS_C_NOC] = hop_bits * t->rf_pj_per_bit;
-
-    out->comp_pj[SYS_C_SRAM] = sram_gemm_pj * (double)L.reps;
+    /* ---- energy over the layer's time */
+    sys_derived dv_local;
+    const sys_derived *dv = sys_derived_of(cfg, &dv_local);
     out->comp_pj[SYS_C_DRAM] =
         (double)out->dram_bytes * 8.0 * hw_tech_dram_pj_per_bit(t, (hw_dram_kind)sp->dram);
     double seconds = (double)out->cycles / (sp->freq_mhz * 1e6);
@@ -859,7 +881,6 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
         (t->leak_mw_per_mm2 * sys_pe_area_mm2(cfg) + dv->sram_leak_mw) * seconds * 1e9;
     out->comp_pj[SYS_C_CLOCK] = sys_clock_pj(sp, t, out->cycles);
     hw_cost_sum(out, SYS_N_COMPONENTS);
-    return 0;
 }
 
 /* ------------------------------------------------------------------ counts that must not wrap
@@ -870,7 +891,7 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
  * parameter ranges below (hw_template.count_bounds, in long double: exact to 2^64, and no wrap
  * beyond), and refuses a layer or network where one reaches 2^63. The largest multipliers this
  * model applies to a layer's counts:
- *   - operands of up to 32 bits (wbits, abits: systolic_eval_layer refuses wider), so 4 bytes
+ *   - operands of up to 32 bits (wbits, abits: systolic_prep_layer refuses wider), so 4 bytes
  *     per element;
  *   - precision: W' · passes <= (32 / mac_bits_min)^2 + 1 = 1025 times the window W
  *     (bit-serial and fixed passes, or bit-fusion's packed window, plus one for its ceil);
@@ -893,7 +914,7 @@ static int systolic_eval_layer(const hw_config *cfg, const net_layer *layer,
  * 2.3e19 memory cycles through a 1 KB buffer at 10 MB/s and 5 GHz). BERT-large at 512 tokens,
  * and every zoo network at batch 1, are orders of magnitude inside. */
 
-#define SYS_OPERAND_BITS_MAX 32.0L /* widest wbits / abits systolic_eval_layer accepts */
+#define SYS_OPERAND_BITS_MAX 32.0L /* widest wbits / abits systolic_prep_layer accepts */
 
 /* An end of a parameter's range in the table: its max (want_max) or its min. */
 static long double systolic_range(const char *name, int want_max)
@@ -950,8 +971,8 @@ const hw_template hw_systolic_template = {
     .components = systolic_components,
     .n_components = SYS_N_COMPONENTS,
     .check = systolic_check,
-    .eval_layer = systolic_eval_layer,
-    .act_space = systolic_act_space,
+    .prep_layer = systolic_prep_layer,
+    .finish_layer = systolic_finish_layer,
     .area_mm2 = systolic_area_mm2,
     .peak_tops = systolic_peak_tops,
     .freq_mhz = systolic_freq_mhz,

@@ -57,6 +57,14 @@ int hw_component_find(const hw_template *tpl, const char *name)
 int hw_template_check(const hw_template *tpl, char *msg, size_t msg_len)
 {
     static const char *const common[] = HW_COMPONENTS_COMMON;
+    if (tpl->prep_layer == NULL || tpl->finish_layer == NULL || tpl->area_mm2 == NULL ||
+        tpl->peak_tops == NULL || tpl->freq_mhz == NULL || tpl->count_bounds == NULL) {
+        snprintf(msg, msg_len,
+                 "template %s: prep_layer, finish_layer, area_mm2, peak_tops, freq_mhz and "
+                 "count_bounds are required",
+                 tpl->name);
+        return -1;
+    }
     if (tpl->params_size > HW_PARAMS_MAX_BYTES) {
         snprintf(msg, msg_len, "template %s: parameter struct of %zu bytes exceeds %d", tpl->name,
                  tpl->params_size, HW_PARAMS_MAX_BYTES);
@@ -205,20 +213,45 @@ int hw_eval_layer(const hw_config *cfg, const net_layer *layer, const sw_compres
     return hw_eval_layer_ctx(cfg, layer, cmp, &in_dram, out);
 }
 
+int hw_prep_layer(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp,
+                  hw_layer_prep *out)
+{
+    assert(cfg != NULL && cfg->tpl != NULL && cfg->tpl->prep_layer != NULL && out != NULL);
+    memset(&out->space, 0, sizeof out->space);
+    memset(&out->cost, 0, sizeof out->cost);
+    if (cfg->tpl->prep_layer(cfg, layer, cmp, out) == 0)
+        return 0;
+    memset(&out->space, 0, sizeof out->space);
+    memset(&out->cost, 0, sizeof out->cost);
+    return -1;
+}
+
+void hw_finish_layer(const hw_config *cfg, const hw_layer_prep *prep, const hw_layer_ctx *ctx,
+                     hw_layer_cost *out)
+{
+    assert(cfg != NULL && cfg->tpl != NULL && cfg->tpl->finish_layer != NULL && prep != NULL &&
+           ctx != NULL && out != NULL);
+    cfg->tpl->finish_layer(cfg, prep, ctx, out);
+}
+
 int hw_eval_layer_ctx(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp,
                       const hw_layer_ctx *ctx, hw_layer_cost *out)
 {
-    assert(cfg != NULL && cfg->tpl != NULL && cfg->tpl->eval_layer != NULL && ctx != NULL);
-    return cfg->tpl->eval_layer(cfg, layer, cmp, ctx, out);
+    hw_layer_prep prep;
+    if (hw_prep_layer(cfg, layer, cmp, &prep) != 0) {
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    hw_finish_layer(cfg, &prep, ctx, out);
+    return 0;
 }
 
 void hw_act_space_of(const hw_config *cfg, const net_layer *layer, const sw_compression *cmp,
                      hw_act_space *out)
 {
-    assert(cfg != NULL && cfg->tpl != NULL && out != NULL);
-    memset(out, 0, sizeof *out);
-    if (cfg->tpl->act_space != NULL)
-        cfg->tpl->act_space(cfg, layer, cmp, out);
+    hw_layer_prep prep;
+    (void)hw_prep_layer(cfg, layer, cmp, &prep); /* all zero when the layer cannot run */
+    *out = prep.space;
 }
 
 /* Activation residency, the rule in hw.h. A layer takes part only if its input and its output

@@ -55,30 +55,38 @@ int sq_eval(const net_network *net, const hw_config *hw, const sw_compression *c
     out->layers = calloc(net->n_layers ? net->n_layers : 1, sizeof *out->layers);
     out->costs = calloc(net->n_layers ? net->n_layers : 1, sizeof *out->costs);
     out->ctx = calloc(net->n_layers ? net->n_layers : 1, sizeof *out->ctx);
+    hw_layer_prep *prep = calloc(net->n_layers ? net->n_layers : 1, sizeof *prep);
     hw_act_space *space = calloc(net->n_layers ? net->n_layers : 1, sizeof *space);
-    if (!out->layers || !out->costs || !out->ctx || !space) {
+    if (!out->layers || !out->costs || !out->ctx || !prep || !space) {
+        free(prep);
         free(space);
         sq_eval_result_free(out);
         return sq_fail(err, SQ_ERUNTIME, "squash: out of memory");
     }
     net_compress(net, cmp, out->layers);
-    /* Which activations stay on chip: decided for the whole network before any layer runs. */
-    for (size_t i = 0; i < net->n_layers; i++)
-        hw_act_space_of(hw, &out->layers[i], cmp, &space[i]);
+    /* Each layer's residency-independent part, then which activations stay on chip (decided for
+     * the whole network before any layer is finished), then each layer's cost. */
+    for (size_t i = 0; i < net->n_layers; i++) {
+        if (hw_prep_layer(hw, &out->layers[i], cmp, &prep[i]) != 0) {
+            int rc = sq_fail(err, SQ_EINPUT, "squash: layer '%s' cannot run on '%s'",
+                             out->layers[i].name, hw->name);
+            free(prep);
+            free(space);
+            sq_eval_result_free(out);
+            return rc;
+        }
+        space[i] = prep[i].space;
+    }
     hw_residency_plan(net->n_layers, NULL, space, out->ctx);
     free(space);
 
     double util_cycles = 0.0; /* Σ utilization · compute_cycles */
     for (size_t i = 0; i < net->n_layers; i++) {
-        if (hw_eval_layer_ctx(hw, &out->layers[i], cmp, &out->ctx[i], &out->costs[i]) != 0) {
-            int rc = sq_fail(err, SQ_EINPUT, "squash: layer '%s' cannot run on '%s'",
-                             out->layers[i].name, hw->name);
-            sq_eval_result_free(out);
-            return rc;
-        }
+        hw_finish_layer(hw, &prep[i], &out->ctx[i], &out->costs[i]);
         sq_cost_add(&out->total, &out->costs[i]);
         util_cycles += out->costs[i].utilization * (double)out->costs[i].compute_cycles;
     }
+    free(prep);
     out->total.utilization =
         out->total.compute_cycles ? util_cycles / (double)out->total.compute_cycles : 0.0;
     out->accuracy = net_accuracy(net, cmp, &out->accuracy_src);

@@ -4,11 +4,13 @@
  *
  * Speed. A sweep evaluates millions of points, so the evaluator prepares once per thread:
  *   - Distinct layers. Networks repeat shapes (ResNet-50 has 54 layers but 24 distinct ones, when
- *     the first/last position that channel pruning respects is counted in). Each point evaluates
- *     every distinct (shape, position, residency) once and reuses the cost for its repeats. The
- *     residency (is the layer's input / output on chip, hw_residency_plan) depends on the point's
- *     design and compression, so it is planned per point from each distinct layer's
- *     hw_act_space, and a distinct layer has up to four variants, one per pair of flags.
+ *     the first/last position that channel pruning respects is counted in). Each point prepares
+ *     every distinct (shape, position) once (hw_prep_layer: all that does not depend on where
+ *     the activations live, and their sizes), plans the residency from those sizes (is a layer's
+ *     input / output on chip, hw_residency_plan: it depends on the point's design and
+ *     compression), and finishes each (distinct layer, residency) pair that a layer uses once
+ *     (hw_finish_layer; up to four per distinct layer, one per pair of flags), reusing the cost
+ *     for its repeats.
  *   - No allocation. The compressed layers and costs live in arrays sized at creation.
  *   - Cheap checks first. The design's validity, its area and its accuracy do not depend on the
  *     layers; a point that fails an area or accuracy constraint is rejected before any layer runs
@@ -45,11 +47,12 @@ struct sq_evaluator {
     unsigned char *is_first; /* n_unique: first MAC layer or before it (net_layer_edges) */
     unsigned char *is_last;  /* n_unique: last MAC layer or after it */
     net_layer *compressed;   /* n_unique: scratch, compressed layers of the current point */
+    hw_layer_prep *prep;     /* n_unique: scratch, their residency-independent evaluation */
     hw_act_space *space;     /* n_unique: scratch, their activation sizes and buffer room */
     hw_layer_ctx *ctx;       /* n_layers: scratch, each layer's residency at the current point */
     unsigned char *needed;   /* n_unique · 4: scratch, variant (entry, flags) used by a layer */
     hw_layer_cost *cost;     /* n_unique · 4: scratch, the costs of the needed variants */
-    uint64_t layer_evals;    /* model calls made so far (count) */
+    uint64_t layer_evals;    /* (layer, residency) costs finished so far (count) */
     size_t n_acc;            /* compression settings in the space, when cached (else 0) */
     double *acc;             /* n_acc: accuracy of each compression setting, once computed */
     signed char *acc_src;    /* n_acc: its net_acc_src, -1 until computed */
@@ -85,6 +88,7 @@ void sq_evaluator_free(sq_evaluator *ev)
     free(ev->is_first);
     free(ev->is_last);
     free(ev->compressed);
+    free(ev->prep);
     free(ev->space);
     free(ev->ctx);
     free(ev->needed);
@@ -108,12 +112,13 @@ sq_evaluator *sq_evaluator_new(const sq_experiment *xp)
     ev->is_first = calloc(n, 1);
     ev->is_last = calloc(n, 1);
     ev->compressed = calloc(n, sizeof *ev->compressed);
+    ev->prep = calloc(n, sizeof *ev->prep);
     ev->space = calloc(n, sizeof *ev->space);
     ev->ctx = calloc(n, sizeof *ev->ctx);
     ev->needed = calloc(n, SQ_RES_VARIANTS);
     ev->cost = calloc(n * SQ_RES_VARIANTS, sizeof *ev->cost);
     if (!ev->unique_of || !ev->unique || !ev->is_first || !ev->is_last || !ev->compressed ||
-        !ev->space || !ev->ctx || !ev->needed || !ev->cost) {
+        !ev->prep || !ev->space || !ev->ctx || !ev->needed || !ev->cost) {
         sq_evaluator_free(ev);
         return NULL;
     }
@@ -237,12 +242,18 @@ void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
     if (!cheap_ok && !full)
         return;
 
-    /* The layers: plan which activations stay on chip, then each distinct (layer, residency)
-     * once, in the order of the distinct entries. */
+    /* The layers: prepare each distinct one (a layer the design cannot run makes the point
+     * infeasible), plan which activations stay on chip, then finish each distinct (layer,
+     * residency) a layer uses once, in the order of the distinct entries. */
     for (size_t u = 0; u < ev->n_unique; u++) {
         net_compress_layer(&ev->unique[u], ev->is_first[u], ev->is_last[u], &cmp,
                            &ev->compressed[u]);
-        hw_act_space_of(&hw, &ev->compressed[u], &cmp, &ev->space[u]);
+        if (hw_prep_layer(&hw, &ev->compressed[u], &cmp, &ev->prep[u]) != 0) {
+            memset(out->m, 0, sizeof out->m);
+            out->reason = cheap_ok ? SQ_R_LAYER : cheap_reason;
+            return; /* a layer the design cannot run: infeasible */
+        }
+        ev->space[u] = ev->prep[u].space;
     }
     hw_residency_plan(ev->n_layers, ev->unique_of, ev->space, ev->ctx);
     memset(ev->needed, 0, ev->n_unique * SQ_RES_VARIANTS);
@@ -251,14 +262,9 @@ void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
     for (size_t v = 0; v < ev->n_unique * SQ_RES_VARIANTS; v++) {
         if (!ev->needed[v])
             continue;
-        size_t u = v / SQ_RES_VARIANTS;
         hw_layer_ctx c = {(unsigned char)((v & 2) != 0), (unsigned char)((v & 1) != 0)};
         ev->layer_evals++;
-        if (hw_eval_layer_ctx(&hw, &ev->compressed[u], &cmp, &c, &ev->cost[v]) != 0) {
-            memset(out->m, 0, sizeof out->m);
-            out->reason = cheap_ok ? SQ_R_LAYER : cheap_reason;
-            return; /* a layer the design cannot run: infeasible */
-        }
+        hw_finish_layer(&hw, &ev->prep[v / SQ_RES_VARIANTS], &c, &ev->cost[v]);
     }
     for (size_t i = 0; i < ev->n_layers; i++) {
         const hw_layer_cost *c = &ev->cost[sq_variant(ev->unique_of[i], &ev->ctx[i])];
