@@ -815,6 +815,11 @@ static void test_systolic__registry_templates_are_well_formed(void **state)
     comps[k].name = "mac";
     assert_int_equal(hw_template_check(&broken, msg, sizeof msg), -1);
     assert_non_null(strstr(msg, "twice"));
+    /* A template without one of the two evaluation steps is refused too. */
+    hw_template no_finish = hw_systolic_template;
+    no_finish.finish_layer = NULL;
+    assert_int_equal(hw_template_check(&no_finish, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "finish_layer"));
 }
 
 /* energy_pj is the sum of the components in table order: 1 + 2 + 4 = 7 (exact in binary);
