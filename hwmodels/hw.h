@@ -23,7 +23,7 @@
  * `--resume` and `merge` refuse a run made with another: bump it in any commit that changes a
  * number some model returns for an unchanged input (an equation, a constant, a table, a
  * default), so that a run is never finished or merged with numbers of two versions. */
-#define HW_MODEL_VERSION 2
+#define HW_MODEL_VERSION 3
 
 /* ------------------------------------------------------------------ technology */
 

@@ -38,38 +38,38 @@ int sq_check_file(const char *path, sq_error *err)
     assert(path != NULL);
     sq_source src;
     xmlDoc *doc = NULL;
-    int rc = source_open(&src, NULL, 0, path, NULL, err);
-    if (rc == SOURCE_NOT_REGULAR)
-        return source_not_regular(err);
+    int rc = sq_source_open(&src, NULL, 0, path, NULL, err);
+    if (rc == SQ_SOURCE_NOT_REGULAR)
+        return sq_source_not_regular(err);
     if (rc == 1)
         return sq_fail(err, SQ_EINPUT, "squash: cannot read '%s': %s", path,
                        strerror(src.open_errno));
     if (rc != SQ_OK)
         return rc;
-    if ((rc = xml_parse(&doc, src.text, src.len, src.path, err)) != SQ_OK)
+    if ((rc = sq_xml_parse(&doc, src.text, src.len, src.path, err)) != SQ_OK)
         goto out;
 
     const xmlNode *root = xmlDocGetRootElement(doc);
-    if (elem_is(root, "network")) {
+    if (sq_elem_is(root, "network")) {
         net_network *net = NULL;
-        rc = net_from_doc(&net, doc, src.path, err);
+        rc = sq_net_from_doc(&net, doc, src.path, err);
         net_network_free(net);
-    } else if (elem_is(root, "accelerator")) {
+    } else if (sq_elem_is(root, "accelerator")) {
         hw_config cfg;
-        rc = hw_from_doc(&cfg, doc, src.path, 0, NULL, err);
-    } else if (elem_is(root, "experiment")) {
+        rc = sq_hw_from_doc(&cfg, doc, src.path, 0, NULL, err);
+    } else if (sq_elem_is(root, "experiment")) {
         sq_experiment *xp = NULL;
-        rc = xp_build(&xp, doc, src.text, src.len, src.path, err);
+        rc = sq_xp_build(&xp, doc, src.text, src.len, src.path, err);
         sq_experiment_free(xp);
     } else {
-        rc = fail_at(err, src.path, root,
-                     "unknown root element <%s> (expected network, accelerator or experiment)",
-                     node_name(root));
+        rc = sq_fail_at(err, src.path, root,
+                        "unknown root element <%s> (expected network, accelerator or experiment)",
+                        sq_node_name(root));
     }
 
 out:
     if (doc != NULL)
         xmlFreeDoc(doc);
-    source_close(&src);
+    sq_source_close(&src);
     return rc;
 }

@@ -48,20 +48,20 @@ static int kernel_from_node(net_layer *l, const xmlNode *n, const char *path, sq
     int has_kh = xmlHasNsProp(n, (const xmlChar *)"kh", NULL) != NULL;
     int has_kw = xmlHasNsProp(n, (const xmlChar *)"kw", NULL) != NULL;
     if (has_kernel && (has_kh || has_kw))
-        return fail_at(err, path, n, "give either 'kernel' or 'kh' and 'kw' on <%s>, not both",
-                       node_name(n));
+        return sq_fail_at(err, path, n, "give either 'kernel' or 'kh' and 'kw' on <%s>, not both",
+                          sq_node_name(n));
     if (has_kernel) {
-        if ((rc = attr_u32(n, "kernel", 1, SQ_DIM_MAX, 1, 0, &l->r, path, err)) != 0)
+        if ((rc = sq_attr_u32(n, "kernel", 1, SQ_DIM_MAX, 1, 0, &l->r, path, err)) != 0)
             return rc;
         l->s = l->r;
         return 0;
     }
     if (!has_kh && !has_kw)
-        return fail_at(err, path, n,
-                       "missing required attribute 'kernel' (or 'kh' and 'kw') on <%s>",
-                       node_name(n));
-    if ((rc = attr_u32(n, "kh", 1, SQ_DIM_MAX, 1, 0, &l->r, path, err)) != 0 ||
-        (rc = attr_u32(n, "kw", 1, SQ_DIM_MAX, 1, 0, &l->s, path, err)) != 0)
+        return sq_fail_at(err, path, n,
+                          "missing required attribute 'kernel' (or 'kh' and 'kw') on <%s>",
+                          sq_node_name(n));
+    if ((rc = sq_attr_u32(n, "kh", 1, SQ_DIM_MAX, 1, 0, &l->r, path, err)) != 0 ||
+        (rc = sq_attr_u32(n, "kw", 1, SQ_DIM_MAX, 1, 0, &l->s, path, err)) != 0)
         return rc;
     return 0;
 }
@@ -70,13 +70,13 @@ static int kernel_from_node(net_layer *l, const xmlNode *n, const char *path, sq
 static int conv_from_node(net_layer *l, const xmlNode *n, const char *path, sq_error *err)
 {
     int rc;
-    if ((rc = attr_u32(n, "in", 1, SQ_DIM_MAX, 1, 0, &l->c, path, err)) != 0 ||
-        (rc = attr_u32(n, "out", 1, SQ_DIM_MAX, 1, 0, &l->k, path, err)) != 0 ||
-        (rc = attr_u32(n, "h", 1, SQ_DIM_MAX, 1, 0, &l->h, path, err)) != 0 ||
-        (rc = attr_u32(n, "w", 1, SQ_DIM_MAX, 1, 0, &l->w, path, err)) != 0 ||
-        (rc = attr_u32(n, "stride", 1, SQ_DIM_MAX, 0, 1, &l->stride, path, err)) != 0 ||
-        (rc = attr_u32(n, "pad", 0, SQ_DIM_MAX, 0, 0, &l->pad, path, err)) != 0 ||
-        (rc = attr_u32(n, "groups", 1, SQ_DIM_MAX, 0, 1, &l->groups, path, err)) != 0)
+    if ((rc = sq_attr_u32(n, "in", 1, SQ_DIM_MAX, 1, 0, &l->c, path, err)) != 0 ||
+        (rc = sq_attr_u32(n, "out", 1, SQ_DIM_MAX, 1, 0, &l->k, path, err)) != 0 ||
+        (rc = sq_attr_u32(n, "h", 1, SQ_DIM_MAX, 1, 0, &l->h, path, err)) != 0 ||
+        (rc = sq_attr_u32(n, "w", 1, SQ_DIM_MAX, 1, 0, &l->w, path, err)) != 0 ||
+        (rc = sq_attr_u32(n, "stride", 1, SQ_DIM_MAX, 0, 1, &l->stride, path, err)) != 0 ||
+        (rc = sq_attr_u32(n, "pad", 0, SQ_DIM_MAX, 0, 0, &l->pad, path, err)) != 0 ||
+        (rc = sq_attr_u32(n, "groups", 1, SQ_DIM_MAX, 0, 1, &l->groups, path, err)) != 0)
         return rc;
     return kernel_from_node(l, n, path, err);
 }
@@ -87,16 +87,16 @@ static int channelwise_from_node(net_layer *l, const xmlNode *n, int pool, const
                                  sq_error *err)
 {
     int rc;
-    if ((rc = attr_u32(n, "in", 1, SQ_DIM_MAX, 1, 0, &l->c, path, err)) != 0 ||
-        (rc = attr_u32(n, "h", 1, SQ_DIM_MAX, pool, 1, &l->h, path, err)) != 0 ||
-        (rc = attr_u32(n, "w", 1, SQ_DIM_MAX, pool, 1, &l->w, path, err)) != 0)
+    if ((rc = sq_attr_u32(n, "in", 1, SQ_DIM_MAX, 1, 0, &l->c, path, err)) != 0 ||
+        (rc = sq_attr_u32(n, "h", 1, SQ_DIM_MAX, pool, 1, &l->h, path, err)) != 0 ||
+        (rc = sq_attr_u32(n, "w", 1, SQ_DIM_MAX, pool, 1, &l->w, path, err)) != 0)
         return rc;
     l->k = l->groups = l->c;
     l->b_is_weight = 0;
     if (!pool)
-        return attr_u32(n, "count", 1, SQ_DIM_MAX, 0, 1, &l->count, path, err);
-    if ((rc = attr_u32(n, "stride", 1, SQ_DIM_MAX, 0, 1, &l->stride, path, err)) != 0 ||
-        (rc = attr_u32(n, "pad", 0, SQ_DIM_MAX, 0, 0, &l->pad, path, err)) != 0)
+        return sq_attr_u32(n, "count", 1, SQ_DIM_MAX, 0, 1, &l->count, path, err);
+    if ((rc = sq_attr_u32(n, "stride", 1, SQ_DIM_MAX, 0, 1, &l->stride, path, err)) != 0 ||
+        (rc = sq_attr_u32(n, "pad", 0, SQ_DIM_MAX, 0, 0, &l->pad, path, err)) != 0)
         return rc;
     return kernel_from_node(l, n, path, err);
 }
@@ -131,31 +131,32 @@ static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const
     l->r = l->s = 1;
     l->h = l->w = 1;
 
-    int kind = n->type == XML_ELEMENT_NODE && n->ns == NULL ? net_kind_find(node_name(n)) : -1;
+    int kind = n->type == XML_ELEMENT_NODE && n->ns == NULL ? net_kind_find(sq_node_name(n)) : -1;
     if (kind < 0) {
         char kinds[256];
         kind_list(kinds, sizeof kinds);
-        return fail_at(err, path, n, "unknown element <%s> in <network> (expected %s)",
-                       node_name(n), kinds);
+        return sq_fail_at(err, path, n, "unknown element <%s> in <network> (expected %s)",
+                          sq_node_name(n), kinds);
     }
     l->kind = (net_kind)kind;
     const net_kind_form form = net_kinds[kind].form;
-    if ((rc = check_attrs(n, form_attrs[form], NULL, 0, path, err)) != 0)
+    if ((rc = sq_check_attrs(n, form_attrs[form], NULL, 0, path, err)) != 0)
         return rc;
-    if ((rc = check_leaf(n, path, err)) != 0)
+    if ((rc = sq_check_leaf(n, path, err)) != 0)
         return rc;
 
     char name[SQ_ATTR_MAX];
-    rc = attr_get(n, "name", name, sizeof name, path, err);
+    rc = sq_attr_get(n, "name", name, sizeof name, path, err);
     if (rc < 0)
         return rc;
     if (rc == 0)
-        return fail_at(err, path, n, "missing required attribute 'name' on <%s>", node_name(n));
+        return sq_fail_at(err, path, n, "missing required attribute 'name' on <%s>",
+                          sq_node_name(n));
     if (name[0] == '\0')
-        return fail_at(err, path, n, "attribute 'name' is empty");
+        return sq_fail_at(err, path, n, "attribute 'name' is empty");
     if (strlen(name) >= sizeof l->name)
-        return fail_at(err, path, n, "layer name '%.40s...' is longer than %d characters", name,
-                       NET_NAME_MAX - 1);
+        return sq_fail_at(err, path, n, "layer name '%.40s...' is longer than %d characters", name,
+                          NET_NAME_MAX - 1);
     memcpy(l->name, name, strlen(name) + 1);
 
     switch (form) {
@@ -163,21 +164,21 @@ static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const
         rc = conv_from_node(l, n, path, err);
         break;
     case NET_FORM_FC:
-        if ((rc = attr_u32(n, "in", 1, SQ_DIM_MAX, 1, 0, &l->c, path, err)) == 0)
-            rc = attr_u32(n, "out", 1, SQ_DIM_MAX, 1, 0, &l->k, path, err);
+        if ((rc = sq_attr_u32(n, "in", 1, SQ_DIM_MAX, 1, 0, &l->c, path, err)) == 0)
+            rc = sq_attr_u32(n, "out", 1, SQ_DIM_MAX, 1, 0, &l->k, path, err);
         break;
     case NET_FORM_MATMUL: {
         uint32_t m = 0;
-        if ((rc = attr_u32(n, "m", 1, SQ_DIM_MAX, 1, 0, &m, path, err)) != 0 ||
-            (rc = attr_u32(n, "n", 1, SQ_DIM_MAX, 1, 0, &l->k, path, err)) != 0 ||
-            (rc = attr_u32(n, "k", 1, SQ_DIM_MAX, 1, 0, &l->c, path, err)) != 0 ||
-            (rc = attr_u32(n, "count", 1, SQ_DIM_MAX, 0, 1, &l->count, path, err)) != 0)
+        if ((rc = sq_attr_u32(n, "m", 1, SQ_DIM_MAX, 1, 0, &m, path, err)) != 0 ||
+            (rc = sq_attr_u32(n, "n", 1, SQ_DIM_MAX, 1, 0, &l->k, path, err)) != 0 ||
+            (rc = sq_attr_u32(n, "k", 1, SQ_DIM_MAX, 1, 0, &l->c, path, err)) != 0 ||
+            (rc = sq_attr_u32(n, "count", 1, SQ_DIM_MAX, 0, 1, &l->count, path, err)) != 0)
             break;
         l->h = m;
         l->w = 1;
         const pt_param b = {"b", "", PT_ENUM, 1, 0, 0, matmul_b_names, 0, NULL, NULL, 0};
         int b_is_weight = 1;
-        rc = attr_param(n, &b, &b_is_weight, path, err);
+        rc = sq_attr_param(n, &b, &b_is_weight, path, err);
         l->b_is_weight = b_is_weight;
         break;
     }
@@ -191,7 +192,7 @@ static int layer_from_node(net_layer *l, const xmlNode *n, uint32_t batch, const
 
     char msg[512] = "";
     if (net_layer_finish(l, msg, sizeof msg) != 0)
-        return fail_at(err, path, n, "%s", msg); /* msg names the layer */
+        return sq_fail_at(err, path, n, "%s", msg); /* msg names the layer */
     return 0;
 }
 
@@ -261,14 +262,14 @@ static int layer_counts_check(const net_layer *l, long double *v, long double *s
 {
     layer_counts(l, v);
     if (v[LC_MACS] > SQ_NET_MACS_MAX)
-        return fail_at(err, path, n, "layer '%s': %.3Lg MACs is more than squash counts (2^52)",
-                       l->name, v[LC_MACS]);
+        return sq_fail_at(err, path, n, "layer '%s': %.3Lg MACs is more than squash counts (2^52)",
+                          l->name, v[LC_MACS]);
     for (size_t i = 0; i < n_counts; i++) {
         if (v[i] >= SQ_COUNT_MAX)
-            return fail_at(err, path, n,
-                           "layer '%s': its %s could reach %.3Lg on a design of the template's "
-                           "ranges, more than squash counts (2^63)",
-                           l->name, layer_count_name(i), v[i]);
+            return sq_fail_at(err, path, n,
+                              "layer '%s': its %s could reach %.3Lg on a design of the template's "
+                              "ranges, more than squash counts (2^63)",
+                              l->name, layer_count_name(i), v[i]);
         sums[i] += v[i];
     }
     return 0;
@@ -324,7 +325,7 @@ static int acc_points_distinct(const net_network *net, const long *lines, const 
     free(v);
     if (dup == SIZE_MAX)
         return SQ_OK;
-    return fail_at_line(err, path, lines[dup], "a second <point> for the same setting");
+    return sq_fail_at_line(err, path, lines[dup], "a second <point> for the same setting");
 }
 
 static int acc_points_read(net_network *net, const xmlNode *n, long *lines, const char *path,
@@ -334,27 +335,25 @@ static int acc_from_node(net_network *net, const xmlNode *n, const char *path, s
 {
     const size_t n_params = net_acc_n_params;
     int rc;
-    if ((rc = check_attrs(n, NULL, net_acc_params_table, n_params, path, err)) != 0)
+    if ((rc = sq_check_attrs(n, NULL, net_acc_params_table, n_params, path, err)) != 0)
         return rc;
     net->acc = net_acc_defaults(net);
     for (size_t i = 0; i < n_params; i++) {
         if (xmlHasNsProp(n, (const xmlChar *)net_acc_params_table[i].name, NULL) != NULL)
             net->acc.set = 1;
-        if ((rc = attr_param(n, &net_acc_params_table[i], &net->acc, path, err)) != 0)
+        if ((rc = sq_attr_param(n, &net_acc_params_table[i], &net->acc, path, err)) != 0)
             return rc;
     }
     size_t count = 0;
-    for (const xmlNode *c = n->children; c != NULL; c = c->next) {
-        int k = child_kind(c, n, path, err);
-        if (k < 0)
-            return k;
-        if (k == 0)
-            continue;
-        if (!elem_is(c, "point"))
-            return fail_at(err, path, c, "unknown element <%s> in <accuracy> (expected point)",
-                           node_name(c));
+    const xmlNode *c = NULL;
+    while ((rc = sq_next_elem(n, &c, path, err)) > 0) {
+        if (!sq_elem_is(c, "point"))
+            return sq_fail_at(err, path, c, "unknown element <%s> in <accuracy> (expected point)",
+                              sq_node_name(c));
         count++;
     }
+    if (rc < 0)
+        return rc;
     if (count == 0)
         return SQ_OK;
     net->acc_points = calloc(count, sizeof *net->acc_points);
@@ -379,27 +378,27 @@ static int acc_points_read(net_network *net, const xmlNode *n, long *lines, cons
         if (c->type != XML_ELEMENT_NODE)
             continue;
         net_acc_point *pt = &net->acc_points[net->n_acc_points];
-        if ((rc = check_attrs(c, NULL, net_acc_point_params, n_pt, path, err)) != 0 ||
-            (rc = check_leaf(c, path, err)) != 0)
+        if ((rc = sq_check_attrs(c, NULL, net_acc_point_params, n_pt, path, err)) != 0 ||
+            (rc = sq_check_leaf(c, path, err)) != 0)
             return rc;
         for (const char *const *r = acc_point_required; *r; r++) {
             if (xmlHasNsProp(c, (const xmlChar *)*r, NULL) == NULL)
-                return fail_at(err, path, c, "missing required attribute '%s' on <point>", *r);
+                return sq_fail_at(err, path, c, "missing required attribute '%s' on <point>", *r);
         }
         for (size_t i = 0; i < n_pt; i++) {
             pt_set(&net_acc_point_params[i], pt, net_acc_point_params[i].def);
-            if ((rc = attr_param(c, &net_acc_point_params[i], pt, path, err)) != 0)
+            if ((rc = sq_attr_param(c, &net_acc_point_params[i], pt, path, err)) != 0)
                 return rc;
         }
         sw_compression cmp = net_acc_point_setting(pt);
         if (net_compression_check(&cmp, msg, sizeof msg) != 0)
-            return fail_at(err, path, c, "%s", msg);
+            return sq_fail_at(err, path, c, "%s", msg);
         if (pt->top1 > net->top1)
-            return fail_at(err, path, c,
-                           "top1=%g is above the network's baseline top1=%g (a compressed model "
-                           "is not expected to beat its dense baseline; raise the baseline)",
-                           pt->top1, net->top1);
-        lines[net->n_acc_points++] = node_line(c);
+            return sq_fail_at(err, path, c,
+                              "top1=%g is above the network's baseline top1=%g (a compressed model "
+                              "is not expected to beat its dense baseline; raise the baseline)",
+                              pt->top1, net->top1);
+        lines[net->n_acc_points++] = sq_node_line(c);
     }
     return acc_points_distinct(net, lines, path, err);
 }
@@ -442,11 +441,11 @@ static int net_names_distinct(const net_network *net, const long *lines, const c
     free(v);
     if (dup == SIZE_MAX)
         return SQ_OK;
-    return fail_at_line(err, path, lines[dup], "duplicate layer name '%s' (first at line %ld)",
-                        net->layers[dup].name, lines[first]);
+    return sq_fail_at_line(err, path, lines[dup], "duplicate layer name '%s' (first at line %ld)",
+                           net->layers[dup].name, lines[first]);
 }
 
-int net_from_doc(net_network **out, const xmlDoc *doc, const char *path, sq_error *err)
+int sq_net_from_doc(net_network **out, const xmlDoc *doc, const char *path, sq_error *err)
 {
     int rc = SQ_OK;
     net_network *net = NULL;
@@ -457,12 +456,12 @@ int net_from_doc(net_network **out, const xmlDoc *doc, const char *path, sq_erro
     const xmlNode *root = xmlDocGetRootElement(doc);
     *out = NULL;
 
-    if (!elem_is(root, "network")) {
-        rc = fail_at(err, path, root, "expected <network> as the root element, found <%s>",
-                     node_name(root));
+    if (!sq_elem_is(root, "network")) {
+        rc = sq_fail_at(err, path, root, "expected <network> as the root element, found <%s>",
+                        sq_node_name(root));
         goto out;
     }
-    if ((rc = check_attrs(root, net_root_attrs, NULL, 0, path, err)) != 0)
+    if ((rc = sq_check_attrs(root, net_root_attrs, NULL, 0, path, err)) != 0)
         goto out;
 
     net = calloc(1, sizeof *net);
@@ -471,52 +470,51 @@ int net_from_doc(net_network **out, const xmlDoc *doc, const char *path, sq_erro
         goto out;
     }
     char text[SQ_ATTR_MAX];
-    if ((rc = attr_get(root, "name", text, sizeof text, path, err)) < 0)
+    if ((rc = sq_attr_get(root, "name", text, sizeof text, path, err)) < 0)
         goto out;
     if (rc == 0) {
-        rc = fail_at(err, path, root, "missing required attribute 'name' on <network>");
+        rc = sq_fail_at(err, path, root, "missing required attribute 'name' on <network>");
         goto out;
     }
     if (text[0] == '\0' || strlen(text) >= sizeof net->name) {
-        rc = fail_at(err, path, root, "attribute 'name': must be 1 to %zu characters",
-                     sizeof net->name - 1);
+        rc = sq_fail_at(err, path, root, "attribute 'name': must be 1 to %zu characters",
+                        sizeof net->name - 1);
         goto out;
     }
     memcpy(net->name, text, strlen(text) + 1);
-    if ((rc = attr_get(root, "source", text, sizeof text, path, err)) < 0)
+    if ((rc = sq_attr_get(root, "source", text, sizeof text, path, err)) < 0)
         goto out;
     if (rc == 1 && strlen(text) >= sizeof net->source) {
-        rc = fail_at(err, path, root, "attribute 'source' is longer than %zu characters",
-                     sizeof net->source - 1);
+        rc = sq_fail_at(err, path, root, "attribute 'source' is longer than %zu characters",
+                        sizeof net->source - 1);
         goto out;
     }
     if (rc == 1)
         memcpy(net->source, text, strlen(text) + 1);
-    if ((rc = attr_number(root, "top1", PT_REAL, 0.0, 100.0, 0, 0.0, &net->top1, path, err)) != 0 ||
-        (rc = attr_u32(root, "batch", 1, SQ_BATCH_MAX, 0, 1, &net->batch, path, err)) != 0)
+    if ((rc = sq_attr_number(root, "top1", PT_REAL, 0.0, 100.0, 0, 0.0, &net->top1, path, err)) !=
+            0 ||
+        (rc = sq_attr_u32(root, "batch", 1, SQ_BATCH_MAX, 0, 1, &net->batch, path, err)) != 0)
         goto out;
 
     size_t n_elems = 0;
     const xmlNode *acc_node = NULL;
-    for (const xmlNode *c = root->children; c != NULL; c = c->next) {
-        int k = child_kind(c, root, path, err);
-        if (k < 0) {
-            rc = k;
-            goto out;
-        }
-        if (k && elem_is(c, "accuracy")) {
+    const xmlNode *c = NULL;
+    while ((rc = sq_next_elem(root, &c, path, err)) > 0) {
+        if (sq_elem_is(c, "accuracy")) {
             if (acc_node) {
-                rc = fail_at(err, path, c, "more than one <accuracy> (first at line %ld)",
-                             node_line(acc_node));
+                rc = sq_fail_at(err, path, c, "more than one <accuracy> (first at line %ld)",
+                                sq_node_line(acc_node));
                 goto out;
             }
             acc_node = c;
             continue;
         }
-        n_elems += (size_t)k;
+        n_elems++;
     }
+    if (rc < 0)
+        goto out;
     if (n_elems == 0) {
-        rc = fail_at(err, path, root, "network '%s' has no layers", net->name);
+        rc = sq_fail_at(err, path, root, "network '%s' has no layers", net->name);
         goto out;
     }
     net->layers = calloc(n_elems, sizeof *net->layers);
@@ -527,32 +525,32 @@ int net_from_doc(net_network **out, const xmlDoc *doc, const char *path, sq_erro
         rc = sq_fail(err, SQ_ERUNTIME, "squash: out of memory loading '%s'", path);
         goto out;
     }
-    for (const xmlNode *c = root->children; c != NULL; c = c->next) {
+    for (c = root->children; c != NULL; c = c->next) {
         if (c->type != XML_ELEMENT_NODE || c == acc_node)
             continue;
         net_layer *l = &net->layers[net->n_layers];
         if ((rc = layer_from_node(l, c, net->batch, path, err)) != 0 ||
             (rc = layer_counts_check(l, counts, sums, n_counts, c, path, err)) != 0)
             goto out;
-        lines[net->n_layers] = node_line(c);
+        lines[net->n_layers] = sq_node_line(c);
         net->n_layers++;
     }
     if ((rc = net_names_distinct(net, lines, path, err)) != SQ_OK)
         goto out;
     /* Totals (summed in long double: a sum of many large layers would wrap in 64 bits). */
     if (sums[LC_MACS] > SQ_NET_MACS_MAX) {
-        rc = fail_at(err, path, root,
-                     "network '%s' has more than 2^52 MACs, more than squash "
-                     "counts",
-                     net->name);
+        rc = sq_fail_at(err, path, root,
+                        "network '%s' has more than 2^52 MACs, more than squash "
+                        "counts",
+                        net->name);
         goto out;
     }
     for (size_t i = 0; i < n_counts; i++) {
         if (sums[i] >= SQ_COUNT_MAX) {
-            rc = fail_at(err, path, root,
-                         "network '%s': its %s summed over the layers could reach %.3Lg on a "
-                         "design of the template's ranges, more than squash counts (2^63)",
-                         net->name, layer_count_name(i), sums[i]);
+            rc = sq_fail_at(err, path, root,
+                            "network '%s': its %s summed over the layers could reach %.3Lg on a "
+                            "design of the template's ranges, more than squash counts (2^63)",
+                            net->name, layer_count_name(i), sums[i]);
             goto out;
         }
     }
@@ -576,9 +574,9 @@ int sq_net_load_buffer(net_network **out, const char *text, size_t len, const ch
     assert(out != NULL && text != NULL && path != NULL);
     xmlDoc *doc = NULL;
     *out = NULL;
-    int rc = xml_parse(&doc, text, len, path, err);
+    int rc = sq_xml_parse(&doc, text, len, path, err);
     if (rc == SQ_OK)
-        rc = net_from_doc(out, doc, path, err);
+        rc = sq_net_from_doc(out, doc, path, err);
     if (doc != NULL)
         xmlFreeDoc(doc);
     return rc;
@@ -586,27 +584,27 @@ int sq_net_load_buffer(net_network **out, const char *text, size_t len, const ch
 
 /* Loads a zoo name or a file (relative to dir if given). 1: neither exists (src says why).
  * rec: the experiment whose inputs record the file, or NULL. */
-int net_load_ref(net_network **out, const char *ref, const char *dir, sq_experiment *rec,
-                 sq_error *err)
+int sq_net_load_ref(net_network **out, const char *ref, const char *dir, sq_experiment *rec,
+                    sq_error *err)
 {
     sq_source src;
     *out = NULL;
-    int rc = source_open(&src, sq_zoo, sq_zoo_n, ref, dir, err);
+    int rc = sq_source_open(&src, sq_zoo, sq_zoo_n, ref, dir, err);
     if (rc != SQ_OK)
         return rc;
-    rc = input_record(rec, &src, err);
+    rc = sq_input_record(rec, &src, err);
     if (rc == SQ_OK)
         rc = sq_net_load_buffer(out, src.text, src.len, src.path, err);
-    source_close(&src);
+    sq_source_close(&src);
     return rc;
 }
 
 int sq_net_load(net_network **out, const char *net, sq_error *err)
 {
     assert(out != NULL && net != NULL);
-    int rc = net_load_ref(out, net, NULL, NULL, err);
-    if (rc == SOURCE_NOT_REGULAR)
-        return source_not_regular(err);
+    int rc = sq_net_load_ref(out, net, NULL, NULL, err);
+    if (rc == SQ_SOURCE_NOT_REGULAR)
+        return sq_source_not_regular(err);
     if (rc == 1)
         return sq_fail(err, SQ_EINPUT,
                        "squash: unknown network '%s' (not a zoo name or a readable file; see "
@@ -623,23 +621,23 @@ int sq_net_save_acc(const char *in_path, const char *out_path, const net_acc_par
     sq_source src;
     xmlDoc *doc = NULL;
     xmlChar *mem = NULL;
-    int size = 0, rc = source_open(&src, NULL, 0, in_path, NULL, err);
-    if (rc == SOURCE_NOT_REGULAR)
-        return source_not_regular(err);
+    int size = 0, rc = sq_source_open(&src, NULL, 0, in_path, NULL, err);
+    if (rc == SQ_SOURCE_NOT_REGULAR)
+        return sq_source_not_regular(err);
     if (rc == 1)
         return sq_fail(err, SQ_EINPUT, "squash: cannot read '%s': %s", in_path,
                        strerror(src.open_errno));
     if (rc != SQ_OK)
         return rc;
-    if ((rc = xml_parse(&doc, src.text, src.len, src.path, err)) != SQ_OK)
+    if ((rc = sq_xml_parse(&doc, src.text, src.len, src.path, err)) != SQ_OK)
         goto out;
     xmlNode *root = xmlDocGetRootElement(doc), *acc = NULL;
-    if (!elem_is(root, "network")) {
-        rc = fail_at(err, in_path, root, "expected <network> as the root element");
+    if (!sq_elem_is(root, "network")) {
+        rc = sq_fail_at(err, in_path, root, "expected <network> as the root element");
         goto out;
     }
     for (xmlNode *c = root->children; c != NULL && acc == NULL; c = c->next) {
-        if (elem_is(c, "accuracy"))
+        if (sq_elem_is(c, "accuracy"))
             acc = c;
     }
     if (acc == NULL && (acc = xmlNewChild(root, NULL, (const xmlChar *)"accuracy", NULL)) == NULL) {
@@ -668,6 +666,6 @@ int sq_net_save_acc(const char *in_path, const char *out_path, const net_acc_par
 out:
     xmlFree(mem);
     xmlFreeDoc(doc);
-    source_close(&src);
+    sq_source_close(&src);
     return rc;
 }

@@ -54,14 +54,15 @@ static int set_one(hw_config *hw, sw_compression *cmp, const char *assignment, i
     } else {
         char known[768] = "";
         if (hw != NULL) {
-            buf_append(known, sizeof known, "template '%s': ", hw->tpl->name);
-            buf_append_params(known, sizeof known, hw->tpl->params, hw->tpl->n_params, 1);
-            buf_append(known, sizeof known, "; ");
+            sq_buf_append(known, sizeof known, "template '%s': ", hw->tpl->name);
+            sq_buf_append_params(known, sizeof known, hw->tpl->params, hw->tpl->n_params, 1);
+            sq_buf_append(known, sizeof known, "; ");
         }
-        buf_append(known, sizeof known, "compression: ");
-        buf_append_params(known, sizeof known, net_compression_params, net_compression_n_params, 1);
+        sq_buf_append(known, sizeof known, "compression: ");
+        sq_buf_append_params(known, sizeof known, net_compression_params, net_compression_n_params,
+                             1);
         if (hw != NULL)
-            buf_append(known, sizeof known, "; or a technology constant");
+            sq_buf_append(known, sizeof known, "; or a technology constant");
         return sq_fail(err, SQ_EINPUT,
                        "--set %s: unknown parameter '%s' (%s; see squash list templates)",
                        assignment, name, known);

@@ -6,7 +6,7 @@
  * Reading. An input is a built-in file (a zoo network or a preset, embedded at build) or a
  * regular file read whole into memory; a FIFO or a device is refused before it is opened in a
  * way that could block (sq_open_regular), and files over 64 MiB are refused unread. Each file an
- * experiment uses is recorded with the SHA-256 of its bytes (input_record).
+ * experiment uses is recorded with the SHA-256 of its bytes (sq_input_record).
  *
  * Parsing. libxml2 [1] never touches the network (XML_PARSE_NONET), never loads a DTD, never
  * expands entities (no XML_PARSE_NOENT / XML_PARSE_DTDLOAD), and a SAX hook refuses any
@@ -45,7 +45,7 @@
 /* ================================================================== small helpers */
 
 /* Appends printf-style text to a NUL-terminated buf of len bytes, truncating. */
-void buf_append(char *buf, size_t len, const char *fmt, ...)
+void sq_buf_append(char *buf, size_t len, const char *fmt, ...)
 {
     size_t used = strlen(buf);
     if (used + 1 >= len)
@@ -57,13 +57,13 @@ void buf_append(char *buf, size_t len, const char *fmt, ...)
 }
 
 /* Appends the names of a parameter table: "a, b, c". */
-void buf_append_params(char *buf, size_t len, const pt_param *table, size_t n, int first)
+void sq_buf_append_params(char *buf, size_t len, const pt_param *table, size_t n, int first)
 {
     for (size_t i = 0; i < n; i++)
-        buf_append(buf, len, "%s%s", first && i == 0 ? "" : ", ", table[i].name);
+        sq_buf_append(buf, len, "%s%s", first && i == 0 ? "" : ", ", table[i].name);
 }
 
-long node_line(const xmlNode *n)
+long sq_node_line(const xmlNode *n)
 {
     if (n == NULL)
         return 1;
@@ -80,7 +80,7 @@ long node_line(const xmlNode *n)
     return line > 0 ? line : 1;
 }
 
-const char *node_name(const xmlNode *n)
+const char *sq_node_name(const xmlNode *n)
 {
     return (const char *)n->name;
 }
@@ -98,7 +98,7 @@ static int vfail_line(sq_error *err, const char *path, long line, const char *fm
     return SQ_EINPUT;
 }
 
-int fail_at_line(sq_error *err, const char *path, long line, const char *fmt, ...)
+int sq_fail_at_line(sq_error *err, const char *path, long line, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -108,20 +108,20 @@ int fail_at_line(sq_error *err, const char *path, long line, const char *fmt, ..
 }
 
 /* The same at the line of node n. */
-int fail_at(sq_error *err, const char *path, const xmlNode *n, const char *fmt, ...)
+int sq_fail_at(sq_error *err, const char *path, const xmlNode *n, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int rc = vfail_line(err, path, node_line(n), fmt, ap);
+    int rc = vfail_line(err, path, sq_node_line(n), fmt, ap);
     va_end(ap);
     return rc;
 }
 
 /* Is n the element <name> (no namespace)? */
-int elem_is(const xmlNode *n, const char *name)
+int sq_elem_is(const xmlNode *n, const char *name)
 {
     return n != NULL && n->type == XML_ELEMENT_NODE && n->ns == NULL &&
-           strcmp(node_name(n), name) == 0;
+           strcmp(sq_node_name(n), name) == 0;
 }
 
 /* The text of a text node from its first non-blank character. */
@@ -144,7 +144,7 @@ static int text_len(const xmlNode *t)
  * ends, so count back the line breaks after it. */
 static long text_line(const xmlNode *t)
 {
-    long line = node_line(t);
+    long line = sq_node_line(t);
     for (const char *s = text_start(t); *s != '\0'; s++)
         line -= *s == '\n';
     return line > 0 ? line : 1;
@@ -161,43 +161,54 @@ static int text_is_blank(const xmlChar *s)
 
 /* Classifies child c of an element named parent: 1 an element to handle, 0 to skip (blank
  * text, comment, processing instruction), SQ_EINPUT anything else (text, entity reference). */
-int child_kind(const xmlNode *c, const xmlNode *parent, const char *path, sq_error *err)
+int sq_child_kind(const xmlNode *c, const xmlNode *parent, const char *path, sq_error *err)
 {
     switch (c->type) {
     case XML_ELEMENT_NODE:
         if (c->ns != NULL)
-            return fail_at(err, path, c,
-                           "unknown element <%s:%s> in <%s> (namespaces are not used)",
-                           (const char *)c->ns->prefix, node_name(c), node_name(parent));
+            return sq_fail_at(err, path, c,
+                              "unknown element <%s:%s> in <%s> (namespaces are not used)",
+                              (const char *)c->ns->prefix, sq_node_name(c), sq_node_name(parent));
         return 1;
     case XML_TEXT_NODE:
     case XML_CDATA_SECTION_NODE:
         if (text_is_blank(c->content))
             return 0;
-        return fail_at_line(err, path, text_line(c), "unexpected text in <%s>: '%.*s'",
-                            node_name(parent), text_len(c), text_start(c));
+        return sq_fail_at_line(err, path, text_line(c), "unexpected text in <%s>: '%.*s'",
+                               sq_node_name(parent), text_len(c), text_start(c));
     case XML_COMMENT_NODE:
     case XML_PI_NODE:
         return 0;
     case XML_ENTITY_REF_NODE:
-        return fail_at(err, path, c, "entity references are not allowed ('&%s;')", node_name(c));
+        return sq_fail_at(err, path, c, "entity references are not allowed ('&%s;')",
+                          sq_node_name(c));
     default:
-        return fail_at(err, path, c, "unexpected content in <%s>", node_name(parent));
+        return sq_fail_at(err, path, c, "unexpected content in <%s>", sq_node_name(parent));
     }
 }
 
-/* An element that must have no element or text children. */
-int check_leaf(const xmlNode *n, const char *path, sq_error *err)
+int sq_next_elem(const xmlNode *parent, const xmlNode **c, const char *path, sq_error *err)
 {
-    for (const xmlNode *c = n->children; c != NULL; c = c->next) {
-        int k = child_kind(c, n, path, err);
-        if (k < 0)
+    for (const xmlNode *n = *c != NULL ? (*c)->next : parent->children; n != NULL; n = n->next) {
+        int k = sq_child_kind(n, parent, path, err);
+        if (k != 0) {
+            *c = n;
             return k;
-        if (k == 1)
-            return fail_at(err, path, c, "unexpected element <%s> inside <%s>", node_name(c),
-                           node_name(n));
+        }
     }
+    *c = NULL;
     return 0;
+}
+
+/* An element that must have no element or text children. */
+int sq_check_leaf(const xmlNode *n, const char *path, sq_error *err)
+{
+    const xmlNode *c = NULL;
+    int rc = sq_next_elem(n, &c, path, err);
+    if (rc > 0)
+        return sq_fail_at(err, path, c, "unexpected element <%s> inside <%s>", sq_node_name(c),
+                          sq_node_name(n));
+    return rc;
 }
 
 /* Is name in the NULL-terminated list? */
@@ -211,8 +222,8 @@ static int name_in(const char *name, const char *const *list)
 }
 
 /* Fails on the first attribute of n that is not in fixed (NULL-terminated) nor in table. */
-int check_attrs(const xmlNode *n, const char *const *fixed, const pt_param *table, size_t n_table,
-                const char *path, sq_error *err)
+int sq_check_attrs(const xmlNode *n, const char *const *fixed, const pt_param *table,
+                   size_t n_table, const char *path, sq_error *err)
 {
     for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
         const char *name = (const char *)a->name;
@@ -221,19 +232,19 @@ int check_attrs(const xmlNode *n, const char *const *fixed, const pt_param *tabl
             continue;
         char allowed[768] = "";
         for (size_t i = 0; fixed != NULL && fixed[i] != NULL; i++)
-            buf_append(allowed, sizeof allowed, "%s%s", i ? ", " : "", fixed[i]);
+            sq_buf_append(allowed, sizeof allowed, "%s%s", i ? ", " : "", fixed[i]);
         if (table != NULL)
-            buf_append_params(allowed, sizeof allowed, table, n_table, allowed[0] == '\0');
-        return fail_at(err, path, n, "unknown attribute '%s%s%s' on <%s> (allowed: %s)",
-                       a->ns != NULL ? (const char *)a->ns->prefix : "", a->ns != NULL ? ":" : "",
-                       name, node_name(n), allowed);
+            sq_buf_append_params(allowed, sizeof allowed, table, n_table, allowed[0] == '\0');
+        return sq_fail_at(err, path, n, "unknown attribute '%s%s%s' on <%s> (allowed: %s)",
+                          a->ns != NULL ? (const char *)a->ns->prefix : "",
+                          a->ns != NULL ? ":" : "", name, sq_node_name(n), allowed);
     }
     return 0;
 }
 
 /* Copies attribute name of n into buf. 1 present, 0 absent, SQ_EINPUT too long. */
-int attr_get(const xmlNode *n, const char *name, char *buf, size_t len, const char *path,
-             sq_error *err)
+int sq_attr_get(const xmlNode *n, const char *name, char *buf, size_t len, const char *path,
+                sq_error *err)
 {
     xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
     if (v == NULL)
@@ -241,7 +252,8 @@ int attr_get(const xmlNode *n, const char *name, char *buf, size_t len, const ch
     size_t vlen = strlen((const char *)v);
     if (vlen >= len) {
         xmlFree(v);
-        return fail_at(err, path, n, "attribute '%s' is longer than %zu characters", name, len - 1);
+        return sq_fail_at(err, path, n, "attribute '%s' is longer than %zu characters", name,
+                          len - 1);
     }
     memcpy(buf, v, vlen + 1);
     xmlFree(v);
@@ -250,59 +262,59 @@ int attr_get(const xmlNode *n, const char *name, char *buf, size_t len, const ch
 
 /* Reads a numeric attribute through a one-off parameter description (same parsing and
  * messages as the tables). Absent: def if !required, else an error. */
-int attr_number(const xmlNode *n, const char *name, pt_type type, double min, double max,
-                int required, double def, double *out, const char *path, sq_error *err)
+int sq_attr_number(const xmlNode *n, const char *name, pt_type type, double min, double max,
+                   int required, double def, double *out, const char *path, sq_error *err)
 {
     char text[SQ_ATTR_MAX];
-    int rc = attr_get(n, name, text, sizeof text, path, err);
+    int rc = sq_attr_get(n, name, text, sizeof text, path, err);
     if (rc < 0)
         return rc;
     if (rc == 0) {
         if (required)
-            return fail_at(err, path, n, "missing required attribute '%s' on <%s>", name,
-                           node_name(n));
+            return sq_fail_at(err, path, n, "missing required attribute '%s' on <%s>", name,
+                              sq_node_name(n));
         *out = def;
         return 0;
     }
     const pt_param p = {name, "", type, def, min, max, NULL, 0, NULL, NULL, 0};
     char msg[512];
     if (pt_parse(&p, text, out, msg, sizeof msg) != 0)
-        return fail_at(err, path, n, "attribute '%s': %s", name, msg);
+        return sq_fail_at(err, path, n, "attribute '%s': %s", name, msg);
     return 0;
 }
 
-int attr_u32(const xmlNode *n, const char *name, double min, double max, int required, uint32_t def,
-             uint32_t *out, const char *path, sq_error *err)
+int sq_attr_u32(const xmlNode *n, const char *name, double min, double max, int required,
+                uint32_t def, uint32_t *out, const char *path, sq_error *err)
 {
     double v = 0.0;
-    int rc = attr_number(n, name, PT_INT, min, max, required, def, &v, path, err);
+    int rc = sq_attr_number(n, name, PT_INT, min, max, required, def, &v, path, err);
     if (rc == 0)
         *out = (uint32_t)v;
     return rc;
 }
 
 /* Reads a table parameter from attribute text into base (struct the table describes). */
-int attr_param(const xmlNode *n, const pt_param *p, void *base, const char *path, sq_error *err)
+int sq_attr_param(const xmlNode *n, const pt_param *p, void *base, const char *path, sq_error *err)
 {
     char text[SQ_ATTR_MAX];
-    int rc = attr_get(n, p->name, text, sizeof text, path, err);
+    int rc = sq_attr_get(n, p->name, text, sizeof text, path, err);
     if (rc <= 0)
         return rc;
     double v = 0.0;
     char msg[512];
     if (pt_parse(p, text, &v, msg, sizeof msg) != 0)
-        return fail_at(err, path, n, "attribute '%s': %s", p->name, msg);
+        return sq_fail_at(err, path, n, "attribute '%s': %s", p->name, msg);
     pt_set(p, base, v);
     return 0;
 }
 
-/* attr_param for every entry of a table: the attributes present are read into base. */
-int attr_params(const xmlNode *n, const pt_param *table, size_t n_table, void *base,
-                const char *path, sq_error *err)
+/* sq_attr_param for every entry of a table: the attributes present are read into base. */
+int sq_attr_params(const xmlNode *n, const pt_param *table, size_t n_table, void *base,
+                   const char *path, sq_error *err)
 {
     int rc;
     for (size_t i = 0; i < n_table; i++) {
-        if ((rc = attr_param(n, &table[i], base, path, err)) != 0)
+        if ((rc = sq_attr_param(n, &table[i], base, path, err)) != 0)
             return rc;
     }
     return 0;
@@ -370,18 +382,18 @@ int sq_open_regular(const char *path, const char **kind)
     return fd;
 }
 
-void source_close(sq_source *src)
+void sq_source_close(sq_source *src)
 {
     free(src->owned_text);
     src->owned_text = NULL;
 }
 
 /* Resolves ref: first a built-in name in list (if list is not NULL), then a file, relative to
- * dir when dir is not NULL and ref is relative. Returns 0 (src filled; source_close it), 1 if
- * neither exists (src->open_errno says why), SOURCE_NOT_REGULAR, SQ_EINPUT (too large) or
+ * dir when dir is not NULL and ref is relative. Returns 0 (src filled; sq_source_close it), 1 if
+ * neither exists (src->open_errno says why), SQ_SOURCE_NOT_REGULAR, SQ_EINPUT (too large) or
  * SQ_ERUNTIME. A FIFO or device is refused before it is opened in a way that could block. */
-int source_open(sq_source *src, const sq_builtin *list, size_t n, const char *ref, const char *dir,
-                sq_error *err)
+int sq_source_open(sq_source *src, const sq_builtin *list, size_t n, const char *ref,
+                   const char *dir, sq_error *err)
 {
     int rc = SQ_OK;
     memset(src, 0, sizeof *src);
@@ -407,7 +419,7 @@ int source_open(sq_source *src, const sq_builtin *list, size_t n, const char *re
     int fd = sq_open_regular(src->path_buf, &kind);
     if (fd < 0 && kind != NULL) {
         sq_fail(err, SQ_EINPUT, "'%s' is %s, not a regular file", src->path, kind);
-        return SOURCE_NOT_REGULAR;
+        return SQ_SOURCE_NOT_REGULAR;
     }
     if (fd < 0) {
         src->open_errno = errno;
@@ -446,14 +458,14 @@ int source_open(sq_source *src, const sq_builtin *list, size_t n, const char *re
 out:
     close(fd);
     if (rc != SQ_OK)
-        source_close(src);
+        sq_source_close(src);
     return rc;
 }
 
 /* Records an input of the experiment being loaded (rec; NULL when not loading one): a file by
  * its resolved absolute path, an embedded one as "builtin:PATH", each once. The SHA-256 of its
  * bytes makes it part of the run's identity (squash.state, summary.json). */
-int input_record(sq_experiment *rec, const sq_source *src, sq_error *err)
+int sq_input_record(sq_experiment *rec, const sq_source *src, sq_error *err)
 {
     if (rec == NULL)
         return SQ_OK;
@@ -474,9 +486,9 @@ int input_record(sq_experiment *rec, const sq_source *src, sq_error *err)
     return SQ_OK;
 }
 
-/* The message of a top-level source_open that met a file that is not regular (err holds the
+/* The message of a top-level sq_source_open that met a file that is not regular (err holds the
  * reason without a prefix). */
-int source_not_regular(sq_error *err)
+int sq_source_not_regular(sq_error *err)
 {
     if (err != NULL) {
         char why[sizeof err->msg];
@@ -547,9 +559,9 @@ static int xml_prescan(const char *text, size_t len, const char *path, sq_error 
     for (size_t i = 0; i < len; i++) {
         char c = text[i];
         if (c == '\0')
-            return fail_at_line(err, path, line,
-                                "NUL byte in the file (XML text cannot contain one; is the file "
-                                "binary, truncated or UTF-16?)");
+            return sq_fail_at_line(err, path, line,
+                                   "NUL byte in the file (XML text cannot contain one; is the file "
+                                   "binary, truncated or UTF-16?)");
         if (c == '\n')
             line++;
         switch (state) {
@@ -606,10 +618,10 @@ static int xml_prescan(const char *text, size_t len, const char *path, sq_error 
                 quote = c;
                 state = VALUE;
                 if (++attrs > SQ_XML_ATTRS_MAX)
-                    return fail_at_line(err, path, tag_line,
-                                        "element <%.*s> has more than %d attributes",
-                                        (int)strcspn(text + tag_start, " \t\r\n/>=\"'"),
-                                        text + tag_start, SQ_XML_ATTRS_MAX);
+                    return sq_fail_at_line(err, path, tag_line,
+                                           "element <%.*s> has more than %d attributes",
+                                           (int)strcspn(text + tag_start, " \t\r\n/>=\"'"),
+                                           text + tag_start, SQ_XML_ATTRS_MAX);
             }
             break;
         case VALUE:
@@ -623,7 +635,7 @@ static int xml_prescan(const char *text, size_t len, const char *path, sq_error 
 }
 
 /* Parses text into *out (owned: xmlFreeDoc). Errors are "PATH:LINE: ..." SQ_EINPUT. */
-int xml_parse(xmlDoc **out, const char *text, size_t len, const char *path, sq_error *err)
+int sq_xml_parse(xmlDoc **out, const char *text, size_t len, const char *path, sq_error *err)
 {
     int rc = SQ_OK;
     xmlParserCtxt *ctxt = NULL;

@@ -52,18 +52,19 @@ static void xp_clear(sq_experiment *xp)
 static int xp_metric(int *out, const xmlNode *n, const char *path, sq_error *err)
 {
     char text[SQ_ATTR_MAX];
-    int rc = attr_get(n, "metric", text, sizeof text, path, err);
+    int rc = sq_attr_get(n, "metric", text, sizeof text, path, err);
     if (rc < 0)
         return rc;
     if (rc == 0)
-        return fail_at(err, path, n, "missing required attribute 'metric' on <%s>", node_name(n));
+        return sq_fail_at(err, path, n, "missing required attribute 'metric' on <%s>",
+                          sq_node_name(n));
     *out = sq_metric_find(text);
     if (*out >= 0)
         return 0;
     char known[256] = "";
     for (size_t i = 0; i < SQ_N_METRICS; i++)
-        buf_append(known, sizeof known, "%s%s", i ? ", " : "", sq_metrics[i].name);
-    return fail_at(err, path, n, "unknown metric '%s' (known: %s)", text, known);
+        sq_buf_append(known, sizeof known, "%s%s", i ? ", " : "", sq_metrics[i].name);
+    return sq_fail_at(err, path, n, "unknown metric '%s' (known: %s)", text, known);
 }
 
 /* Appends v to a growing value list (sweep construction). */
@@ -71,8 +72,8 @@ static int xp_push(sq_sweep *s, size_t *cap, double v, int monotone, const xmlNo
                    const char *path, sq_error *err)
 {
     if (s->n_values >= XP_SWEEP_VALUES_MAX)
-        return fail_at(err, path, n, "sweep of '%s' has more than %d values", s->param->name,
-                       XP_SWEEP_VALUES_MAX);
+        return sq_fail_at(err, path, n, "sweep of '%s' has more than %d values", s->param->name,
+                          XP_SWEEP_VALUES_MAX);
     if (s->n_values == *cap) {
         size_t new_cap = *cap ? 2 * *cap : 16;
         double *grown = realloc(s->values, new_cap * sizeof *grown);
@@ -88,16 +89,16 @@ static int xp_push(sq_sweep *s, size_t *cap, double v, int monotone, const xmlNo
     if (s->param->in_set != NULL && !s->param->in_set(v, list, sizeof list)) {
         char text[40];
         pt_format(s->param, v, text, sizeof text);
-        return fail_at(err, path, n, "sweep of '%s': %s %s is not supported (one of: %s %s)",
-                       s->param->name, text, s->param->unit, list, s->param->unit);
+        return sq_fail_at(err, path, n, "sweep of '%s': %s %s is not supported (one of: %s %s)",
+                          s->param->name, text, s->param->unit, list, s->param->unit);
     }
     /* from/to/step and factor sequences are monotone, so a repeat (a step below the resolution
      * of the snapped values) is next to its twin; values= lists are checked by the caller. */
     if (monotone && s->n_values > 0 && s->values[s->n_values - 1] == v)
-        return fail_at(err, path, n,
-                       "sweep of '%s' gives the value %.17g twice (its step is below the "
-                       "parameter's resolution)",
-                       s->param->name, v);
+        return sq_fail_at(err, path, n,
+                          "sweep of '%s' gives the value %.17g twice (its step is below the "
+                          "parameter's resolution)",
+                          s->param->name, v);
     s->values[s->n_values++] = v;
     return 0;
 }
@@ -123,8 +124,8 @@ static int xp_values_distinct(const sq_sweep *s, const xmlNode *n, const char *p
         if (sorted[i] == sorted[i - 1]) {
             char text[64];
             pt_format(s->param, sorted[i], text, sizeof text);
-            rc = fail_at(err, path, n, "sweep of '%s': value '%s' appears twice", s->param->name,
-                         text);
+            rc = sq_fail_at(err, path, n, "sweep of '%s': value '%s' appears twice", s->param->name,
+                            text);
         }
     }
     free(sorted);
@@ -151,15 +152,15 @@ static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const pt_param *tab
     size_t cap = 0;
     xmlChar *values = NULL;
     char text[SQ_ATTR_MAX], msg[512];
-    s->line = node_line(n);
+    s->line = sq_node_line(n);
 
-    if ((rc = check_attrs(n, attrs, NULL, 0, path, err)) != 0 ||
-        (rc = check_leaf(n, path, err)) != 0)
+    if ((rc = sq_check_attrs(n, attrs, NULL, 0, path, err)) != 0 ||
+        (rc = sq_check_leaf(n, path, err)) != 0)
         goto out;
-    if ((rc = attr_get(n, "param", text, sizeof text, path, err)) < 0)
+    if ((rc = sq_attr_get(n, "param", text, sizeof text, path, err)) < 0)
         goto out;
     if (rc == 0) {
-        rc = fail_at(err, path, n, "missing required attribute 'param' on <sweep>");
+        rc = sq_fail_at(err, path, n, "missing required attribute 'param' on <sweep>");
         goto out;
     }
     s->param = pt_find(table, n_table, text);
@@ -168,11 +169,11 @@ static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const pt_param *tab
         s->is_hw = SQ_SWEEP_TECH;
     if (s->param == NULL) {
         char allowed[768] = "";
-        buf_append_params(allowed, sizeof allowed, table, n_table, 1);
+        sq_buf_append_params(allowed, sizeof allowed, table, n_table, 1);
         if (tech_tpl != NULL)
-            buf_append(allowed, sizeof allowed, "; or a technology constant");
-        rc = fail_at(err, path, n, "unknown parameter '%s' for <%s> (allowed: %s)", text, parent,
-                     allowed);
+            sq_buf_append(allowed, sizeof allowed, "; or a technology constant");
+        rc = sq_fail_at(err, path, n, "unknown parameter '%s' for <%s> (allowed: %s)", text, parent,
+                        allowed);
         goto out;
     }
     const pt_param *p = s->param;
@@ -192,8 +193,9 @@ static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const pt_param *tab
                 break;
             size_t len = strcspn(at, " \t\n\r");
             if (len >= sizeof text) {
-                rc = fail_at(err, path, n, "sweep of '%s': a value is longer than %zu characters",
-                             p->name, sizeof text - 1);
+                rc =
+                    sq_fail_at(err, path, n, "sweep of '%s': a value is longer than %zu characters",
+                               p->name, sizeof text - 1);
                 goto out;
             }
             memcpy(text, at, len);
@@ -201,51 +203,52 @@ static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const pt_param *tab
             at += len;
             double v = 0.0;
             if (pt_parse(p, text, &v, msg, sizeof msg) != 0) {
-                rc = fail_at(err, path, n, "sweep of '%s': %s", p->name, msg);
+                rc = sq_fail_at(err, path, n, "sweep of '%s': %s", p->name, msg);
                 goto out;
             }
             if ((rc = xp_push(s, &cap, v, 0, n, path, err)) != 0)
                 goto out;
         }
         if (s->n_values == 0)
-            rc = fail_at(err, path, n, "sweep of '%s': 'values' is empty", p->name);
+            rc = sq_fail_at(err, path, n, "sweep of '%s': 'values' is empty", p->name);
         else
             rc = xp_values_distinct(s, n, path, err);
         goto out;
     }
     if (values != NULL || !has_from || !has_to || has_step == has_factor) {
-        rc = fail_at(err, path, n,
-                     "<sweep> needs values=\"...\", or from, to and step, or from, to and factor");
+        rc = sq_fail_at(
+            err, path, n,
+            "<sweep> needs values=\"...\", or from, to and step, or from, to and factor");
         goto out;
     }
     if (p->type == PT_ENUM) {
         char choices[512] = "";
         for (size_t i = 0; p->choices[i] != NULL; i++)
-            buf_append(choices, sizeof choices, "%s%s", i ? " " : "", p->choices[i]);
-        rc = fail_at(err, path, n, "sweep of '%s': a choice has no range; use values=\"%s\"",
-                     p->name, choices);
+            sq_buf_append(choices, sizeof choices, "%s%s", i ? " " : "", p->choices[i]);
+        rc = sq_fail_at(err, path, n, "sweep of '%s': a choice has no range; use values=\"%s\"",
+                        p->name, choices);
         goto out;
     }
 
     double from = 0.0, to = 0.0, by = 0.0;
-    if ((rc = attr_number(n, "from", p->type, p->min, p->max, 1, 0, &from, path, err)) != 0 ||
-        (rc = attr_number(n, "to", p->type, p->min, p->max, 1, 0, &to, path, err)) != 0)
+    if ((rc = sq_attr_number(n, "from", p->type, p->min, p->max, 1, 0, &from, path, err)) != 0 ||
+        (rc = sq_attr_number(n, "to", p->type, p->min, p->max, 1, 0, &to, path, err)) != 0)
         goto out;
     if (from > to) {
-        rc = fail_at(err, path, n, "sweep of '%s': 'from' is greater than 'to'", p->name);
+        rc = sq_fail_at(err, path, n, "sweep of '%s': 'from' is greater than 'to'", p->name);
         goto out;
     }
     if (has_step) {
-        if ((rc = attr_number(n, "step", p->type, -DBL_MAX, DBL_MAX, 1, 0, &by, path, err)) != 0)
+        if ((rc = sq_attr_number(n, "step", p->type, -DBL_MAX, DBL_MAX, 1, 0, &by, path, err)) != 0)
             goto out;
         if (by <= 0.0) {
-            rc = fail_at(err, path, n, "sweep of '%s': 'step' must be greater than 0", p->name);
+            rc = sq_fail_at(err, path, n, "sweep of '%s': 'step' must be greater than 0", p->name);
             goto out;
         }
         double steps = floor((to - from) / by * (1.0 + 1e-12) + 1e-9);
         if (steps + 1.0 > XP_SWEEP_VALUES_MAX) {
-            rc = fail_at(err, path, n, "sweep of '%s' has more than %d values", p->name,
-                         XP_SWEEP_VALUES_MAX);
+            rc = sq_fail_at(err, path, n, "sweep of '%s' has more than %d values", p->name,
+                            XP_SWEEP_VALUES_MAX);
             goto out;
         }
         for (double i = 0.0; i <= steps; i += 1.0) {
@@ -254,13 +257,14 @@ static int xp_sweep_from_node(sq_sweep *s, const xmlNode *n, const pt_param *tab
                 goto out;
         }
     } else {
-        if ((rc = attr_number(n, "factor", p->type, -DBL_MAX, DBL_MAX, 1, 0, &by, path, err)) != 0)
+        if ((rc = sq_attr_number(n, "factor", p->type, -DBL_MAX, DBL_MAX, 1, 0, &by, path, err)) !=
+            0)
             goto out;
         if (by <= 1.0 || from <= 0.0) {
-            rc = fail_at(err, path, n,
-                         "sweep of '%s': a 'factor' sweep needs factor > 1 and "
-                         "from > 0",
-                         p->name);
+            rc = sq_fail_at(err, path, n,
+                            "sweep of '%s': a 'factor' sweep needs factor > 1 and "
+                            "from > 0",
+                            p->name);
             goto out;
         }
         for (double v = from; v <= to * (1.0 + 1e-12); v *= by) {
@@ -285,44 +289,42 @@ static int xp_group(sq_experiment *xp, const xmlNode *n, int is_hw, const char *
     void *base = is_hw ? (void *)xp->hw.params : (void *)&xp->cmp;
     int rc;
 
-    if ((rc = check_attrs(n, is_hw ? hw_fixed : NULL, table, n_table, path, err)) != 0)
+    if ((rc = sq_check_attrs(n, is_hw ? hw_fixed : NULL, table, n_table, path, err)) != 0)
         return rc;
-    if ((rc = attr_params(n, table, n_table, base, path, err)) != 0)
+    if ((rc = sq_attr_params(n, table, n_table, base, path, err)) != 0)
         return rc;
     int swept = 0;
-    for (const xmlNode *c = n->children; c != NULL; c = c->next) {
-        int k = child_kind(c, n, path, err);
-        if (k < 0)
-            return k;
-        if (k == 0)
-            continue;
-        if (!elem_is(c, "sweep"))
-            return fail_at(err, path, c, "unknown element <%s> in <%s> (expected sweep)",
-                           node_name(c), node_name(n));
+    const xmlNode *c = NULL;
+    while ((rc = sq_next_elem(n, &c, path, err)) > 0) {
+        if (!sq_elem_is(c, "sweep"))
+            return sq_fail_at(err, path, c, "unknown element <%s> in <%s> (expected sweep)",
+                              sq_node_name(c), sq_node_name(n));
         sq_sweep *s = &xp->sweeps[xp->n_sweeps];
         s->is_hw = is_hw;
-        rc = xp_sweep_from_node(s, c, table, n_table, is_hw ? xp->hw.tpl : NULL, node_name(n), path,
-                                err);
+        rc = xp_sweep_from_node(s, c, table, n_table, is_hw ? xp->hw.tpl : NULL, sq_node_name(n),
+                                path, err);
         xp->n_sweeps++; /* counted even on failure so that xp_clear frees its values */
         if (rc != 0)
             return rc;
         if (xmlHasNsProp(n, (const xmlChar *)s->param->name, NULL) != NULL)
-            return fail_at(err, path, c, "parameter '%s' is both fixed on <%s> and swept",
-                           s->param->name, node_name(n));
+            return sq_fail_at(err, path, c, "parameter '%s' is both fixed on <%s> and swept",
+                              s->param->name, sq_node_name(n));
         for (size_t i = 0; i + 1 < xp->n_sweeps; i++) {
             if (xp->sweeps[i].param == s->param)
-                return fail_at(err, path, c, "parameter '%s' is swept twice (first at line %ld)",
-                               s->param->name, xp->sweeps[i].line);
+                return sq_fail_at(err, path, c, "parameter '%s' is swept twice (first at line %ld)",
+                                  s->param->name, xp->sweeps[i].line);
         }
         swept = 1;
     }
+    if (rc < 0)
+        return rc;
     /* With nothing swept the fixed design must be valid as a whole; with sweeps, a bad
      * combination is an infeasible point, not an input error. */
     char msg[512] = "";
     if (!swept && is_hw && hw_config_prepare(&xp->hw, msg, sizeof msg) != 0)
-        return fail_at(err, path, n, "%s", msg);
+        return sq_fail_at(err, path, n, "%s", msg);
     if (!swept && !is_hw && net_compression_check(&xp->cmp, msg, sizeof msg) != 0)
-        return fail_at(err, path, n, "%s", msg);
+        return sq_fail_at(err, path, n, "%s", msg);
     return 0;
 }
 
@@ -345,18 +347,19 @@ static int ref_not_regular(sq_error *err, const char *path, const xmlNode *n)
     char why[sizeof err->msg] = "";
     if (err != NULL)
         snprintf(why, sizeof why, "%s", err->msg);
-    return fail_at(err, path, n, "<%s ref>: %s (squash reads inputs from regular files only)",
-                   node_name(n), why);
+    return sq_fail_at(err, path, n, "<%s ref>: %s (squash reads inputs from regular files only)",
+                      sq_node_name(n), why);
 }
 
 /* Reads the ref attribute of <network> / <accelerator>. */
 static int xp_ref(char *ref, size_t len, const xmlNode *n, const char *path, sq_error *err)
 {
-    int rc = attr_get(n, "ref", ref, len, path, err);
+    int rc = sq_attr_get(n, "ref", ref, len, path, err);
     if (rc < 0)
         return rc;
     if (rc == 0 || ref[0] == '\0')
-        return fail_at(err, path, n, "missing required attribute 'ref' on <%s>", node_name(n));
+        return sq_fail_at(err, path, n, "missing required attribute 'ref' on <%s>",
+                          sq_node_name(n));
     return 0;
 }
 
@@ -374,62 +377,61 @@ static int xp_from_doc(sq_experiment *xp, const xmlDoc *doc, const char *path, s
     xp->cmp = net_compression_default();
     xp_dir(dir, sizeof dir, path);
 
-    if (!elem_is(root, "experiment"))
-        return fail_at(err, path, root, "expected <experiment> as the root element, found <%s>",
-                       node_name(root));
-    if ((rc = check_attrs(root, root_attrs, NULL, 0, path, err)) != 0)
+    if (!sq_elem_is(root, "experiment"))
+        return sq_fail_at(err, path, root, "expected <experiment> as the root element, found <%s>",
+                          sq_node_name(root));
+    if ((rc = sq_check_attrs(root, root_attrs, NULL, 0, path, err)) != 0)
         return rc;
-    if ((rc = attr_get(root, "name", ref, sizeof ref, path, err)) < 0)
+    if ((rc = sq_attr_get(root, "name", ref, sizeof ref, path, err)) < 0)
         return rc;
     if (rc == 1 && strlen(ref) >= sizeof xp->name)
-        return fail_at(err, path, root, "attribute 'name' is longer than %zu characters",
-                       sizeof xp->name - 1);
+        return sq_fail_at(err, path, root, "attribute 'name' is longer than %zu characters",
+                          sizeof xp->name - 1);
     if (rc == 1)
         memcpy(xp->name, ref, strlen(ref) + 1);
 
     /* First pass: structure, and an upper bound for each list. */
     size_t n_sweeps = 0, n_constraints = 0, n_objectives = 0;
     int cmp_first = 0; /* <compression> comes before <accelerator> */
-    for (const xmlNode *c = root->children; c != NULL; c = c->next) {
-        int k = child_kind(c, root, path, err);
-        if (k < 0)
-            return k;
-        if (k == 0)
-            continue;
-        const xmlNode **slot = elem_is(c, "network")       ? &net_node
-                               : elem_is(c, "accelerator") ? &hw_node
-                               : elem_is(c, "compression") ? &cmp_node
-                                                           : NULL;
+    const xmlNode *c = NULL;
+    while ((rc = sq_next_elem(root, &c, path, err)) > 0) {
+        const xmlNode **slot = sq_elem_is(c, "network")       ? &net_node
+                               : sq_elem_is(c, "accelerator") ? &hw_node
+                               : sq_elem_is(c, "compression") ? &cmp_node
+                                                              : NULL;
         if (slot != NULL && *slot != NULL)
-            return fail_at(err, path, c, "more than one <%s> (first at line %ld)", node_name(c),
-                           node_line(*slot));
+            return sq_fail_at(err, path, c, "more than one <%s> (first at line %ld)",
+                              sq_node_name(c), sq_node_line(*slot));
         if (slot != NULL) {
             *slot = c;
             cmp_first |= slot == &cmp_node && hw_node == NULL;
             for (const xmlNode *g = c->children; g != NULL; g = g->next)
                 n_sweeps += g->type == XML_ELEMENT_NODE;
-        } else if (elem_is(c, "constraint")) {
+        } else if (sq_elem_is(c, "constraint")) {
             n_constraints++;
-        } else if (elem_is(c, "objective")) {
+        } else if (sq_elem_is(c, "objective")) {
             n_objectives++;
         } else {
-            return fail_at(err, path, c,
-                           "unknown element <%s> in <experiment> (expected network, accelerator, "
-                           "compression, constraint or objective)",
-                           node_name(c));
+            return sq_fail_at(
+                err, path, c,
+                "unknown element <%s> in <experiment> (expected network, accelerator, "
+                "compression, constraint or objective)",
+                sq_node_name(c));
         }
     }
+    if (rc < 0)
+        return rc;
     if (net_node == NULL)
-        return fail_at(err, path, root, "experiment has no <network ref=\"...\"/>");
+        return sq_fail_at(err, path, root, "experiment has no <network ref=\"...\"/>");
     if (hw_node == NULL)
-        return fail_at(err, path, root, "experiment has no <accelerator ref=\"...\"/>");
+        return sq_fail_at(err, path, root, "experiment has no <accelerator ref=\"...\"/>");
     if (n_objectives < XP_OBJECTIVES_MIN)
-        return fail_at(err, path, root,
-                       "experiment has %zu <objective> (needs at least %d: <objective "
-                       "metric=\"...\" goal=\"min|max\"/>)",
-                       n_objectives, XP_OBJECTIVES_MIN);
+        return sq_fail_at(err, path, root,
+                          "experiment has %zu <objective> (needs at least %d: <objective "
+                          "metric=\"...\" goal=\"min|max\"/>)",
+                          n_objectives, XP_OBJECTIVES_MIN);
     if (n_sweeps > SQ_SWEEPS_MAX) /* each parameter is swept at most once: never in practice */
-        return fail_at(err, path, root, "experiment has more than %d sweeps", SQ_SWEEPS_MAX);
+        return sq_fail_at(err, path, root, "experiment has more than %d sweeps", SQ_SWEEPS_MAX);
     xp->sweeps = calloc(n_sweeps + 1, sizeof *xp->sweeps);
     xp->constraints = calloc(n_constraints + 1, sizeof *xp->constraints);
     xp->objectives = calloc(n_objectives + 1, sizeof *xp->objectives);
@@ -437,17 +439,17 @@ static int xp_from_doc(sq_experiment *xp, const xmlDoc *doc, const char *path, s
         return sq_fail(err, SQ_ERUNTIME, "squash: out of memory loading '%s'", path);
 
     /* The network. */
-    if ((rc = check_attrs(net_node, network_attrs, NULL, 0, path, err)) != 0 ||
-        (rc = check_leaf(net_node, path, err)) != 0 ||
+    if ((rc = sq_check_attrs(net_node, network_attrs, NULL, 0, path, err)) != 0 ||
+        (rc = sq_check_leaf(net_node, path, err)) != 0 ||
         (rc = xp_ref(ref, sizeof ref, net_node, path, err)) != 0)
         return rc;
-    rc = net_load_ref(&xp->net, ref, dir, xp, err);
-    if (rc == SOURCE_NOT_REGULAR)
+    rc = sq_net_load_ref(&xp->net, ref, dir, xp, err);
+    if (rc == SQ_SOURCE_NOT_REGULAR)
         return ref_not_regular(err, path, net_node);
     if (rc == 1)
-        return fail_at(err, path, net_node,
-                       "unknown network '%s' (not a zoo name or a readable file relative to %s)",
-                       ref, dir);
+        return sq_fail_at(err, path, net_node,
+                          "unknown network '%s' (not a zoo name or a readable file relative to %s)",
+                          ref, dir);
     if (rc != 0)
         return rc;
 
@@ -455,14 +457,14 @@ static int xp_from_doc(sq_experiment *xp, const xmlDoc *doc, const char *path, s
      * <compression> in file order, so that the sweeps (and the id digits) are in file order. */
     if ((rc = xp_ref(ref, sizeof ref, hw_node, path, err)) != 0)
         return rc;
-    rc = hw_load_ref(&xp->hw, ref, dir, xp, err);
-    if (rc == SOURCE_NOT_REGULAR)
+    rc = sq_hw_load_ref(&xp->hw, ref, dir, xp, err);
+    if (rc == SQ_SOURCE_NOT_REGULAR)
         return ref_not_regular(err, path, hw_node);
     if (rc == 1)
-        return fail_at(err, path, hw_node,
-                       "unknown accelerator '%s' (not a preset name or a readable file relative "
-                       "to %s)",
-                       ref, dir);
+        return sq_fail_at(err, path, hw_node,
+                          "unknown accelerator '%s' (not a preset name or a readable file relative "
+                          "to %s)",
+                          ref, dir);
     if (rc != 0)
         return rc;
     if (cmp_first && (rc = xp_group(xp, cmp_node, 0, path, err)) != 0)
@@ -473,37 +475,37 @@ static int xp_from_doc(sq_experiment *xp, const xmlDoc *doc, const char *path, s
         return rc;
 
     /* Constraints and objectives. */
-    for (const xmlNode *c = root->children; c != NULL; c = c->next) {
-        if (elem_is(c, "constraint")) {
+    for (c = root->children; c != NULL; c = c->next) {
+        if (sq_elem_is(c, "constraint")) {
             sq_constraint *k = &xp->constraints[xp->n_constraints++];
-            if ((rc = check_attrs(c, constraint_attrs, NULL, 0, path, err)) != 0 ||
-                (rc = check_leaf(c, path, err)) != 0 ||
+            if ((rc = sq_check_attrs(c, constraint_attrs, NULL, 0, path, err)) != 0 ||
+                (rc = sq_check_leaf(c, path, err)) != 0 ||
                 (rc = xp_metric(&k->metric, c, path, err)) != 0 ||
-                (rc = attr_number(c, "min", PT_REAL, -DBL_MAX, DBL_MAX, 0, -HUGE_VAL, &k->min, path,
-                                  err)) != 0 ||
-                (rc = attr_number(c, "max", PT_REAL, -DBL_MAX, DBL_MAX, 0, HUGE_VAL, &k->max, path,
-                                  err)) != 0)
+                (rc = sq_attr_number(c, "min", PT_REAL, -DBL_MAX, DBL_MAX, 0, -HUGE_VAL, &k->min,
+                                     path, err)) != 0 ||
+                (rc = sq_attr_number(c, "max", PT_REAL, -DBL_MAX, DBL_MAX, 0, HUGE_VAL, &k->max,
+                                     path, err)) != 0)
                 return rc;
             if (isinf(k->min) && isinf(k->max))
-                return fail_at(err, path, c, "<constraint> needs 'min', 'max' or both");
+                return sq_fail_at(err, path, c, "<constraint> needs 'min', 'max' or both");
             if (k->min > k->max)
-                return fail_at(err, path, c, "<constraint> has 'min' greater than 'max'");
-        } else if (elem_is(c, "objective")) {
+                return sq_fail_at(err, path, c, "<constraint> has 'min' greater than 'max'");
+        } else if (sq_elem_is(c, "objective")) {
             sq_objective *o = &xp->objectives[xp->n_objectives];
             static const char *const goals[] = {"min", "max", NULL};
             const pt_param goal = {"goal", "", PT_ENUM, 0, 0, 0, goals, 0, NULL, NULL, 0};
-            if ((rc = check_attrs(c, objective_attrs, NULL, 0, path, err)) != 0 ||
-                (rc = check_leaf(c, path, err)) != 0 ||
+            if ((rc = sq_check_attrs(c, objective_attrs, NULL, 0, path, err)) != 0 ||
+                (rc = sq_check_leaf(c, path, err)) != 0 ||
                 (rc = xp_metric(&o->metric, c, path, err)) != 0)
                 return rc;
             if (xmlHasNsProp(c, (const xmlChar *)"goal", NULL) == NULL)
-                return fail_at(err, path, c, "missing required attribute 'goal' on <objective>");
-            if ((rc = attr_param(c, &goal, &o->maximize, path, err)) != 0)
+                return sq_fail_at(err, path, c, "missing required attribute 'goal' on <objective>");
+            if ((rc = sq_attr_param(c, &goal, &o->maximize, path, err)) != 0)
                 return rc;
             for (size_t i = 0; i < xp->n_objectives; i++) {
                 if (xp->objectives[i].metric == o->metric)
-                    return fail_at(err, path, c, "metric '%s' has more than one <objective>",
-                                   sq_metrics[o->metric].name);
+                    return sq_fail_at(err, path, c, "metric '%s' has more than one <objective>",
+                                      sq_metrics[o->metric].name);
             }
             xp->n_objectives++;
         }
@@ -523,16 +525,16 @@ static int xp_from_doc(sq_experiment *xp, const xmlDoc *doc, const char *path, s
         xp->space_size *= n;
     }
     if (too_big)
-        return fail_at(err, path, root,
-                       "the design space has %.3g points, more than 2^53 (point ids must stay "
-                       "exact in a double)",
-                       size_approx);
+        return sq_fail_at(err, path, root,
+                          "the design space has %.3g points, more than 2^53 (point ids must stay "
+                          "exact in a double)",
+                          size_approx);
     return SQ_OK;
 }
 
 /* Builds an owned experiment from a parsed document of text (the file's bytes). */
-int xp_build(sq_experiment **out, const xmlDoc *doc, const char *text, size_t len, const char *path,
-             sq_error *err)
+int sq_xp_build(sq_experiment **out, const xmlDoc *doc, const char *text, size_t len,
+                const char *path, sq_error *err)
 {
     *out = NULL;
     sq_experiment *xp = malloc(sizeof *xp);
@@ -570,9 +572,9 @@ int sq_experiment_load_buffer(sq_experiment **out, const char *text, size_t len,
     assert(out != NULL && text != NULL && path != NULL);
     xmlDoc *doc = NULL;
     *out = NULL;
-    int rc = xml_parse(&doc, text, len, path, err);
+    int rc = sq_xml_parse(&doc, text, len, path, err);
     if (rc == SQ_OK)
-        rc = xp_build(out, doc, text, len, path, err);
+        rc = sq_xp_build(out, doc, text, len, path, err);
     if (doc != NULL)
         xmlFreeDoc(doc);
     return rc;
@@ -592,16 +594,16 @@ int sq_experiment_load(sq_experiment **out, const char *path, sq_error *err)
     assert(out != NULL && path != NULL);
     sq_source src;
     *out = NULL;
-    int rc = source_open(&src, NULL, 0, path, NULL, err);
-    if (rc == SOURCE_NOT_REGULAR)
-        return source_not_regular(err);
+    int rc = sq_source_open(&src, NULL, 0, path, NULL, err);
+    if (rc == SQ_SOURCE_NOT_REGULAR)
+        return sq_source_not_regular(err);
     if (rc == 1)
         return sq_fail(err, SQ_EINPUT, "squash: cannot read '%s': %s", path,
                        strerror(src.open_errno));
     if (rc != SQ_OK)
         return rc;
     rc = sq_experiment_load_buffer(out, src.text, src.len, src.path, err);
-    source_close(&src);
+    sq_source_close(&src);
     return rc;
 }
 

@@ -202,6 +202,41 @@ static void test_systolic_time__resident_activations_never_raise_dram(void **sta
     for_each_zoo_layer(check_resident_never_raises_dram);
 }
 
+/* Where the activations live changes a layer's DRAM traffic and what follows from it (memory
+ * cycles, the cycles and time, DRAM, static and clock energy), nothing else: every residency
+ * variant finished from one prep has the prep's compute cycles, buffer traffic and time, MAC,
+ * NoC and SRAM energy, and the prep declares the same sizes hw_act_space_of reports. */
+static void check_residency_moves_only_dram(const hw_config *cfg, const net_layer *l)
+{
+    sw_compression cmp = net_compression_default();
+    hw_layer_prep prep;
+    assert_int_equal(hw_prep_layer(cfg, l, &cmp, &prep), 0);
+    hw_act_space sp;
+    hw_act_space_of(cfg, l, &cmp, &sp);
+    assert_memory_equal(&sp, &prep.space, sizeof sp);
+    for (int v = 0; v < 4; v++) {
+        hw_layer_ctx ctx = {(unsigned char)(v >> 1), (unsigned char)(v & 1)};
+        hw_layer_cost c, direct;
+        hw_finish_layer(cfg, &prep, &ctx, &c);
+        assert_int_equal(hw_eval_layer_ctx(cfg, l, &cmp, &ctx, &direct), 0);
+        assert_memory_equal(&c, &direct, sizeof c);
+        if (c.compute_cycles != prep.cost.compute_cycles ||
+            c.buffer_cycles != prep.cost.buffer_cycles || c.sram_bytes != prep.cost.sram_bytes ||
+            c.macs_done != prep.cost.macs_done || c.comp_pj[C_MAC] != prep.cost.comp_pj[C_MAC] ||
+            c.comp_pj[C_NOC] != prep.cost.comp_pj[C_NOC] ||
+            c.comp_pj[C_SRAM] != prep.cost.comp_pj[C_SRAM])
+            fail_msg("%s: residency %d changed a residency-independent field", l->name, v);
+        if (c.cycles < c.compute_cycles || c.cycles < c.memory_cycles)
+            fail_msg("%s: cycles below compute or memory cycles", l->name);
+    }
+}
+
+static void test_systolic_time__residency_moves_only_dram(void **state)
+{
+    (void)state;
+    for_each_zoo_layer(check_residency_moves_only_dram);
+}
+
 static void check_weight_db_never_slower(const hw_config *cfg0, const net_layer *l)
 {
     hw_config cfg = *cfg0;
@@ -289,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_systolic_time__resident_tensors_skip_dram),
         cmocka_unit_test(test_systolic_time__residency_rule),
         cmocka_unit_test(test_systolic_time__resident_activations_never_raise_dram),
+        cmocka_unit_test(test_systolic_time__residency_moves_only_dram),
         cmocka_unit_test(test_systolic_time__weight_db_never_slower),
         cmocka_unit_test(test_systolic_time__network_residency_never_raises_dram),
         cmocka_unit_test(test_systolic_time__pe_area_and_clock),
