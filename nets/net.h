@@ -197,7 +197,7 @@ extern const char *const net_acc_src_names[]; /* "measured", "interpolated", "es
  * proxy estimates (never a silent extrapolation from measured data). Prune 0 has no kind (a
  * dense point serves every non-2:4 kind). Estimates and interpolations are clamped between the
  * measured data of more and of less compressed settings, so that the result is non-increasing
- * in prune, non-decreasing in wbits and abits, and ptq never above qat — everywhere when the
+ * in prune, non-decreasing in wbits and abits, and ptq_naive <= ptq <= qat — everywhere when the
  * measured data are consistent with that order (measured values always win). Pure,
  * allocation-free, finite, within [0, net->top1] (measured values may exceed it). */
 double net_accuracy(const net_network *net, const sw_compression *cmp, net_acc_src *src);
