@@ -25,15 +25,19 @@
  *   Banks when not given: the fewest equal banks of at most sram_bank_kb = 128 KB,
  *   ceil(C / 128); 128 KB is the array CACTI's area figure below is for, and about the largest
  *   single macro SRAM compilers offer.
- *   Writes: sram_write_ratio = 1.1. A write drives the selected bitlines full swing where a
- *   read senses a small swing (the structure of CACTI's [2] and NeuroSim's [5] array models),
- *   the row's other columns see a read-like discharge, and the H-tree carries the same bits
- *   either way; how much dearer depends on the column multiplexing, so 1.1 is an assumption
- *   (the constant is overridable).
+ *   Writes: sram_write_ratio = 0.8, CACTI's [2] figures for a 128 KB single-port array at
+ *   45 nm, where a write costs about 20 % less than a read. CACTI prices a write as the read
+ *   without its sense amplifiers and with its bitline term replaced: a read discharges every
+ *   bitline of the open row by a small swing and senses the selected ones, a write drives only
+ *   the selected columns' bitlines full swing; the H-tree carries the same bits in as out, so
+ *   the ratio applies to the bank term only. It depends on the array's organisation (column
+ *   multiplexing above all), so the constant is overridable.
  *   Monotone in B: dE/dB ≤ 0 whenever sram_exp ≤ 0.5 and the wire across the whole array
- *   costs at most 2·sram_exp of a one-bank access (word_bits · sqrt(A) · wire_pj_per_bit_mm ≤
- *   2·sram_exp·E_bank(C)): with the defaults the ratio is 0.13 at 8 KB and grows as C^0.023
- *   (0.17 at 1 GB), so more banks of the same capacity never cost more per access.
+ *   costs at most 2·sram_exp·k of a one-bank access, k = min(1, sram_write_ratio) (word_bits ·
+ *   sqrt(A) · wire_pj_per_bit_mm ≤ 2·sram_exp·k·E_bank(C); a write's bank term is scaled by
+ *   the ratio, its wire term is not): with the defaults the ratio is 0.13 at 8 KB and grows as
+ *   C^0.023 (0.17 at 1 GB), under 2 · 0.477 · 0.8 = 0.76, so more banks of the same capacity
+ *   never cost more per read or per write.
  *   Leakage: C · sram_leak_mw_per_kb = 0.034 mW/KB at 45 nm, the 10 mW/mm² leakage density of
  *   tech.c over the area per KB below (CACTI's own leakage depends on its transistor flavour).
  *   Area: C · sram_area_mm2_per_kb = 0.0034 mm²/KB at 45 nm, CACTI's 128 KB single-port array of
@@ -76,8 +80,6 @@
  *       IEEE JSSC 31(5), 1996 (banks, H-tree routing).
  *   [4] S. W. Keckler, W. J. Dally, B. Khailany, M. Garland, D. Glasco, "GPUs and the future of
  *       parallel computing", IEEE Micro 31(5), 2011, Table 1.
- *   [5] P.-Y. Chen, X. Peng, S. Yu, "NeuroSim: a circuit-level macro model for benchmarking
- *       neuro-inspired architectures in online learning", IEEE TCAD 37(12), 2018.
  */
 #include "memory.h"
 

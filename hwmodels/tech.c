@@ -84,7 +84,9 @@
  *     (the array of CACTI's area figure).
  *   wire_pj_per_bit_mm = 0.12 pJ/bit/mm: Keckler et al., IEEE Micro 2011 [9], Table 1: 240
  *     fJ/bit/mm per transition at 40 nm, times an activity of 0.5; taken at 45 nm.
- *   sram_write_ratio = 1.1: a write drives the selected bitlines full swing (an assumption; see
+ *   sram_write_ratio = 0.8: CACTI's [8] figures for a 128 KB single-port array at 45 nm put a
+ *     write about 20 % below a read: a write skips the sense amplifiers and swings only the
+ *     selected columns' bitlines, where a read discharges every bitline of the open row (see
  *     memory.c).
  *   sram_leak_mw_per_kb = 0.034 mW/KB: leak_mw_per_mm2 over sram_area_mm2_per_kb.
  *   The wire energy and the leakage per KB scale with the energy factor; the bank size and the
@@ -186,8 +188,8 @@ const pt_param hw_tech_params[] = {
            "largest SRAM bank when a level's banks are not given (CACTI's 128 KB array)"),
     TECH_P(wire_pj_per_bit_mm, "pJ/bit/mm", 0.12, 0.0, 10.0, HW_SCALE_ENERGY,
            "on-chip wire energy (Keckler et al. 2011: 240 fJ/bit/mm per transition x 0.5)"),
-    TECH_P(sram_write_ratio, "", 1.1, 0.1, 10.0, HW_SCALE_NONE,
-           "SRAM write energy over read energy"),
+    TECH_P(sram_write_ratio, "", 0.8, 0.1, 10.0, HW_SCALE_NONE,
+           "SRAM write energy over read energy (CACTI, 128 KB array at 45 nm)"),
     /* Per KB, not per mm2: the same bits in less area, so power per bit scales as energy. */
     TECH_P(sram_leak_mw_per_kb, "mW/KB", 0.034, 0.0, 10.0, HW_SCALE_ENERGY,
            "SRAM leakage per KB (10 mW/mm2 over CACTI's 0.0034 mm2/KB)"),

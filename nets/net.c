@@ -75,7 +75,7 @@ int net_layer_does_macs(const net_layer *l)
 }
 const char *const net_prune_kind_names[] = {"unstructured", "channel", "nm", NULL};
 const char *const net_numfmt_names[] = {"int", "fp", "bf", NULL};
-const char *const net_quant_names[] = {"qat", "ptq", NULL};
+const char *const net_quant_names[] = {"qat", "ptq", "ptq_naive", NULL};
 
 /* The enums of sw_compression are C enums stored through the PT_ENUM path, which writes an int,
  * so their size must be that of an int. prune is a closed range like every other parameter, so
@@ -99,8 +99,10 @@ const pt_param net_compression_params[] = {
     {"numfmt", "", PT_ENUM, NET_FMT_INT, 0, 0, net_numfmt_names, offsetof(sw_compression, numfmt),
      "number format: int, fp (IEEE float of wbits/abits), bf (bfloat16)", NULL, 0},
     {"quant", "", PT_ENUM, NET_QUANT_QAT, 0, 0, net_quant_names, offsetof(sw_compression, quant),
-     "qat (quantization-aware training) or ptq (post-training quantization): accuracy only", NULL,
-     0},
+     "qat (quantization-aware training), ptq (per-channel post-training with rounding "
+     "optimisation, AdaRound/BRECQ class) or ptq_naive (per-tensor min/max post-training): "
+     "accuracy only",
+     NULL, 0},
 };
 
 const size_t net_compression_n_params =
@@ -216,7 +218,7 @@ int net_compression_check(const sw_compression *cmp, char *msg, size_t msg_len)
         return -1;
     }
     if ((unsigned)cmp->prune_kind > NET_PRUNE_NM || (unsigned)cmp->numfmt > NET_FMT_BF ||
-        (unsigned)cmp->quant > NET_QUANT_PTQ) {
+        (unsigned)cmp->quant > NET_QUANT_PTQ_NAIVE) {
         snprintf(msg, msg_len, "unknown prune_kind, numfmt or quant");
         return -1;
     }

@@ -122,6 +122,10 @@ typedef struct net_acc_params {
     double ptq_scale; /* extra noise factor of post-training over quantization-aware (>= 1) */
     double dw_factor; /* sensitivity multiplier of depthwise layers (>= 1) */
     int set;          /* 1 when given (file or calibration); 0: use the model's defaults */
+    /* Added by the accuracy model v2 after `set`, so that positional initializers of the four
+     * above keep their meaning (these then stay 0: no floor, ptq_naive as ptq). */
+    double naive_scale; /* extra noise factor of ptq_naive over qat (the model uses >= ptq_scale) */
+    double floor_8bit;  /* top-1 points lost at 8 bits whatever the method (outliers, clipping) */
 } net_acc_params;
 
 typedef struct net_network {
@@ -150,9 +154,13 @@ typedef enum net_numfmt {
     NET_FMT_BF       /* bfloat16-style: 8-bit exponent, mantissa of the remaining bits */
 } net_numfmt;
 
+/* In the order of the accuracy they keep, best first (the accuracy model's order relies on it:
+ * a method of a larger value is never more accurate at the same setting). */
 typedef enum net_quant {
-    NET_QUANT_QAT = 0, /* quantization-aware training (fine-tuned at the bit-width) */
-    NET_QUANT_PTQ      /* post-training quantization (no retraining) */
+    NET_QUANT_QAT = 0,  /* quantization-aware training (fine-tuned at the bit-width) */
+    NET_QUANT_PTQ,      /* post-training, per-channel scales with rounding optimisation (AdaRound /
+                           BRECQ class), no retraining */
+    NET_QUANT_PTQ_NAIVE /* post-training, per-tensor min/max scales, round to nearest */
 } net_quant;
 
 typedef struct sw_compression {
@@ -171,7 +179,7 @@ struct net_acc_point {
     double prune;              /* fraction of weights removed */
     net_prune_kind prune_kind; /* how */
     uint32_t wbits, abits;     /* bit-widths (bits) */
-    net_quant method;          /* qat or ptq */
+    net_quant method;          /* qat, ptq or ptq_naive */
     double top1;               /* measured top-1 (%) */
 };
 
@@ -181,7 +189,7 @@ typedef enum net_acc_src {
     NET_ACC_ESTIMATED     /* the calibrated proxy model */
 } net_acc_src;
 
-extern const char *const net_quant_names[];   /* "qat", "ptq", NULL */
+extern const char *const net_quant_names[];   /* "qat", "ptq", "ptq_naive", NULL */
 extern const char *const net_acc_src_names[]; /* "measured", "interpolated", "estimated", NULL */
 
 /* Top-1 (%) of net under cmp, and where the number comes from. Measured points are returned
@@ -189,10 +197,26 @@ extern const char *const net_acc_src_names[]; /* "measured", "interpolated", "es
  * proxy estimates (never a silent extrapolation from measured data). Prune 0 has no kind (a
  * dense point serves every non-2:4 kind). Estimates and interpolations are clamped between the
  * measured data of more and of less compressed settings, so that the result is non-increasing
- * in prune, non-decreasing in wbits and abits, and ptq never above qat — everywhere when the
+ * in prune, non-decreasing in wbits and abits, and ptq_naive <= ptq <= qat — everywhere when the
  * measured data are consistent with that order (measured values always win). Pure,
  * allocation-free, finite, within [0, net->top1] (measured values may exceed it). */
 double net_accuracy(const net_network *net, const sw_compression *cmp, net_acc_src *src);
+
+/* net_accuracy with extra output noise of the hardware (analog compute, ADCs): extra_noise[i]
+ * for layer i of net (n_layers entries; non-MAC layers ignored), in the proxy's noise units
+ * (v = 2^(−2b) is a b-bit uniform quantizer at the layer output's full scale). The proxy adds
+ * it to the layer's z_l without the fan-in redundancy (nets/accuracy.c says why); a measured
+ * or interpolated value is lowered by the proxy's extra loss at that setting, and the source
+ * becomes estimated. NULL or all zero: net_accuracy exactly, bit for bit. More noise in any
+ * layer never raises the value. Pure, allocation-free, finite for finite noise. */
+double net_accuracy_noisy(const net_network *net, const sw_compression *cmp,
+                          const double *extra_noise, net_acc_src *src);
+
+/* The method-spread band around a top-1 value acc of net (from net_accuracy or
+ * net_accuracy_noisy): what the weaker (lo) and the stronger (hi) published methods give at the
+ * same setting, as documented in nets/accuracy.c. lo <= acc <= hi; both are non-decreasing in
+ * acc, so they keep every monotonicity of acc. Pure. */
+void net_accuracy_band(const net_network *net, double acc, double *lo, double *hi);
 
 /* The proxy's parameters as a parameter table (q_scale, p_scale, ptq_scale, dw_factor; the
  * defaults are those of a network without published data), and a measured point's attributes

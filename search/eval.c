@@ -90,6 +90,7 @@ int sq_eval(const net_network *net, const hw_config *hw, const sw_compression *c
     out->total.utilization =
         out->total.compute_cycles ? util_cycles / (double)out->total.compute_cycles : 0.0;
     out->accuracy = net_accuracy(net, cmp, &out->accuracy_src);
+    net_accuracy_band(net, out->accuracy, &out->accuracy_lo, &out->accuracy_hi);
     const sq_totals tot = sq_eval_totals(out, hw);
     out->area_mm2 = sq_metrics[SQ_AREA_MM2].value(&tot);
     out->freq_mhz = sq_metrics[SQ_FREQ_MHZ].value(&tot);
@@ -104,6 +105,8 @@ sq_totals sq_eval_totals(const sq_eval_result *res, const hw_config *hw)
                    .latency_ms = res->total.latency_ms,
                    .macs = (double)res->total.macs,
                    .accuracy = res->accuracy,
+                   .accuracy_lo = res->accuracy_lo,
+                   .accuracy_hi = res->accuracy_hi,
                    .hw = hw};
     return t;
 }

@@ -27,6 +27,8 @@ typedef struct sq_eval_result {
     double freq_mhz;          /* clock */
     double accuracy;          /* top-1 (%) of the compressed network (nets/accuracy.c) */
     net_acc_src accuracy_src; /* measured, interpolated or estimated */
+    double accuracy_lo;       /* its method-spread band, low and high (net_accuracy_band) */
+    double accuracy_hi;
 } sq_eval_result;
 
 /* Evaluates every layer of net on hw under cmp. Returns 0, SQ_EINPUT (a setting the design

@@ -563,8 +563,10 @@ static int cli_calibrate(int argc, char **argv)
                net_quant_names[pt->method], pt->top1, b, a);
     }
     printf("rms error: %.3f points before, %.3f after\n", net_acc_rms(net, &before), rms);
-    printf("q_scale=%.6g p_scale=%.6g ptq_scale=%.6g dw_factor=%.6g\n", after.q_scale,
-           after.p_scale, after.ptq_scale, after.dw_factor);
+    printf("q_scale=%.6g p_scale=%.6g ptq_scale=%.6g dw_factor=%.6g naive_scale=%.6g "
+           "floor_8bit=%.6g\n",
+           after.q_scale, after.p_scale, after.ptq_scale, after.dw_factor, after.naive_scale,
+           after.floor_8bit);
     net_network_free(net);
     if (dry)
         return 0;

@@ -10,6 +10,10 @@
  *   tops_per_w = 2 · Σ macs / Σ energy_pj            (ops per pJ = 1e12 ops/J = TOPS/W; 0 at 0 pJ)
  *   area_mm2   = the template's area of the design   accuracy = top-1 of the compressed network
  *   (nets/accuracy.c: measured, interpolated or estimated)
+ *   accuracy_lo, accuracy_hi = net_accuracy_band of the accuracy: what a weaker and a stronger
+ *   published method give at the same setting (lo <= accuracy <= hi; they may be constrained
+ *   and optimized like accuracy, e.g. a bound on accuracy_lo asks for a setting that holds
+ *   even with a weaker method)
  * and two figures of the design alone, which eval reports: peak_tops (the template's peak, 2 ops
  * per MAC) and freq_mhz (its clock). Each product is written once here, in the order eval and
  * the sweep always used, so no output moves by a rounding.
@@ -37,6 +41,16 @@ static double sq_m_area_mm2(const sq_totals *t)
 static double sq_m_accuracy(const sq_totals *t)
 {
     return t->accuracy;
+}
+
+static double sq_m_accuracy_lo(const sq_totals *t)
+{
+    return t->accuracy_lo;
+}
+
+static double sq_m_accuracy_hi(const sq_totals *t)
+{
+    return t->accuracy_hi;
 }
 
 static double sq_m_power_mw(const sq_totals *t)
@@ -78,6 +92,12 @@ const sq_metric_info sq_metrics[SQ_N_METRICS_ALL] = {
     [SQ_EDP] = {"edp", "uJ*ms", "energy-delay product: energy_uj * latency_ms", 0, 0, sq_m_edp},
     [SQ_TOPS_PER_W] = {"tops_per_w", "TOPS/W", "efficiency: 2 ops per dense MAC / energy", 1, 0,
                        sq_m_tops_per_w},
+    [SQ_ACCURACY_LO] = {"accuracy_lo", "%",
+                        "top-1 of a weaker published method: the low end of the method spread", 1,
+                        1, sq_m_accuracy_lo},
+    [SQ_ACCURACY_HI] = {"accuracy_hi", "%",
+                        "top-1 of a stronger published method: the high end of the method spread",
+                        1, 1, sq_m_accuracy_hi},
     [SQ_PEAK_TOPS] = {"peak_tops", "TOPS", "peak throughput of the design, 2 ops per MAC", 1, 1,
                       sq_m_peak_tops},
     [SQ_FREQ_MHZ] = {"freq_mhz", "MHz", "clock of the design", 1, 1, sq_m_freq_mhz},

@@ -22,6 +22,8 @@ typedef enum sq_metric {
     SQ_POWER_MW,      /* average power = energy / latency (mW) */
     SQ_EDP,           /* energy-delay product (µJ·ms) */
     SQ_TOPS_PER_W,    /* 2·MACs / energy (tera-ops per joule = TOPS/W) */
+    SQ_ACCURACY_LO,   /* top-1 (%) of a weaker published method at the setting (the band's low) */
+    SQ_ACCURACY_HI,   /* top-1 (%) of a stronger published method (the band's high) */
     SQ_N_METRICS,
     SQ_PEAK_TOPS = SQ_N_METRICS, /* peak tera-ops/s of the design (TOPS) */
     SQ_FREQ_MHZ,                 /* clock of the design (MHz) */
@@ -31,10 +33,12 @@ typedef enum sq_metric {
 /* What a metric is computed from: one design's totals over the network, summed layer by layer
  * in file order (eval's TOTAL row, the sweep's sums), and the design itself. */
 typedef struct sq_totals {
-    double energy_pj;    /* Σ energy of the layers (pJ) */
-    double latency_ms;   /* Σ latency of the layers (ms) */
-    double macs;         /* Σ MACs of the layers as given, dense count (MACs) */
-    double accuracy;     /* top-1 of the compressed network (%) */
+    double energy_pj;   /* Σ energy of the layers (pJ) */
+    double latency_ms;  /* Σ latency of the layers (ms) */
+    double macs;        /* Σ MACs of the layers as given, dense count (MACs) */
+    double accuracy;    /* top-1 of the compressed network (%) */
+    double accuracy_lo; /* its method-spread band (net_accuracy_band), low and high (%) */
+    double accuracy_hi;
     const hw_config *hw; /* the design (borrowed) */
 } sq_totals;
 

@@ -19,7 +19,8 @@
  * does, so a point's metrics equal eval's TOTAL for the same design to the last bit.
  *
  * Metrics: the formulas of metric.c's table (sq_metrics), over the network's totals; the
- * accuracy's source (nets/accuracy.c: measured, interpolated or estimated) goes in acc_src.
+ * accuracy's source (nets/accuracy.c: measured, interpolated or estimated) goes in acc_src, and
+ * its method-spread band (accuracy_lo, accuracy_hi) is cached with it per compression setting.
  *
  * Infeasibility. Each point carries a reason code (explore.h SQ_R_*), set without any string work:
  * an invalid combination (the models' own checks, split by which one refused: the design or the
@@ -54,7 +55,7 @@ struct sq_evaluator {
     hw_layer_cost *cost;     /* n_unique · 4: scratch, the costs of the needed variants */
     uint64_t layer_evals;    /* (layer, residency) costs finished so far (count) */
     size_t n_acc;            /* compression settings in the space, when cached (else 0) */
-    double *acc;             /* n_acc: accuracy of each compression setting, once computed */
+    double *acc;             /* n_acc · 3: accuracy, accuracy_lo, accuracy_hi of each setting */
     signed char *acc_src;    /* n_acc: its net_acc_src, -1 until computed */
 };
 
@@ -128,7 +129,7 @@ sq_evaluator *sq_evaluator_new(const sq_experiment *xp)
             n_acc *= xp->sweeps[s].n_values;
     }
     if (n_acc <= SQ_ACC_CACHE_MAX) {
-        ev->acc = calloc(n_acc, sizeof *ev->acc);
+        ev->acc = calloc(n_acc * 3, sizeof *ev->acc);
         ev->acc_src = malloc(n_acc);
         if (!ev->acc || !ev->acc_src) {
             sq_evaluator_free(ev);
@@ -222,18 +223,25 @@ void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
             if (!xp->sweeps[s].is_hw)
                 k = k * xp->sweeps[s].n_values + digits[s];
         }
+        double *a = &ev->acc[3 * k];
         if (ev->acc_src[k] < 0) {
-            ev->acc[k] = net_accuracy(xp->net, &cmp, &src);
+            a[0] = net_accuracy(xp->net, &cmp, &src);
+            net_accuracy_band(xp->net, a[0], &a[1], &a[2]);
             ev->acc_src[k] = (signed char)src;
         }
-        tot.accuracy = ev->acc[k];
+        tot.accuracy = a[0];
+        tot.accuracy_lo = a[1];
+        tot.accuracy_hi = a[2];
         out->acc_src = ev->acc_src[k];
     } else {
         tot.accuracy = net_accuracy(xp->net, &cmp, &src);
+        net_accuracy_band(xp->net, tot.accuracy, &tot.accuracy_lo, &tot.accuracy_hi);
         out->acc_src = (int)src;
     }
     out->m[SQ_ACCURACY] = sq_metrics[SQ_ACCURACY].value(&tot);
-    have[SQ_AREA_MM2] = have[SQ_ACCURACY] = 1;
+    out->m[SQ_ACCURACY_LO] = sq_metrics[SQ_ACCURACY_LO].value(&tot);
+    out->m[SQ_ACCURACY_HI] = sq_metrics[SQ_ACCURACY_HI].value(&tot);
+    have[SQ_AREA_MM2] = have[SQ_ACCURACY] = have[SQ_ACCURACY_LO] = have[SQ_ACCURACY_HI] = 1;
     /* The cheap reason stands even when --all goes on to the full evaluation, so that a point
      * has the same reason with or without --all. */
     const int cheap_reason = sq_violated(xp, out->m, have);
@@ -273,7 +281,7 @@ void sq_evaluate(sq_evaluator *ev, uint64_t id, int full, sq_point *out)
         tot.macs += (double)c->macs;
     }
     for (int k = 0; k < SQ_N_METRICS; k++) {
-        if (!have[k]) /* area and accuracy are in already */
+        if (!have[k]) /* area and the accuracies are in already */
             out->m[k] = sq_metrics[k].value(&tot);
     }
     for (int k = 0; k < SQ_N_METRICS; k++) {

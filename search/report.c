@@ -189,9 +189,13 @@ static void sq_csv_row(FILE *f, const sq_cols *cols, const char *name, const cha
         /* The metric table's energy_uj, as point.c's, so the two agree to the last bit. */
         const sq_totals energy = {.energy_pj = c->energy_pj};
         sq_fmt_num(buf, sizeof buf, sq_metrics[SQ_ENERGY_UJ].value(&energy), digits);
+        fprintf(f, ",%s", buf);
+        sq_fmt_num(buf, sizeof buf, tot->accuracy_lo, digits);
+        fprintf(f, ",%s", buf);
+        sq_fmt_num(buf, sizeof buf, tot->accuracy_hi, digits);
         fprintf(f, ",%s\n", buf);
     } else {
-        fputs(",,,\n", f);
+        fputs(",,,,,\n", f);
     }
 }
 
@@ -202,7 +206,7 @@ int sq_write_eval_csv(FILE *f, const sq_eval_result *res, int digits)
     fputs("layer,kind", f);
     for (size_t i = 0; i < cols.n; i++)
         fprintf(f, ",%s", cols.c[i].name);
-    fputs(",bound,weight_density,accuracy,accuracy_src,energy_uj\n", f);
+    fputs(",bound,weight_density,accuracy,accuracy_src,energy_uj,accuracy_lo,accuracy_hi\n", f);
 
     double dense_w = 0.0, kept_w = 0.0;
     for (size_t i = 0; i < res->n_layers; i++) {

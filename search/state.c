@@ -13,7 +13,7 @@
  *   evaluated N / feasible N / layer_evals N / wall_s X / points_bytes N / nadir 0|1 X...
  *   digits D (significant digits of the CSV numbers) / reasons K C0 ... C(K-1) (points per
  *   SQ_R_* reason, C0 the feasible ones) / front N
- *   ID SRC M0 M1 ... M6  (one line per front point: accuracy source, the SQ_N_METRICS metrics)
+ *   ID SRC M0 M1 ... M8  (one line per front point: accuracy source, the SQ_N_METRICS metrics)
  *   end
  */
 #include <errno.h>

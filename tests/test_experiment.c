@@ -82,8 +82,9 @@ static void test_experiment__metric_names(void **state)
 {
     (void)state;
     /* CONTRACT.md's columns, in sq_metric order. */
-    static const char *const names[SQ_N_METRICS] = {
-        "energy_uj", "latency_ms", "area_mm2", "accuracy", "power_mw", "edp", "tops_per_w"};
+    static const char *const names[SQ_N_METRICS] = {"energy_uj",  "latency_ms",  "area_mm2",
+                                                    "accuracy",   "power_mw",    "edp",
+                                                    "tops_per_w", "accuracy_lo", "accuracy_hi"};
     for (int i = 0; i < SQ_N_METRICS; i++) {
         assert_string_equal(sq_metrics[i].name, names[i]);
         assert_int_equal(sq_metric_find(names[i]), i);
@@ -122,7 +123,8 @@ static void test_experiment__metric_formulas(void **state)
     assert_true(sq_metrics[SQ_TOPS_PER_W].value(&zero) == 0.0);
     /* Natural goals: accuracy and efficiency up, costs down. */
     for (int i = 0; i < SQ_N_METRICS; i++)
-        assert_int_equal(sq_metrics[i].maximize, i == SQ_ACCURACY || i == SQ_TOPS_PER_W);
+        assert_int_equal(sq_metrics[i].maximize, i == SQ_ACCURACY || i == SQ_TOPS_PER_W ||
+                                                     i == SQ_ACCURACY_LO || i == SQ_ACCURACY_HI);
     assert_int_equal(sq_metric_find("peak_tops"), -1);
     assert_int_equal(sq_metric_find("freq_mhz"), -1);
 }

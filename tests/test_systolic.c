@@ -476,7 +476,7 @@ static void test_systolic__one_layer_energy_from_tables(void **state)
      *   at 0.003125 pJ/bit = 0.1 pJ; one MAC = 0.3 pJ.
      *   SRAM: 10 pJ per 64 bits at 8 KB, exponent 0.477: 32 KB is one bank (≤ 128 KB, no
      *   H-tree) → read 10·4^0.477 = 19.372364 pJ per 64 bits = 2.4215455 pJ per byte; a write
-     *   1.1 × that = 2.6637 pJ per byte.
+     *   0.8 × that = 1.9372364 pJ per byte.
      *   register hop 0.009 pJ/bit; LPDDR4 5 pJ/bit; leakage 10 mW/mm² of PEs, 0.034 mW/KB of SRAM.
      *   Area: 16 PEs · 49.8 µm²/bit² · 64 bit² = 0.0509952 mm² + 32 KB · 0.0034 mm²/KB
      *   = 0.1088 mm² → 0.1597952 mm²; leakage 0.509952 + 32 · 0.034 = 1.597952 mW.
@@ -489,11 +489,11 @@ static void test_systolic__one_layer_energy_from_tables(void **state)
      *   noc_pj    = (300 MACs · (8 activation + 32 psum bits) + 5·6·8 weight bits loaded)
      *               · 0.009 pJ/bit = 12240 bits · 0.009 = 110.16 pJ.
      *   sram_pj   = reads (100 B inputs + 30 B weights + 240 B psums read back = 370 B)
-     *               · 2.4215455 + writes (60 B outputs + 240 B psums = 300 B) · 1.1 · 2.4215455
-     *               = (370 + 330) · 2.4215455 = 1695.0818 pJ (670 B moved).
+     *               · 2.4215455 + writes (60 B outputs + 240 B psums = 300 B) · 0.8 · 2.4215455
+     *               = (370 + 240) · 2.4215455 = 1477.1427 pJ (670 B moved).
      *   dram_pj   = 5600 pJ.
      *   static_pj = 1.597952 mW · 100 ns = 159.7952 pJ.
-     *   energy_pj = 90 + 110.16 + 1695.0818 + 5600 + 159.7952 = 7655.0370 pJ. */
+     *   energy_pj = 90 + 110.16 + 1477.1427 + 5600 + 159.7952 = 7437.0979 pJ. */
     net_layer l = small_layer();
     sw_compression cmp = net_compression_default();
     const double e32_per_byte = 10.0 * pow(32.0 / 8.0, 0.477) / 8.0;
@@ -508,12 +508,12 @@ static void test_systolic__one_layer_energy_from_tables(void **state)
     assert_int_equal(c.dram_bytes, 140);
     assert_close_rel(c.comp_pj[C_MAC], 90.0, 1e-9);
     assert_close_rel(c.comp_pj[C_NOC], 110.16, 1e-9);
-    assert_close_rel(c.comp_pj[C_SRAM], 700.0 * e32_per_byte, 1e-9);
-    assert_close_rel(c.comp_pj[C_SRAM], 1695.0818, 1e-7);
+    assert_close_rel(c.comp_pj[C_SRAM], 610.0 * e32_per_byte, 1e-9);
+    assert_close_rel(c.comp_pj[C_SRAM], 1477.1427, 1e-7);
     assert_close_rel(c.comp_pj[C_DRAM], 5600.0, 1e-9);
     assert_close_rel(c.comp_pj[C_STATIC], 159.7952, 1e-9);
-    assert_close_rel(c.energy_pj, 90.0 + 110.16 + 700.0 * e32_per_byte + 5600.0 + 159.7952, 1e-9);
-    assert_close_rel(c.energy_pj, 7655.0370, 1e-7);
+    assert_close_rel(c.energy_pj, 90.0 + 110.16 + 610.0 * e32_per_byte + 5600.0 + 159.7952, 1e-9);
+    assert_close_rel(c.energy_pj, 7437.0979, 1e-7);
 
     /* os (Sr = M = 10, Sc = F = 6, T = W = 5; fr = 3, fc = 2), no partial sums leave the PEs:
      *   cycles = 6 folds · (4 + 4 + 5 − 2) = 66; 66 / 800 MHz = 82.5 ns.
@@ -521,32 +521,32 @@ static void test_systolic__one_layer_energy_from_tables(void **state)
      *   noc_pj    = (300 · (8 + 8) + 60 outputs · 32 bits drained) · 0.009 = 6720 · 0.009
      *             = 60.48 pJ.
      *   sram_pj   = reads (inputs 50 B · fc 2 = 100 B + weights 30 B · fr 3 = 90 B) · 2.4215455
-     *               + writes (outputs 60 B) · 1.1 · 2.4215455 = 256 · 2.4215455 = 619.91564 pJ.
+     *               + writes (outputs 60 B) · 0.8 · 2.4215455 = 238 · 2.4215455 = 576.32782 pJ.
      *   dram_pj   = 5600 pJ.
      *   static_pj = 1.597952 mW · 82.5 ns = 131.83104 pJ.
-     *   energy_pj = 90 + 60.48 + 619.91564 + 5600 + 131.83104 = 6502.2267 pJ. */
+     *   energy_pj = 90 + 60.48 + 576.32782 + 5600 + 131.83104 = 6458.6389 pJ. */
     make_45nm_cfg(&cfg, "os", "0");
     c = eval(&cfg, &l, &cmp);
     assert_int_equal(c.cycles, 66);
     assert_int_equal(c.sram_bytes, 250);
     assert_close_rel(c.comp_pj[C_MAC], 90.0, 1e-9);
     assert_close_rel(c.comp_pj[C_NOC], 60.48, 1e-9);
-    assert_close_rel(c.comp_pj[C_SRAM], 256.0 * e32_per_byte, 1e-9);
+    assert_close_rel(c.comp_pj[C_SRAM], 238.0 * e32_per_byte, 1e-9);
     assert_close_rel(c.comp_pj[C_DRAM], 5600.0, 1e-9);
     assert_close_rel(c.comp_pj[C_STATIC], 131.83104, 1e-9);
-    assert_close_rel(c.energy_pj, 90.0 + 60.48 + 256.0 * e32_per_byte + 5600.0 + 131.83104, 1e-9);
-    assert_close_rel(c.energy_pj, 6502.2267, 1e-7);
+    assert_close_rel(c.energy_pj, 90.0 + 60.48 + 238.0 * e32_per_byte + 5600.0 + 131.83104, 1e-9);
+    assert_close_rel(c.energy_pj, 6458.6389, 1e-7);
 
     /* ws with an 8 KB accumulator SRAM: one bank of 8 KB / 4 columns = 2 KB under each column,
      * 32-bit words, no H-tree: read 10 · (2/8)^0.477 · 32/64 = 2.5809963 pJ a word
-     * = 0.64524908 pJ/B, a write 1.1 × that. A column fold keeps min(6, 4) · 10 · 32 bits
+     * = 0.64524908 pJ/B, a write 0.8 × that. A column fold keeps min(6, 4) · 10 · 32 bits
      * = 160 B of sums live, which fits, so the 240 B of psum writes and 240 B of read-backs go
      * to it; the GLB keeps 130 B of reads and 60 B of writes.
-     *   sram_pj   = (130 + 1.1 · 60) · 2.4215455 + 240 · (1 + 1.1) · 0.64524908
-     *             = 474.62291 + 325.20554 = 799.82845 pJ (sram_bytes is still 670).
+     *   sram_pj   = (130 + 0.8 · 60) · 2.4215455 + 240 · (1 + 0.8) · 0.64524908
+     *             = 431.03509 + 278.74760 = 709.78270 pJ (sram_bytes is still 670).
      *   area      = 0.1597952 + 8 · 0.0034 = 0.1869952 mm² → static (0.509952 + 40 · 0.034)
      *             = 1.869952 mW · 100 ns = 186.9952 pJ.
-     *   energy_pj = 90 + 110.16 + 799.82845 + 5600 + 186.9952 = 6786.9837 pJ. */
+     *   energy_pj = 90 + 110.16 + 709.78270 + 5600 + 186.9952 = 6696.9379 pJ. */
     make_45nm_cfg(&cfg, "ws", "8");
     c = eval(&cfg, &l, &cmp);
     assert_int_equal(c.cycles, 80);
@@ -555,11 +555,11 @@ static void test_systolic__one_layer_energy_from_tables(void **state)
     assert_close_rel(c.comp_pj[C_NOC], 110.16, 1e-9);
     const double e2k_per_byte = 10.0 * pow(2.0 / 8.0, 0.477) * 32.0 / 64.0 / 4.0;
     assert_close_rel(e2k_per_byte, 0.64524908, 1e-7);
-    assert_close_rel(c.comp_pj[C_SRAM], 196.0 * e32_per_byte + 240.0 * 2.1 * e2k_per_byte, 1e-9);
-    assert_close_rel(c.comp_pj[C_SRAM], 799.82845, 1e-7);
+    assert_close_rel(c.comp_pj[C_SRAM], 178.0 * e32_per_byte + 240.0 * 1.8 * e2k_per_byte, 1e-9);
+    assert_close_rel(c.comp_pj[C_SRAM], 709.78270, 1e-7);
     assert_close_rel(c.comp_pj[C_DRAM], 5600.0, 1e-9);
     assert_close_rel(c.comp_pj[C_STATIC], 186.9952, 1e-9);
-    assert_close_rel(c.energy_pj, 6786.9837, 1e-7);
+    assert_close_rel(c.energy_pj, 6696.9379, 1e-7);
 }
 
 static void test_systolic__accumulator_takes_psums_off_the_glb(void **state)
@@ -572,19 +572,19 @@ static void test_systolic__accumulator_takes_psums_off_the_glb(void **state)
      * GLB: 4 banks of 128 KB behind an H-tree. Area 512 · 0.0034 · 0.38 = 0.661504 mm², side
      *   0.8133290 mm, route 0.8133290 · (1 − 1/sqrt(4)) = 0.4066645 mm. Per byte: bank
      *   0.51 · 10 · 16^0.477 / 8 = 2.3924641 pJ, wire 8 · 0.4066645 · 0.12 · 0.51 = 0.1991029 pJ
-     *   → read 2.5915670, write 1.1 · 2.3924641 + 0.1991029 = 2.8308134 pJ.
-     * acc_kb = 0: (3612672 + 589824 + 14249984) B · 2.5915670 + (50176 + 14249984) B · 2.8308134
-     *   = 88301922 pJ.
+     *   → read 2.5915670, write 0.8 · 2.3924641 + 0.1991029 = 2.1130742 pJ.
+     * acc_kb = 0: (3612672 + 589824 + 14249984) B · 2.5915670 + (50176 + 14249984) B · 2.1130742
+     *   = 78038137 pJ.
      * acc_kb = 32: one 1 KB bank under each of the 32 columns, 32-bit words, no H-tree: read
-     *   0.51 · 10 · (1/8)^0.477 · 32/64 / 4 = 0.23643201 pJ/B, write 1.1 × that. A column fold
+     *   0.51 · 10 · (1/8)^0.477 · 32/64 / 4 = 0.23643201 pJ/B, write 0.8 × that. A column fold
      *   keeps 32 filters · 196 pixels · 4 B = 25088 B live, which fits: every psum goes there.
-     *   sram_pj = 4202496 · 2.5915670 + 50176 · 2.8308134 + 14249984 · 2.1 · 0.23643201
-     *   = 18108309 pJ (0.205 of acc_kb = 0); bytes, DRAM and cycles unchanged.
+     *   sram_pj = 4202496 · 2.5915670 + 50176 · 2.1130742 + 14249984 · 1.8 · 0.23643201
+     *   = 17061550 pJ (0.219 of acc_kb = 0); bytes, DRAM and cycles unchanged.
      * acc_kb = 8: banks of 0.25 KB, 0.12204603 pJ/B read. 25088 B live do not fit 8192: either
-     *   8192/25088 = 0.3265 of the psums stay and the rest spill to the GLB (64263845 pJ), or T
+     *   8192/25088 = 0.3265 of the psums stay and the rest spill to the GLB (57169374 pJ), or T
      *   (196 pixels) is cut into ceil(25088/8192) = 4 passes, each reading the weights again:
-     *   (3612672 + 4 · 589824) · 2.5915670 + 50176 · 2.8308134 + 14249984 · 2.1 · 0.12204603
-     *   = 19271017 pJ, the cheaper, kept: 3 · 589824 = 1769472 more bytes moved. */
+     *   (3612672 + 4 · 589824) · 2.5915670 + 50176 · 2.1130742 + 14249984 · 1.8 · 0.12204603
+     *   = 18713258 pJ, the cheaper, kept: 3 · 589824 = 1769472 more bytes moved. */
     net_layer l = conv(256, 256, 14, 14, 3, 1, 1);
     sw_compression cmp = net_compression_default();
     hw_config cfg;
@@ -598,13 +598,13 @@ static void test_systolic__accumulator_takes_psums_off_the_glb(void **state)
     assert_close_rel(route_mm, 0.4066645, 1e-6);
     const double bank = 0.51 * 10.0 * pow(16.0, 0.477) / 8.0;
     const double wire = 8.0 * route_mm * 0.12 * 0.51;
-    const double rd = bank + wire, wr = 1.1 * bank + wire;
+    const double rd = bank + wire, wr = 0.8 * bank + wire;
     assert_close_rel(rd, 2.5915670, 1e-7);
-    assert_close_rel(wr, 2.8308134, 1e-7);
+    assert_close_rel(wr, 2.1130742, 1e-7);
     const double psum_b = 14249984.0;
     assert_close_rel(c0.comp_pj[C_SRAM],
                      (3612672.0 + 589824.0 + psum_b) * rd + (50176.0 + psum_b) * wr, 1e-12);
-    assert_close_rel(c0.comp_pj[C_SRAM], 88301922.0, 1e-8);
+    assert_close_rel(c0.comp_pj[C_SRAM], 78038137.0, 1e-8);
 
     set_param(&cfg, "acc_kb", "32");
     prepare(&cfg);
@@ -614,9 +614,9 @@ static void test_systolic__accumulator_takes_psums_off_the_glb(void **state)
     assert_int_equal(c32.sram_bytes, c0.sram_bytes);
     assert_int_equal(c32.dram_bytes, c0.dram_bytes);
     assert_int_equal(c32.cycles, c0.cycles);
-    assert_close_rel(c32.comp_pj[C_SRAM], 4202496.0 * rd + 50176.0 * wr + psum_b * 2.1 * a1k,
+    assert_close_rel(c32.comp_pj[C_SRAM], 4202496.0 * rd + 50176.0 * wr + psum_b * 1.8 * a1k,
                      1e-12);
-    assert_close_rel(c32.comp_pj[C_SRAM], 18108309.0, 1e-7);
+    assert_close_rel(c32.comp_pj[C_SRAM], 17061550.0, 1e-7);
     assert_true(c32.energy_pj < c0.energy_pj);
     /* Area: + 32 KB · 0.0034 mm²/KB · 0.38 (28 nm). */
     assert_close_rel(hw_area_mm2(&cfg) - area0, 32 * 0.0034 * 0.38, 1e-9);
@@ -629,8 +629,8 @@ static void test_systolic__accumulator_takes_psums_off_the_glb(void **state)
     assert_int_equal(c8.sram_bytes, c0.sram_bytes + 1769472);
     assert_int_equal(c8.cycles, c0.cycles);
     assert_close_rel(c8.comp_pj[C_SRAM],
-                     (3612672.0 + 4.0 * 589824.0) * rd + 50176.0 * wr + psum_b * 2.1 * a025k, 1e-9);
-    assert_close_rel(c8.comp_pj[C_SRAM], 19271017.0, 1e-7);
+                     (3612672.0 + 4.0 * 589824.0) * rd + 50176.0 * wr + psum_b * 1.8 * a025k, 1e-9);
+    assert_close_rel(c8.comp_pj[C_SRAM], 18713258.0, 1e-7);
     assert_true(c8.comp_pj[C_SRAM] < c0.comp_pj[C_SRAM]);
 
     /* os keeps its sums in the PEs: an accumulator changes nothing but area and leakage. */

@@ -285,14 +285,14 @@ static net_network *with_pool(const net_network *net, size_t after)
 
 /* Regression (issue 9): a zoo network's accuracy calibration must not depend on its layer count.
  * With the calibration keyed on the layer count, one extra pooling layer dropped resnet18 to the
- * global defaults (q_scale 9.472 instead of its fitted 10.339).
+ * global defaults (q_scale 9.472 instead of its fitted 10.339 under accuracy model v1).
  * A pooling layer anywhere (first, interior, last) keeps the calibration and every accuracy,
  * bit for bit, and adds no MACs or weights. */
 static void test_zoo__extra_pooling_layer_keeps_calibration(void **state)
 {
     (void)state;
     static const char *const names[] = {"resnet18", "resnet50", "mobilenet_v2"};
-    static const double q_fit[] = {10.339, 10.908, 7.535}; /* nets/accuracy.c's fitted values */
+    static const double q_fit[] = {9.1237, 10.566, 12.972}; /* nets/accuracy.c's fitted values */
     for (size_t j = 0; j < sizeof names / sizeof names[0]; j++) {
         net_network *net = zoo_load(names[j]);
         const net_acc_params cal = net_acc_defaults(net);

@@ -35,7 +35,7 @@ for r in rows:
     for k, v in r.items():
         if k in ("layer", "kind", "bound", "accuracy_src"):
             continue
-        if k in ("accuracy", "energy_uj") and r is not total:
+        if k in ("accuracy", "energy_uj", "accuracy_lo", "accuracy_hi") and r is not total:
             assert v == "", (r["layer"], k, v)  # properties of the whole network: TOTAL only
             continue
         x = float(v)
@@ -43,17 +43,18 @@ for r in rows:
     assert 0 <= float(r["utilization"]) <= 1, r
 assert total["accuracy_src"] in ("measured", "interpolated", "estimated")
 assert 0 < float(total["accuracy"]) <= 69.76
+assert float(total["accuracy_lo"]) <= float(total["accuracy"]) <= float(total["accuracy_hi"])
 # ResNet-18 is about 1.82 G MACs (torchvision model card).
 assert abs(int(total["macs"]) / 1.82e9 - 1) < 0.02, total["macs"]
 PY
 
 # TOTAL's energy_uj is energy_pj * 1e-6 (the product front.csv's energy_uj is), to the last bit.
-python3 - "$tmp/r18.csv" <<'PY' && ok "TOTAL energy_uj = energy_pj * 1e-6 exactly; last column" || bad "energy_uj"
+python3 - "$tmp/r18.csv" <<'PY' && ok "TOTAL energy_uj = energy_pj * 1e-6 exactly; the band after it" || bad "energy_uj"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 t = rows[-1]
 assert float(t["energy_uj"]) == float(t["energy_pj"]) * 1e-6, (t["energy_uj"], t["energy_pj"])
-assert open(sys.argv[1]).readline().rstrip("\n").endswith(",accuracy,accuracy_src,energy_uj")
+assert open(sys.argv[1]).readline().rstrip("\n").endswith(",accuracy,accuracy_src,energy_uj,accuracy_lo,accuracy_hi")
 PY
 
 # 1b. Default digits: 6 significant digits (counts whole), each within rounding of the exact value.

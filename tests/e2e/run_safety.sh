@@ -29,6 +29,9 @@ refused() {
   if [ $rc -eq 2 ] && grep -qE -- "$pat" "$tmp/err"; then ok "$name"; else bad "$name: rc=$rc $(head -3 "$tmp/err")"; fi
 }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
+# The model version squash was built with, read from hwmodels/hw.h so that a bump needs no edit here.
+mv=$(sed -n 's/^#define HW_MODEL_VERSION \([0-9][0-9]*\)$/\1/p' "$src/hwmodels/hw.h")
+[ -n "$mv" ] && ok "HW_MODEL_VERSION read from hwmodels/hw.h ($mv)" || bad "no HW_MODEL_VERSION in hwmodels/hw.h"
 
 # ---- 1. Run identity.
 d="$tmp/id"
@@ -54,17 +57,17 @@ cat >"$d/xp.xml" <<'EOF'
 EOF
 "$squash" sweep "$d/xp.xml" -o "$d/whole" -j 1 -q && ok "identity experiment runs" || bad "identity experiment"
 python3 - "$d" "$(sha "$d/xp.xml")" "$(sha "$d/net.xml")" "$(sha "$d/acc.xml")" \
-  "$(sha "$src/hwmodels/presets/edge-systolic.xml")" <<'PY' && ok "summary.json lists every input (files resolved, preset as builtin:) and the model version" || bad "summary inputs"
+  "$(sha "$src/hwmodels/presets/edge-systolic.xml")" "$mv" <<'PY' && ok "summary.json lists every input (files resolved, preset as builtin:) and the model version" || bad "summary inputs"
 import json, os, sys
-d, xp, net, acc, preset = sys.argv[1:]
+d, xp, net, acc, preset, mv = sys.argv[1:]
 s = json.load(open(d + "/whole/summary.json"))
 want = [(os.path.realpath(d + "/xp.xml"), xp), (os.path.realpath(d + "/net.xml"), net),
         (os.path.realpath(d + "/acc.xml"), acc), ("builtin:hwmodels/presets/edge-systolic.xml", preset)]
 got = [(i["path"], i["sha256"]) for i in s["inputs"]]
 assert got == want, got
-assert s["model_version"] == 2 and s["experiment_sha256"] == xp, s
+assert s["model_version"] == int(mv) and s["experiment_sha256"] == xp, s
 PY
-grep -q "^model_version 2$" "$d/whole/squash.state" && grep -q "^$(sha "$d/net.xml") $(realpath "$d/net.xml")$" "$d/whole/squash.state" \
+grep -q "^model_version $mv$" "$d/whole/squash.state" && grep -q "^$(sha "$d/net.xml") $(realpath "$d/net.xml")$" "$d/whole/squash.state" \
   && ok "squash.state records the inputs and the model version" || bad "state inputs"
 "$squash" sweep "$src/tests/data/good/sweep_resnet8.xml" -o "$tmp/zoo" -j 1 -q
 python3 - "$tmp/zoo/summary.json" "$(sha "$src/nets/zoo/resnet8.xml")" <<'PY' && ok "a zoo network is an input as builtin:nets/zoo/NAME.xml with the embedded bytes' SHA-256" || bad "zoo input"
@@ -86,7 +89,7 @@ sed -i 's/glb_kb="256"/glb_kb="128"/' "$d/acc.xml"
 refused "--resume after the accelerator file changed exits 2 naming it" "acc\.xml changed" \
   "$squash" sweep "$d/xp.xml" -o "$d/r" -j 1 -q --resume
 "$squash" sweep "$d/xp.xml" -o "$d/r" -j 1 -q && ok "…and a fresh run over it is fine" || bad "fresh rerun"
-sed -i 's/^model_version 2$/model_version 0/' "$d/r/squash.state"
+sed -i "s/^model_version $mv\$/model_version 0/" "$d/r/squash.state"
 refused "--resume of a run made with another model version exits 2 saying so" "model version 0" \
   "$squash" sweep "$d/xp.xml" -o "$d/r" -j 1 -q --resume
 
